@@ -1,0 +1,50 @@
+# Shipdeck task runner. `make run` and `make test` are the two commands of the README.
+SHELL := /bin/bash
+VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
+LDFLAGS := -X shipdeck/app.Version=$(VERSION)
+WAILS := go tool wails
+
+.PHONY: run dev deps frontend-deps frontend bind build test test-go test-frontend test-e2e lint fmt clean
+
+run: deps build ## build and start the app on its default data directory
+	./build/bin/shipdeck
+
+deps:
+	./scripts/deps.sh
+
+test-deps:
+	./scripts/deps.sh --test
+
+frontend/node_modules: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch frontend/node_modules
+
+frontend-deps: frontend/node_modules
+
+frontend: frontend-deps ## build the frontend into frontend/dist (embedded by the Go binary)
+	cd frontend && npm run build
+
+bind: ## regenerate frontend/wailsjs from the bound Go services
+	$(WAILS) generate module
+
+build: frontend-deps ## production binary in build/bin/shipdeck
+	$(WAILS) build -ldflags "$(LDFLAGS)"
+
+dev: frontend-deps
+	$(WAILS) dev
+
+lint: frontend-deps
+	test -z "$$(gofmt -l app backend main.go)" || { gofmt -l app backend main.go; exit 1; }
+	go vet ./...
+	cd frontend && npx tsc -b --noEmit
+
+test: test-deps frontend lint test-go test-frontend ## every test
+
+test-go:
+	go test -count=1 ./...
+
+test-frontend: frontend-deps
+	cd frontend && npm test
+
+clean:
+	rm -rf build/bin dist frontend/dist/assets frontend/dist/index.html

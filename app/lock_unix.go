@@ -1,0 +1,31 @@
+//go:build !windows
+
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// acquireLock takes an exclusive advisory lock on path, so a second Shipdeck
+// never opens the same database even where the single-instance lock cannot
+// work (no D-Bus session). The OS drops the lock if the process dies.
+func acquireLock(path string) (release func(), err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, errAlreadyRunning
+		}
+		return nil, fmt.Errorf("lock data directory: %w", err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}

@@ -1,0 +1,38 @@
+// Command shipdeck is the Shipdeck desktop app. main only reads the command
+// line and hands over to package app.
+package main
+
+import (
+	"embed"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"shipdeck/app"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
+
+func main() {
+	dataDir := flag.String("data-dir", "", "directory for shipdeck.db and its backups (overrides "+app.EnvDataDir+")")
+	version := flag.Bool("version", false, "print the version and exit")
+	flag.Parse()
+	if *version {
+		fmt.Println("shipdeck", app.Version)
+		return
+	}
+	dir, err := app.DataDir(app.OSEnv(*dataDir))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shipdeck: data directory:", err)
+		os.Exit(2)
+	}
+	if err := app.Run(app.Config{DataDir: dir, Assets: assets, Icon: icon}); err != nil {
+		slog.Error("shipdeck exited with an error", "err", err)
+		os.Exit(1)
+	}
+}
