@@ -1,0 +1,175 @@
+package release
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
+)
+
+// targetCount counts the customers activation would cover, with the same
+// rule as sqlActivateTargets.
+func targetCount(ctx context.Context, db bun.IDB, releaseID int64) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
+		WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
+		AND (NOT EXISTS (SELECT 1 FROM release_targets WHERE release_id = ?0)
+			OR cu.id IN (SELECT customer_id FROM release_targets WHERE release_id = ?0 AND customer_id IS NOT NULL)
+			OR cu.cluster_id IN (SELECT cluster_id FROM release_targets WHERE release_id = ?0 AND cluster_id IS NOT NULL))`, releaseID).Scan(&n)
+	return n, err
+}
+
+func preview(ctx context.Context, db bun.IDB, releaseID int64) (Preview, error) {
+	customers, err := targetCount(ctx, db, releaseID)
+	if err != nil {
+		return Preview{}, err
+	}
+	tpls, err := db.NewSelect().Model((*store.StepTemplate)(nil)).Where("release_id = ?", releaseID).Count(ctx)
+	if err != nil {
+		return Preview{}, err
+	}
+	return Preview{CustomerCount: customers, TemplateCount: int(tpls), StepCount: customers * int(tpls)}, nil
+}
+
+// ActivationPreview says how many customers and steps activation creates.
+func (s *Service) ActivationPreview(id int64) (out Preview, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", id); err != nil {
+		return out, err
+	}
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		if _, err := loadRelease(ctx, db, id); err != nil {
+			return err
+		}
+		out, err = preview(ctx, db, id)
+		return err
+	})
+	return out, err
+}
+
+// Activate turns a draft into an active release: in one transaction it
+// resolves the targets and copies every template to every target customer,
+// with two INSERT … SELECT statements whatever the fleet size (DECISIONS.md 1).
+func (s *Service) Activate(id int64) (out Release, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", id); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status != Draft {
+			return problem.State("Release '%s' is %s: only a draft can be activated.", r.Name, r.Status)
+		}
+		p, err := preview(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.TemplateCount == 0 {
+			return problem.State("Release '%s' has no steps: add at least one before activating it.", r.Name)
+		}
+		if p.CustomerCount == 0 {
+			return problem.State("No active customer matches the targets of release '%s'.", r.Name)
+		}
+		now := s.st.Now().Unix()
+		if err := activateSteps(ctx, tx, id, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE releases SET status = 'active', updated_at = ? WHERE id = ?", now, id); err != nil {
+			return err
+		}
+		out, err = getRelease(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// activateSteps is the bulk work of activation, also used by the benchmarks.
+func activateSteps(ctx context.Context, tx bun.IDB, releaseID, now int64) error {
+	if _, err := tx.ExecContext(ctx, sqlActivateTargets, releaseID, now); err != nil {
+		return fmt.Errorf("resolve targets of release %d: %w", releaseID, err)
+	}
+	if _, err := tx.ExecContext(ctx, sqlCopyTemplates, releaseID, now, nil); err != nil {
+		return fmt.Errorf("create steps of release %d: %w", releaseID, err)
+	}
+	return nil
+}
+
+// AddableCustomers lists active customers an active release does not cover.
+func (s *Service) AddableCustomers(id int64) (out []CustomerRef, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", id); err != nil {
+		return out, err
+	}
+	out = []CustomerRef{}
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		if _, err := loadRelease(ctx, db, id); err != nil {
+			return err
+		}
+		return db.NewRaw(`SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name
+			FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
+			WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
+				AND cu.id NOT IN (SELECT customer_id FROM release_customers WHERE release_id = ?)
+			ORDER BY cl.name, cu.name`, id).Scan(ctx, &out)
+	})
+	return out, err
+}
+
+// AddCustomers adds active customers to an active release, copying the
+// current templates to them (DECISIONS.md 2).
+func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return out, err
+	}
+	if err := validate.IDs("customer", in.CustomerIDs, 100000); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, in.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := requireActive(r, "add customers"); err != nil {
+			return err
+		}
+		if err := allActive(ctx, tx, "customers", "customer", in.CustomerIDs); err != nil {
+			return err
+		}
+		js, _ := json.Marshal(in.CustomerIDs)
+		var already, onArchived int64
+		if err := tx.QueryRowContext(ctx, `SELECT
+				coalesce((SELECT customer_id FROM release_customers WHERE release_id = ?0 AND customer_id IN (SELECT value FROM json_each(?1)) LIMIT 1), 0),
+				coalesce((SELECT cu.id FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id WHERE cu.id IN (SELECT value FROM json_each(?1)) AND coalesce(cl.is_active, 1) = 0 LIMIT 1), 0)`,
+			r.ID, string(js)).Scan(&already, &onArchived); err != nil {
+			return err
+		}
+		if already != 0 {
+			return problem.Conflict("customerIds", "Customer %d is already part of release '%s'.", already, r.Name)
+		}
+		if onArchived != 0 {
+			return problem.State("Customer %d is on an archived cluster: restore the cluster first.", onArchived)
+		}
+		now := s.st.Now().Unix()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO release_customers (release_id, customer_id, added_at)
+			SELECT ?0, value, ?1 FROM json_each(?2)`, r.ID, now, string(js)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, sqlCopyTemplates, r.ID, now, string(js)); err != nil {
+			return fmt.Errorf("create steps for added customers: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE releases SET updated_at = ? WHERE id = ?", now, r.ID); err != nil {
+			return err
+		}
+		out, err = getRelease(ctx, tx, r.ID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,177 @@
+package release
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/settings"
+	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
+)
+
+// AddCustom inserts a step for one customer at a position of its category,
+// shifting that customer's later steps. With AddToTemplate the step also
+// becomes a template at the matching place, and every customer of the
+// release gets it (DECISIONS.md 6) — this customer exactly at Position.
+func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return out, err
+	}
+	if err := validate.ID("Customer", in.CustomerID); err != nil {
+		return out, err
+	}
+	t, err := validTemplate(in.Name, in.Category, in.Type, in.Content, "")
+	if err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, in.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := requireActive(r, "add steps for a customer"); err != nil {
+			return err
+		}
+		covered, err := tx.NewSelect().Model((*store.ReleaseCustomer)(nil)).Where("release_id = ? AND customer_id = ?", r.ID, in.CustomerID).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if !covered {
+			c, err := customerRef(ctx, tx, in.CustomerID)
+			if err != nil {
+				return err
+			}
+			return problem.State("Customer '%s' is not part of release '%s': add it to the release first.", c.Name, r.Name)
+		}
+		var n, templatesBefore int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(template_id IS NOT NULL AND coalesce(is_custom, 0) = 0 AND order_index < ?3), 0)
+			FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2`,
+			r.ID, in.CustomerID, t.Category, in.Position).Scan(&n, &templatesBefore); err != nil {
+			return err
+		}
+		if in.Position < 0 || in.Position > n {
+			return problem.Invalid("position", "Position %d is out of range: this customer has %d %s steps, so it must be between 0 and %d.", in.Position, n, t.Category, n)
+		}
+		now := s.st.Now().Unix()
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var templateID *int64
+		if in.AddToTemplate {
+			// The template goes after the template steps this customer has
+			// before Position; other customers get it there.
+			row, err := insertTemplate(ctx, tx, r, t, templatesBefore, now, in.CustomerID)
+			if err != nil {
+				return err
+			}
+			templateID = &row.ID
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET order_index = order_index + 1
+			WHERE release_id = ? AND customer_id = ? AND category = ? AND order_index >= ?`,
+			r.ID, in.CustomerID, t.Category, in.Position); err != nil {
+			return fmt.Errorf("make room for the new step: %w", err)
+		}
+		step := store.CustomerStep{
+			ReleaseID: r.ID, CustomerID: in.CustomerID, TemplateID: templateID, Name: t.Name, Category: t.Category,
+			Type: t.Type, Content: t.Content, OrderIndex: in.Position, Status: Pending, IsCustom: templateID == nil,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		if _, err := tx.NewInsert().Model(&step).Exec(ctx); err != nil {
+			return fmt.Errorf("insert step: %w", err)
+		}
+		if err := record(ctx, tx, step, HistoryAdd, nil, nil, nil, nil, &step.Content, actor, now); err != nil {
+			return err
+		}
+		out = toStep(step)
+		return nil
+	})
+	return out, err
+}
+
+func loadCustom(ctx context.Context, tx bun.IDB, id int64) (store.CustomerStep, error) {
+	st, err := editableStep(ctx, tx, id, "change its steps")
+	if err != nil {
+		return st, err
+	}
+	if !st.IsCustom {
+		return st, problem.State("'%s' comes from the release template: override it instead.", st.Name)
+	}
+	return st, nil
+}
+
+// EditCustom changes a custom step's name, type and content.
+func (s *Steps) EditCustom(in CustomStepEdit) (out Step, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Step", in.StepID); err != nil {
+		return out, err
+	}
+	name, err := validate.Name("name", "Step name", in.Name)
+	if err != nil {
+		return out, err
+	}
+	typ, err := validate.OneOf("type", "Step type", in.Type, StepTypes...)
+	if err != nil {
+		return out, err
+	}
+	content, err := validate.Content(in.Content)
+	if err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		st, err := loadCustom(ctx, tx, in.StepID)
+		if err != nil {
+			return err
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.st.Now().Unix()
+		if err := record(ctx, tx, st, HistoryEdit, nil, nil, nil, &st.Content, &content, actor, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?, type = ?, content = ?, updated_at = ? WHERE id = ?`,
+			name, typ, content, now, st.ID); err != nil {
+			return err
+		}
+		st, err = loadStep(ctx, tx, st.ID)
+		out = toStep(st)
+		return err
+	})
+	return out, err
+}
+
+// DeleteCustom deletes a pending custom step and closes the gap. The history
+// row stays (its step_id goes NULL, its step_name remains).
+func (s *Steps) DeleteCustom(stepID int64) (err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Step", stepID); err != nil {
+		return err
+	}
+	return s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		st, err := loadCustom(ctx, tx, stepID)
+		if err != nil {
+			return err
+		}
+		if st.Status != Pending {
+			return problem.State("'%s' is %s: only a pending custom step can be deleted.", st.Name, statusWords[st.Status])
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.st.Now().Unix()
+		if err := record(ctx, tx, st, HistoryDelete, nil, nil, nil, &st.Content, nil, actor, now); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model(&st).WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		return compact(ctx, tx, st.ReleaseID, st.Category, st.CustomerID)
+	})
+}

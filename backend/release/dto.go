@@ -1,0 +1,335 @@
+package release
+
+import "shipdeck/backend/progress"
+
+// The DTOs of the release domain, as the frontend receives them. Timestamps
+// are unix seconds; optional text is "" rather than null.
+
+// Status values of a release, and of a customer step.
+const (
+	Draft    = "draft"
+	Active   = "active"
+	Archived = "archived"
+
+	Pending  = "pending"
+	Done     = "done"
+	Skipped  = "skipped"
+	Reverted = "reverted"
+
+	Deploy = "deploy"
+	Verify = "verify"
+)
+
+// Enumerations accepted on input.
+var (
+	ReleaseTypes = []string{"onboarding", "release", "hotfix"}
+	Categories   = []string{Deploy, Verify}
+	StepTypes    = []string{"bash", "sql", "text"}
+)
+
+// Targets says who a release is for. Mode "all" means every active customer
+// at activation; "selected" means the union of the listed clusters' active
+// customers and the listed customers.
+type Targets struct {
+	Mode        string  `json:"mode"`
+	ClusterIDs  []int64 `json:"clusterIds"`
+	CustomerIDs []int64 `json:"customerIds"`
+}
+
+// Release is one release with its progress, as lists show it.
+type Release struct {
+	ID            int64             `json:"id"`
+	Name          string            `json:"name"`
+	Type          string            `json:"type"`
+	Status        string            `json:"status"`
+	VersionNumber string            `json:"versionNumber"`
+	ReleaseDate   *int64            `json:"releaseDate"`
+	Description   string            `json:"description"`
+	CreatedAt     int64             `json:"createdAt"`
+	UpdatedAt     int64             `json:"updatedAt"`
+	Targets       Targets           `json:"targets"`
+	TemplateCount int               `json:"templateCount"`
+	CustomerCount int               `json:"customerCount"`
+	Progress      progress.Progress `json:"progress"`
+}
+
+// TemplateInput is one step template as the wizard or editor sends it.
+type TemplateInput struct {
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Type        string `json:"type"`
+	Content     string `json:"content"`
+	Description string `json:"description"`
+}
+
+// Input creates a release. Templates are added in the order given (per
+// category); CopyTemplatesFrom, when not 0, first copies another release's.
+type Input struct {
+	Name              string          `json:"name"`
+	Type              string          `json:"type"`
+	VersionNumber     string          `json:"versionNumber"`
+	ReleaseDate       *int64          `json:"releaseDate"`
+	Description       string          `json:"description"`
+	Targets           Targets         `json:"targets"`
+	CopyTemplatesFrom int64           `json:"copyTemplatesFrom"`
+	Templates         []TemplateInput `json:"templates"`
+}
+
+// UpdateInput edits a release's details; targets only while it is a draft
+// (nil Targets leaves them as they are).
+type UpdateInput struct {
+	ID            int64    `json:"id"`
+	Name          string   `json:"name"`
+	Type          string   `json:"type"`
+	VersionNumber string   `json:"versionNumber"`
+	ReleaseDate   *int64   `json:"releaseDate"`
+	Description   string   `json:"description"`
+	Targets       *Targets `json:"targets"`
+}
+
+// Template is one step template of a release.
+type Template struct {
+	ID          int64  `json:"id"`
+	ReleaseID   int64  `json:"releaseId"`
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Type        string `json:"type"`
+	Content     string `json:"content"`
+	OrderIndex  int    `json:"orderIndex"`
+	Description string `json:"description"`
+	CreatedAt   int64  `json:"createdAt"`
+	// Pending and Executed count this template's customer steps.
+	Pending  int `json:"pending"`
+	Executed int `json:"executed"`
+}
+
+// CustomerProgress is one customer's progress in a release.
+type CustomerProgress struct {
+	ID        int64             `json:"id"`
+	Name      string            `json:"name"`
+	Namespace string            `json:"namespace"`
+	IsActive  bool              `json:"isActive"`
+	Progress  progress.Progress `json:"progress"`
+}
+
+// ClusterProgress groups the customers of a release by cluster.
+type ClusterProgress struct {
+	ID        int64              `json:"id"`
+	Name      string             `json:"name"`
+	Progress  progress.Progress  `json:"progress"`
+	Customers []CustomerProgress `json:"customers"`
+}
+
+// Detail is a release with its templates and progress per cluster/customer.
+type Detail struct {
+	Release  Release           `json:"release"`
+	Deploy   []Template        `json:"deploy"`
+	Verify   []Template        `json:"verify"`
+	Clusters []ClusterProgress `json:"clusters"`
+}
+
+// Preview tells what activation will create, for the confirmation dialog.
+type Preview struct {
+	CustomerCount int `json:"customerCount"`
+	TemplateCount int `json:"templateCount"`
+	StepCount     int `json:"stepCount"`
+}
+
+// CustomerRef names a customer with its cluster.
+type CustomerRef struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Namespace   string `json:"namespace"`
+	ClusterID   int64  `json:"clusterId"`
+	ClusterName string `json:"clusterName"`
+}
+
+// AddCustomersInput adds customers to an active release.
+type AddCustomersInput struct {
+	ReleaseID   int64   `json:"releaseId"`
+	CustomerIDs []int64 `json:"customerIds"`
+}
+
+// AddTemplateInput adds a template at Position (0-based within its category;
+// nil appends).
+type AddTemplateInput struct {
+	ReleaseID   int64  `json:"releaseId"`
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Type        string `json:"type"`
+	Content     string `json:"content"`
+	Description string `json:"description"`
+	Position    *int   `json:"position"`
+}
+
+// UpdateTemplateInput edits a template; its category stays.
+type UpdateTemplateInput struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Content     string `json:"content"`
+	Description string `json:"description"`
+}
+
+// TemplateChange reports an edit and how many pending steps followed it.
+type TemplateChange struct {
+	Template   Template `json:"template"`
+	Propagated int      `json:"propagated"`
+}
+
+// TemplateDeletion reports what deleting a template did to customer steps.
+type TemplateDeletion struct {
+	RemovedPending int `json:"removedPending"`
+	KeptExecuted   int `json:"keptExecuted"`
+}
+
+// ReorderInput is the new order of all templates of one category.
+type ReorderInput struct {
+	ReleaseID  int64   `json:"releaseId"`
+	Category   string  `json:"category"`
+	OrderedIDs []int64 `json:"orderedIds"`
+}
+
+// Step sources, for the badge of the step panel.
+const (
+	SourceTemplate        = "template"
+	SourceCustom          = "custom"
+	SourceOverridden      = "overridden"
+	SourceTemplateDeleted = "template-deleted"
+)
+
+// Step is one customer step.
+type Step struct {
+	ID           int64  `json:"id"`
+	ReleaseID    int64  `json:"releaseId"`
+	CustomerID   int64  `json:"customerId"`
+	TemplateID   *int64 `json:"templateId"`
+	Name         string `json:"name"`
+	Category     string `json:"category"`
+	Type         string `json:"type"`
+	Content      string `json:"content"`
+	OrderIndex   int    `json:"orderIndex"`
+	Status       string `json:"status"`
+	ExecutedAt   *int64 `json:"executedAt"`
+	ExecutedBy   string `json:"executedBy"`
+	SkipReason   string `json:"skipReason"`
+	Notes        string `json:"notes"`
+	IsCustom     bool   `json:"isCustom"`
+	IsOverridden bool   `json:"isOverridden"`
+	Source       string `json:"source"`
+	UpdatedAt    int64  `json:"updatedAt"`
+}
+
+// HistoryEntry is one change to a customer step.
+type HistoryEntry struct {
+	ID            int64  `json:"id"`
+	StepID        *int64 `json:"stepId"`
+	ReleaseID     int64  `json:"releaseId"`
+	ReleaseName   string `json:"releaseName"`
+	CustomerID    int64  `json:"customerId"`
+	CustomerName  string `json:"customerName"`
+	StepName      string `json:"stepName"`
+	Action        string `json:"action"`
+	FromStatus    string `json:"fromStatus"`
+	ToStatus      string `json:"toStatus"`
+	Note          string `json:"note"`
+	ContentBefore string `json:"contentBefore"`
+	ContentAfter  string `json:"contentAfter"`
+	Actor         string `json:"actor"`
+	CreatedAt     int64  `json:"createdAt"`
+}
+
+// Ref is a named record.
+type Ref struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// StepDetail is everything the step panel shows.
+type StepDetail struct {
+	Step      Step           `json:"step"`
+	Template  *Template      `json:"template"`
+	Release   Ref            `json:"release"`
+	Status    string         `json:"releaseStatus"`
+	Customer  CustomerRef    `json:"customer"`
+	History   []HistoryEntry `json:"history"`
+	Actions   []string       `json:"actions"`
+	Position  int            `json:"position"`
+	StepCount int            `json:"stepCount"`
+}
+
+// CustomerSteps is one customer's ordered steps in a release.
+type CustomerSteps struct {
+	Release  Release           `json:"release"`
+	Customer CustomerRef       `json:"customer"`
+	Deploy   []Step            `json:"deploy"`
+	Verify   []Step            `json:"verify"`
+	Progress progress.Progress `json:"progress"`
+}
+
+// TransitionInput changes one step's status. Note is the done note, the skip
+// reason (required) or the revert reason.
+type TransitionInput struct {
+	StepID int64  `json:"stepId"`
+	Note   string `json:"note"`
+}
+
+// OverrideInput replaces one customer's content of a template step.
+type OverrideInput struct {
+	StepID  int64  `json:"stepId"`
+	Content string `json:"content"`
+}
+
+// CustomStepInput adds a step for one customer at Position (0-based within
+// its category). AddToTemplate also adds it to the release's templates, and
+// so to every customer of the release.
+type CustomStepInput struct {
+	ReleaseID     int64  `json:"releaseId"`
+	CustomerID    int64  `json:"customerId"`
+	Category      string `json:"category"`
+	Name          string `json:"name"`
+	Type          string `json:"type"`
+	Content       string `json:"content"`
+	Position      int    `json:"position"`
+	AddToTemplate bool   `json:"addToTemplate"`
+}
+
+// CustomStepEdit edits a custom step.
+type CustomStepEdit struct {
+	StepID  int64  `json:"stepId"`
+	Name    string `json:"name"`
+	Type    string `json:"type"`
+	Content string `json:"content"`
+}
+
+// Bulk actions.
+const (
+	ActionDone    = "done"
+	ActionSkip    = "skip"
+	ActionRevert  = "revert"
+	ActionPending = "pending"
+)
+
+// BulkInput changes many steps at once, by id.
+type BulkInput struct {
+	StepIDs []int64 `json:"stepIds"`
+	Action  string  `json:"action"`
+	Note    string  `json:"note"`
+}
+
+// BulkCellsInput changes the steps of a matrix selection: every step of the
+// given templates (rows) for the given customers (columns).
+type BulkCellsInput struct {
+	ReleaseID   int64   `json:"releaseId"`
+	TemplateIDs []int64 `json:"templateIds"`
+	CustomerIDs []int64 `json:"customerIds"`
+	Action      string  `json:"action"`
+	Note        string  `json:"note"`
+}
+
+// BulkResult says how many steps changed; the others were already there or
+// could not make that transition.
+type BulkResult struct {
+	Changed   int `json:"changed"`
+	Unchanged int `json:"unchanged"`
+}

@@ -1,0 +1,508 @@
+package release
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/progress"
+	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
+)
+
+// List returns every release, newest first, with counts and progress.
+func (s *Service) List() (out []Release, err error) {
+	defer problem.Recover(&err)
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		out, err = listReleases(ctx, db, "")
+		return err
+	})
+	return out, err
+}
+
+// ListByStatus is List restricted to one status (the dashboard's active ones).
+func ListByStatus(ctx context.Context, db bun.IDB, status string) ([]Release, error) {
+	return listReleases(ctx, db, status)
+}
+
+func listReleases(ctx context.Context, db bun.IDB, status string) ([]Release, error) {
+	var rs []store.Release
+	q := db.NewSelect().Model(&rs).OrderExpr("r.created_at DESC, r.id DESC")
+	if status != "" {
+		q.Where("coalesce(r.status, 'draft') = ?", status)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list releases: %w", err)
+	}
+	return decorate(ctx, db, rs)
+}
+
+// decorate adds targets, counts and progress to releases with one grouped
+// query per kind, whatever the number of releases.
+func decorate(ctx context.Context, db bun.IDB, rs []store.Release) ([]Release, error) {
+	out := make([]Release, len(rs))
+	idx := make(map[int64]int, len(rs))
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		out[i] = toRelease(r)
+		idx[r.ID] = i
+		ids[i] = r.ID
+	}
+	if len(rs) == 0 {
+		return out, nil
+	}
+	idJSON, _ := json.Marshal(ids)
+	rows, err := db.QueryContext(ctx, `SELECT cs.release_id, `+progress.SQL+`
+		FROM customer_steps cs WHERE cs.release_id IN (SELECT value FROM json_each(?)) GROUP BY cs.release_id`, string(idJSON))
+	if err != nil {
+		return nil, fmt.Errorf("release progress: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var d, sk, rv, p int
+		if err := rows.Scan(&id, &d, &sk, &rv, &p); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[idx[id]].Progress = progress.Of(d, sk, rv, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	type count struct {
+		ReleaseID int64 `bun:"release_id"`
+		N         int   `bun:"n"`
+	}
+	var tc, cc []count
+	if err := db.NewRaw(`SELECT release_id, count(*) AS n FROM step_templates WHERE release_id IN (SELECT value FROM json_each(?)) GROUP BY release_id`, string(idJSON)).Scan(ctx, &tc); err != nil {
+		return nil, fmt.Errorf("template counts: %w", err)
+	}
+	for _, c := range tc {
+		out[idx[c.ReleaseID]].TemplateCount = c.N
+	}
+	if err := db.NewRaw(`SELECT release_id, count(*) AS n FROM release_customers WHERE release_id IN (SELECT value FROM json_each(?)) GROUP BY release_id`, string(idJSON)).Scan(ctx, &cc); err != nil {
+		return nil, fmt.Errorf("customer counts: %w", err)
+	}
+	for _, c := range cc {
+		out[idx[c.ReleaseID]].CustomerCount = c.N
+	}
+	var ts []store.ReleaseTarget
+	if err := db.NewSelect().Model(&ts).Where("release_id IN (SELECT value FROM json_each(?))", string(idJSON)).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("release targets: %w", err)
+	}
+	for _, t := range ts {
+		r := &out[idx[t.ReleaseID]]
+		r.Targets.Mode = "selected"
+		if t.ClusterID != nil {
+			r.Targets.ClusterIDs = append(r.Targets.ClusterIDs, *t.ClusterID)
+		} else if t.CustomerID != nil {
+			r.Targets.CustomerIDs = append(r.Targets.CustomerIDs, *t.CustomerID)
+		}
+	}
+	return out, nil
+}
+
+func toRelease(r store.Release) Release {
+	st := r.Status
+	if st == "" {
+		st = Draft
+	}
+	return Release{
+		ID: r.ID, Name: r.Name, Type: r.Type, Status: st,
+		VersionNumber: str(r.VersionNumber), ReleaseDate: r.ReleaseDate, Description: str(r.Description),
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Targets: Targets{Mode: "all", ClusterIDs: []int64{}, CustomerIDs: []int64{}},
+	}
+}
+
+func getRelease(ctx context.Context, db bun.IDB, id int64) (Release, error) {
+	r, err := loadRelease(ctx, db, id)
+	if err != nil {
+		return Release{}, err
+	}
+	out, err := decorate(ctx, db, []store.Release{r})
+	if err != nil {
+		return Release{}, err
+	}
+	return out[0], nil
+}
+
+// Get returns a release with its templates and progress per cluster and
+// customer.
+func (s *Service) Get(id int64) (out Detail, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", id); err != nil {
+		return out, err
+	}
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		if out.Release, err = getRelease(ctx, db, id); err != nil {
+			return err
+		}
+		if out.Deploy, out.Verify, err = listTemplates(ctx, db, id); err != nil {
+			return err
+		}
+		out.Clusters, err = clusterProgress(ctx, db, id)
+		return err
+	})
+	return out, err
+}
+
+func clusterProgress(ctx context.Context, db bun.IDB, releaseID int64) ([]ClusterProgress, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT cl.id, cl.name, cu.id, cu.name, cu.namespace, coalesce(cu.is_active, 1), `+progress.SQL+`
+		FROM release_customers rc
+		JOIN customers cu ON cu.id = rc.customer_id
+		JOIN clusters cl ON cl.id = cu.cluster_id
+		LEFT JOIN customer_steps cs ON cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id
+		WHERE rc.release_id = ?
+		GROUP BY cu.id
+		ORDER BY cl.name, cl.id, cu.name, cu.id`, releaseID)
+	if err != nil {
+		return nil, fmt.Errorf("progress by customer: %w", err)
+	}
+	defer rows.Close()
+	out := []ClusterProgress{}
+	for rows.Next() {
+		var clID int64
+		var clName string
+		var c CustomerProgress
+		var d, sk, rv, p int
+		if err := rows.Scan(&clID, &clName, &c.ID, &c.Name, &c.Namespace, &c.IsActive, &d, &sk, &rv, &p); err != nil {
+			return nil, err
+		}
+		c.Progress = progress.Of(d, sk, rv, p)
+		if n := len(out); n == 0 || out[n-1].ID != clID {
+			out = append(out, ClusterProgress{ID: clID, Name: clName, Customers: []CustomerProgress{}})
+		}
+		cl := &out[len(out)-1]
+		cl.Customers = append(cl.Customers, c)
+		cl.Progress = cl.Progress.Add(c.Progress)
+	}
+	return out, rows.Err()
+}
+
+type releaseFields struct {
+	name, typ, version, description string
+	date                            *int64
+}
+
+func validRelease(name, typ, version, description string, date *int64) (releaseFields, error) {
+	var f releaseFields
+	var err error
+	if f.name, err = validate.Name("name", "Release name", name); err != nil {
+		return f, err
+	}
+	if f.typ, err = validate.OneOf("type", "Release type", typ, ReleaseTypes...); err != nil {
+		return f, err
+	}
+	if f.version, err = validate.Optional("versionNumber", "Version", version, 50, false); err != nil {
+		return f, err
+	}
+	if f.description, err = validate.Optional("description", "Description", description, validate.MaxDescription, true); err != nil {
+		return f, err
+	}
+	if date != nil && (*date < 0 || *date > 253402300799) {
+		return f, problem.Invalid("releaseDate", "Release date is not a valid date.")
+	}
+	f.date = date
+	return f, nil
+}
+
+func validTargets(t Targets) (Targets, error) {
+	switch t.Mode {
+	case "", "all":
+		return Targets{Mode: "all"}, nil
+	case "selected":
+		if len(t.ClusterIDs) == 0 && len(t.CustomerIDs) == 0 {
+			return t, problem.Invalid("targets", "Choose at least one cluster or customer, or target all active customers.")
+		}
+		if len(t.ClusterIDs) > 0 {
+			if err := validate.IDs("cluster", t.ClusterIDs, 10000); err != nil {
+				return t, err
+			}
+		}
+		if len(t.CustomerIDs) > 0 {
+			if err := validate.IDs("customer", t.CustomerIDs, 100000); err != nil {
+				return t, err
+			}
+		}
+		return t, nil
+	default:
+		return t, problem.Invalid("targets", "Targets must be 'all' or 'selected' (got '%s').", t.Mode)
+	}
+}
+
+// saveTargets replaces a release's targets, checking that every named
+// cluster and customer exists and is active.
+func saveTargets(ctx context.Context, tx bun.Tx, releaseID int64, t Targets) error {
+	if _, err := tx.NewDelete().Model((*store.ReleaseTarget)(nil)).Where("release_id = ?", releaseID).Exec(ctx); err != nil {
+		return err
+	}
+	if t.Mode != "selected" {
+		return nil
+	}
+	if err := allActive(ctx, tx, "clusters", "cluster", t.ClusterIDs); err != nil {
+		return err
+	}
+	if err := allActive(ctx, tx, "customers", "customer", t.CustomerIDs); err != nil {
+		return err
+	}
+	rows := make([]store.ReleaseTarget, 0, len(t.ClusterIDs)+len(t.CustomerIDs))
+	for _, id := range t.ClusterIDs {
+		rows = append(rows, store.ReleaseTarget{ReleaseID: releaseID, ClusterID: &id})
+	}
+	for _, id := range t.CustomerIDs {
+		rows = append(rows, store.ReleaseTarget{ReleaseID: releaseID, CustomerID: &id})
+	}
+	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
+	return err
+}
+
+func allActive(ctx context.Context, db bun.IDB, table, label string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	js, _ := json.Marshal(ids)
+	var missing, archived int64
+	err := db.QueryRowContext(ctx, `SELECT
+		coalesce((SELECT j.value FROM json_each(?0) j WHERE NOT EXISTS (SELECT 1 FROM `+table+` x WHERE x.id = j.value) LIMIT 1), 0),
+		coalesce((SELECT x.id FROM `+table+` x WHERE x.id IN (SELECT value FROM json_each(?0)) AND coalesce(x.is_active, 1) = 0 LIMIT 1), 0)`,
+		string(js)).Scan(&missing, &archived)
+	if err != nil {
+		return err
+	}
+	if missing != 0 {
+		return problem.NotFound("The %s with id %d does not exist.", label, missing)
+	}
+	if archived != 0 {
+		return problem.State("The %s with id %d is archived: restore it before targeting it.", label, archived)
+	}
+	return nil
+}
+
+// Create makes a draft release with its targets and templates.
+func (s *Service) Create(in Input) (out Release, err error) {
+	defer problem.Recover(&err)
+	f, err := validRelease(in.Name, in.Type, in.VersionNumber, in.Description, in.ReleaseDate)
+	if err != nil {
+		return out, err
+	}
+	targets, err := validTargets(in.Targets)
+	if err != nil {
+		return out, err
+	}
+	tpls, err := validTemplates(in.Templates)
+	if err != nil {
+		return out, err
+	}
+	if in.CopyTemplatesFrom < 0 {
+		return out, problem.Invalid("copyTemplatesFrom", "The release to copy steps from is not valid.")
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		now := s.st.Now().Unix()
+		r := store.Release{
+			Name: f.name, Type: f.typ, Status: Draft, VersionNumber: ptr(f.version), ReleaseDate: f.date,
+			Description: ptr(f.description), CreatedAt: now, UpdatedAt: now,
+		}
+		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
+			return fmt.Errorf("insert release: %w", err)
+		}
+		if err := saveTargets(ctx, tx, r.ID, targets); err != nil {
+			return err
+		}
+		if in.CopyTemplatesFrom > 0 {
+			if _, err := loadRelease(ctx, tx, in.CopyTemplatesFrom); err != nil {
+				return err
+			}
+			if err := copyTemplates(ctx, tx, in.CopyTemplatesFrom, r.ID, now); err != nil {
+				return err
+			}
+		}
+		if err := appendTemplates(ctx, tx, r.ID, tpls, now); err != nil {
+			return err
+		}
+		out, err = getRelease(ctx, tx, r.ID)
+		return err
+	})
+	return out, err
+}
+
+func validTemplates(in []TemplateInput) ([]TemplateInput, error) {
+	if len(in) > 1000 {
+		return nil, problem.Invalid("templates", "A release can have at most 1000 steps.")
+	}
+	out := make([]TemplateInput, len(in))
+	for i, t := range in {
+		v, err := validTemplate(t.Name, t.Category, t.Type, t.Content, t.Description)
+		if err != nil {
+			return nil, fmt.Errorf("step %d: %w", i+1, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func validTemplate(name, category, typ, content, description string) (TemplateInput, error) {
+	var t TemplateInput
+	var err error
+	if t.Name, err = validate.Name("name", "Step name", name); err != nil {
+		return t, err
+	}
+	if t.Category, err = validate.OneOf("category", "Category", category, Categories...); err != nil {
+		return t, err
+	}
+	if t.Type, err = validate.OneOf("type", "Step type", typ, StepTypes...); err != nil {
+		return t, err
+	}
+	if t.Content, err = validate.Content(content); err != nil {
+		return t, err
+	}
+	if t.Description, err = validate.Optional("description", "Description", description, validate.MaxDescription, true); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+// appendTemplates adds templates after the existing ones of their category.
+func appendTemplates(ctx context.Context, tx bun.Tx, releaseID int64, tpls []TemplateInput, now int64) error {
+	if len(tpls) == 0 {
+		return nil
+	}
+	next := map[string]int{}
+	for _, c := range Categories {
+		n, err := tx.NewSelect().Model((*store.StepTemplate)(nil)).Where("release_id = ? AND category = ?", releaseID, c).Count(ctx)
+		if err != nil {
+			return err
+		}
+		next[c] = int(n)
+	}
+	rows := make([]store.StepTemplate, len(tpls))
+	for i, t := range tpls {
+		rows[i] = store.StepTemplate{
+			ReleaseID: releaseID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
+			OrderIndex: next[t.Category], Description: ptr(t.Description), CreatedAt: now,
+		}
+		next[t.Category]++
+	}
+	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
+	return err
+}
+
+func copyTemplates(ctx context.Context, tx bun.Tx, from, to int64, now int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO step_templates (release_id, name, category, type, content, order_index, description, created_at)
+		SELECT ?, name, category, type, content, order_index, description, ? FROM step_templates WHERE release_id = ? ORDER BY category, order_index`, to, now, from)
+	if err != nil {
+		return fmt.Errorf("copy templates from release %d: %w", from, err)
+	}
+	return nil
+}
+
+// Update edits a release's details; targets change only on drafts.
+func (s *Service) Update(in UpdateInput) (out Release, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ID); err != nil {
+		return out, err
+	}
+	f, err := validRelease(in.Name, in.Type, in.VersionNumber, in.Description, in.ReleaseDate)
+	if err != nil {
+		return out, err
+	}
+	var targets Targets
+	if in.Targets != nil {
+		if targets, err = validTargets(*in.Targets); err != nil {
+			return out, err
+		}
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, in.ID)
+		if err != nil {
+			return err
+		}
+		if err := editable(r); err != nil {
+			return err
+		}
+		if in.Targets != nil {
+			if r.Status != Draft {
+				return problem.State("Release '%s' is already active: its customers can only be extended with \"Add customers\".", r.Name)
+			}
+			if err := saveTargets(ctx, tx, r.ID, targets); err != nil {
+				return err
+			}
+		}
+		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, f.typ, ptr(f.version), f.date, ptr(f.description)
+		r.UpdatedAt = s.st.Now().Unix()
+		if _, err := tx.NewUpdate().Model(&r).Column("name", "type", "version_number", "release_date", "description", "updated_at").WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		out, err = getRelease(ctx, tx, r.ID)
+		return err
+	})
+	return out, err
+}
+
+// Archive makes a release read-only.
+func (s *Service) Archive(id int64) (out Release, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", id); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == Archived {
+			return problem.State("Release '%s' is already archived.", r.Name)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE releases SET status = 'archived', updated_at = ? WHERE id = ?", s.st.Now().Unix(), id); err != nil {
+			return err
+		}
+		out, err = getRelease(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// Clone makes a new draft with the same details, templates and targets.
+func (s *Service) Clone(id int64) (out Release, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", id); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		src, err := loadRelease(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		now := s.st.Now().Unix()
+		name := "Copy of " + src.Name
+		if utf8.RuneCountInString(name) > validate.MaxName {
+			name = string([]rune(name)[:validate.MaxName])
+		}
+		r := store.Release{
+			Name: name, Type: src.Type, Status: Draft, VersionNumber: src.VersionNumber, ReleaseDate: src.ReleaseDate,
+			Description: src.Description, CreatedAt: now, UpdatedAt: now,
+		}
+		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
+			return err
+		}
+		if err := copyTemplates(ctx, tx, src.ID, r.ID, now); err != nil {
+			return err
+		}
+		// Targets come along as they are, archived ones too: dropping them
+		// could turn "these customers" into "everyone". Activation skips
+		// archived customers anyway.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO release_targets (release_id, cluster_id, customer_id)
+			SELECT ?, cluster_id, customer_id FROM release_targets WHERE release_id = ? ORDER BY id`, r.ID, src.ID); err != nil {
+			return err
+		}
+		out, err = getRelease(ctx, tx, r.ID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,84 @@
+// Package release holds the release domain: releases and their targets, step
+// templates, activation, the customer steps with their history, ordering and
+// the matrix. The SQL that matters (activation, reorder, bulk, matrix) lives
+// in sql.go with the reason for its shape.
+package release
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
+)
+
+// Service is the bound service for releases and their step templates.
+type Service struct {
+	st *store.Store
+}
+
+// Steps is the bound service for customer steps and the matrix.
+type Steps struct {
+	st *store.Store
+}
+
+// NewService returns the release service.
+func NewService(st *store.Store) *Service { return &Service{st: st} }
+
+// NewSteps returns the customer-step service.
+func NewSteps(st *store.Store) *Steps { return &Steps{st: st} }
+
+// loadRelease reads one release or says it does not exist.
+func loadRelease(ctx context.Context, db bun.IDB, id int64) (store.Release, error) {
+	var r store.Release
+	err := db.NewSelect().Model(&r).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, problem.NotFound("Release %d does not exist.", id)
+	}
+	if r.Status == "" {
+		r.Status = Draft // Drizzle's default; a NULL reads as the default
+	}
+	return r, err
+}
+
+// editable refuses every change to an archived release.
+func editable(r store.Release) error {
+	if r.Status == Archived {
+		return problem.State("Release '%s' is archived and can no longer be changed.", r.Name)
+	}
+	return nil
+}
+
+func requireActive(r store.Release, what string) error {
+	if err := editable(r); err != nil {
+		return err
+	}
+	if r.Status != Active {
+		return problem.State("Release '%s' is a draft: activate it before you %s.", r.Name, what)
+	}
+	return nil
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// isUnique tells a UNIQUE constraint failure, the backstop behind the checks
+// made inside each transaction.
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

@@ -1,0 +1,268 @@
+package release
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
+)
+
+func listTemplates(ctx context.Context, db bun.IDB, releaseID int64) (deploy, verify []Template, err error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT t.id, t.release_id, t.name, t.category, t.type, t.content, t.order_index, coalesce(t.description, ''), coalesce(t.created_at, 0),
+			(SELECT count(*) FROM customer_steps cs WHERE cs.template_id = t.id AND coalesce(cs.status, 'pending') = 'pending'),
+			(SELECT count(*) FROM customer_steps cs WHERE cs.template_id = t.id AND coalesce(cs.status, 'pending') <> 'pending')
+		FROM step_templates t WHERE t.release_id = ? ORDER BY t.category = 'verify', t.order_index`, releaseID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list templates: %w", err)
+	}
+	defer rows.Close()
+	deploy, verify = []Template{}, []Template{}
+	for rows.Next() {
+		var t Template
+		if err := rows.Scan(&t.ID, &t.ReleaseID, &t.Name, &t.Category, &t.Type, &t.Content, &t.OrderIndex, &t.Description, &t.CreatedAt, &t.Pending, &t.Executed); err != nil {
+			return nil, nil, err
+		}
+		if t.Category == Verify {
+			verify = append(verify, t)
+		} else {
+			deploy = append(deploy, t)
+		}
+	}
+	return deploy, verify, rows.Err()
+}
+
+func loadTemplate(ctx context.Context, db bun.IDB, id int64) (store.StepTemplate, error) {
+	var t store.StepTemplate
+	err := db.NewSelect().Model(&t).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, problem.NotFound("Step template %d does not exist.", id)
+	}
+	return t, err
+}
+
+func toTemplate(t store.StepTemplate) Template {
+	return Template{
+		ID: t.ID, ReleaseID: t.ReleaseID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
+		OrderIndex: t.OrderIndex, Description: str(t.Description), CreatedAt: t.CreatedAt,
+	}
+}
+
+func templateCount(ctx context.Context, db bun.IDB, releaseID int64, category string) (int, error) {
+	n, err := db.NewSelect().Model((*store.StepTemplate)(nil)).Where("release_id = ? AND category = ?", releaseID, category).Count(ctx)
+	return int(n), err
+}
+
+// insertTemplate puts a template at pos of its category, shifting the later
+// ones, and on an active release gives every covered customer its step:
+// placed by resequence right before the step of the template that was at
+// pos, after any custom steps that follow the previous one. exceptCustomer
+// (0 = none) already has its step placed by the caller.
+func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateInput, pos int, now int64, exceptCustomer int64) (store.StepTemplate, error) {
+	if err := shiftTemplates(ctx, tx, r.ID, t.Category, pos); err != nil {
+		return store.StepTemplate{}, err
+	}
+	row := store.StepTemplate{
+		ReleaseID: r.ID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
+		OrderIndex: pos, Description: ptr(t.Description), CreatedAt: now,
+	}
+	if _, err := tx.NewInsert().Model(&row).Exec(ctx); err != nil {
+		return row, fmt.Errorf("insert template: %w", err)
+	}
+	if r.Status != Active {
+		return row, nil
+	}
+	// A number past any real position: the new step never serves as the
+	// anchor of an existing custom step before resequence places it.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index,
+			status, is_custom, is_overridden, created_at, updated_at)
+		SELECT rc.release_id, rc.customer_id, ?0, ?1, ?2, ?3, ?4, 1000000000, 'pending', 0, 0, ?5, ?5
+		FROM release_customers rc WHERE rc.release_id = ?6 AND rc.customer_id <> ?7`,
+		row.ID, row.Name, row.Category, row.Type, row.Content, now, r.ID, exceptCustomer); err != nil {
+		return row, fmt.Errorf("add template step to customers: %w", err)
+	}
+	return row, resequence(ctx, tx, r.ID, t.Category, exceptCustomer)
+}
+
+// AddTemplate adds a step template at a position (nil appends). On an active
+// release every customer of the release gets the step, pending.
+func (s *Service) AddTemplate(in AddTemplateInput) (out Template, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return out, err
+	}
+	t, err := validTemplate(in.Name, in.Category, in.Type, in.Content, in.Description)
+	if err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, in.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := editable(r); err != nil {
+			return err
+		}
+		n, err := templateCount(ctx, tx, r.ID, t.Category)
+		if err != nil {
+			return err
+		}
+		pos := n
+		if in.Position != nil {
+			pos = *in.Position
+			if pos < 0 || pos > n {
+				return problem.Invalid("position", "Position %d is out of range: the %s list has %d steps, so it must be between 0 and %d.", pos, t.Category, n, n)
+			}
+		}
+		row, err := insertTemplate(ctx, tx, r, t, pos, s.st.Now().Unix(), 0)
+		if err != nil {
+			return err
+		}
+		out = toTemplate(row)
+		return nil
+	})
+	return out, err
+}
+
+// UpdateTemplate edits a template. On an active release the new name, type
+// and content flow to customer steps that are still pending and not
+// overridden; executed steps keep what was executed (DECISIONS.md 3).
+func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Step template", in.ID); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		row, err := loadTemplate(ctx, tx, in.ID)
+		if err != nil {
+			return err
+		}
+		t, err := validTemplate(in.Name, row.Category, in.Type, in.Content, in.Description)
+		if err != nil {
+			return err
+		}
+		r, err := loadRelease(ctx, tx, row.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := editable(r); err != nil {
+			return err
+		}
+		row.Name, row.Type, row.Content, row.Description = t.Name, t.Type, t.Content, ptr(t.Description)
+		if _, err := tx.NewUpdate().Model(&row).Column("name", "type", "content", "description").WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?0, type = ?1, content = ?2, updated_at = ?3
+			WHERE template_id = ?4 AND coalesce(status, 'pending') = 'pending' AND coalesce(is_overridden, 0) = 0
+				AND (name <> ?0 OR type <> ?1 OR content <> ?2)`,
+			row.Name, row.Type, row.Content, s.st.Now().Unix(), row.ID)
+		if err != nil {
+			return fmt.Errorf("propagate template %d: %w", row.ID, err)
+		}
+		n, _ := res.RowsAffected()
+		out = TemplateChange{Template: toTemplate(row), Propagated: int(n)}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteTemplate deletes a template and its pending customer steps; steps
+// already done, skipped or reverted stay, with template_id NULL (shown as
+// "template deleted"), and the remaining steps are renumbered.
+func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Step template", id); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		row, err := loadTemplate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		r, err := loadRelease(ctx, tx, row.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := editable(r); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM customer_steps WHERE template_id = ? AND coalesce(status, 'pending') = 'pending'`, id)
+		if err != nil {
+			return fmt.Errorf("delete pending steps of template %d: %w", id, err)
+		}
+		removed, _ := res.RowsAffected()
+		kept, err := tx.NewSelect().Model((*store.CustomerStep)(nil)).Where("template_id = ?", id).Count(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model(&row).WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("delete template %d: %w", id, err)
+		}
+		if err := closeTemplateGap(ctx, tx, r.ID, row.Category, row.OrderIndex); err != nil {
+			return err
+		}
+		if removed > 0 {
+			if err := compact(ctx, tx, r.ID, row.Category, 0); err != nil {
+				return err
+			}
+		}
+		out = TemplateDeletion{RemovedPending: int(removed), KeptExecuted: int(kept)}
+		return nil
+	})
+	return out, err
+}
+
+// ReorderTemplates gives a category's templates a new order, in one
+// transaction. Customer steps follow; custom steps stay right after the step
+// they followed; every customer's order is renumbered without gaps.
+func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return err
+	}
+	if _, err := validate.OneOf("category", "Category", in.Category, Categories...); err != nil {
+		return err
+	}
+	if err := validate.IDs("step", in.OrderedIDs, 1000); err != nil {
+		return err
+	}
+	return s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, in.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := editable(r); err != nil {
+			return err
+		}
+		var ids []int64
+		if err := tx.NewSelect().Model((*store.StepTemplate)(nil)).Column("id").
+			Where("release_id = ? AND category = ?", r.ID, in.Category).Scan(ctx, &ids); err != nil {
+			return err
+		}
+		have := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			have[id] = true
+		}
+		if len(ids) != len(in.OrderedIDs) {
+			return problem.Invalid("orderedIds", "The new order must list all %d %s steps exactly once (it lists %d); reload and try again.", len(ids), in.Category, len(in.OrderedIDs))
+		}
+		for _, id := range in.OrderedIDs {
+			if !have[id] {
+				return problem.Invalid("orderedIds", "Step %d is not a %s step of release '%s'; reload and try again.", id, in.Category, r.Name)
+			}
+		}
+		if err := setTemplateOrder(ctx, tx, r.ID, in.Category, in.OrderedIDs); err != nil {
+			return err
+		}
+		if r.Status == Active {
+			return resequence(ctx, tx, r.ID, in.Category, 0)
+		}
+		return nil
+	})
+}
