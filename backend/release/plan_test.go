@@ -1,0 +1,63 @@
+package release
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestQueryPlansUseIndexes checks with EXPLAIN QUERY PLAN that the queries
+// that run at fleet size search customer_steps through an index and never
+// scan it whole.
+func TestQueryPlansUseIndexes(t *testing.T) {
+	f := newFixture(t)
+	f.fleet(2, 3)
+	// Several releases, as on a real machine, and statistics gathered: the
+	// planner then chooses as it will there (with one release and ANALYZE,
+	// a scan of the whole table is the cheapest plan and says nothing).
+	r := f.active("r", 3, 2)
+	for i := 0; i < 5; i++ {
+		f.active(fmt.Sprintf("old-%d", i), 3, 2)
+	}
+	db, _ := f.st.DB()
+	f.exec("ANALYZE")
+	cases := []struct {
+		name string
+		sql  string
+		args []any
+	}{
+		{"matrix cells", sqlMatrixCells, []any{r.ID}},
+		{"matrix extras", sqlMatrixExtras, []any{r.ID}},
+		{"customer steps", `SELECT * FROM customer_steps AS cs WHERE ` + sqlCustomerSteps + ` ORDER BY cs.release_id, cs.customer_id, cs.category, cs.order_index`, []any{r.ID, 1}},
+		{"resequence", sqlResequence, []any{r.ID, Deploy, 0}},
+		{"bulk by cells", `SELECT count(*) FROM customer_steps cs WHERE cs.release_id = ?0 AND cs.template_id IN (SELECT value FROM json_each(?1)) AND cs.customer_id IN (SELECT value FROM json_each(?2))`, []any{r.ID, "[1]", "[1,2]"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+c.sql, c.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if len(plan) == 0 {
+				t.Fatal("no plan")
+			}
+			for _, line := range plan {
+				if strings.HasPrefix(line, "SCAN") && (strings.Contains(line, "customer_steps") || strings.Contains(line, " cs") || strings.Contains(line, " a ")) {
+					t.Errorf("full scan of customer_steps: %q\nplan:\n%s", line, strings.Join(plan, "\n"))
+				}
+			}
+			t.Logf("plan:\n%s", strings.Join(plan, "\n"))
+		})
+	}
+}
