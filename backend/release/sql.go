@@ -160,9 +160,9 @@ const sqlTransitionSet = `
 	executed_by = CASE WHEN ?0 = 'pending' THEN NULL ELSE ?2 END,
 	skip_reason = CASE WHEN ?0 = 'skipped' THEN ?1 ELSE NULL END,
 	notes = CASE WHEN ?0 IN ('done', 'reverted') AND ?1 <> '' THEN ?1 ELSE notes END,
-	name = CASE WHEN ?0 = 'pending' AND `+followsTemplate+` THEN coalesce((SELECT t.name FROM step_templates t WHERE t.id = template_id), name) ELSE name END,
-	type = CASE WHEN ?0 = 'pending' AND `+followsTemplate+` THEN coalesce((SELECT t.type FROM step_templates t WHERE t.id = template_id), type) ELSE type END,
-	content = CASE WHEN ?0 = 'pending' AND `+followsTemplate+` THEN coalesce((SELECT t.content FROM step_templates t WHERE t.id = template_id), content) ELSE content END,
+	name = CASE WHEN ?0 = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.name FROM step_templates t WHERE t.id = template_id), name) ELSE name END,
+	type = CASE WHEN ?0 = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.type FROM step_templates t WHERE t.id = template_id), type) ELSE type END,
+	content = CASE WHEN ?0 = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.content FROM step_templates t WHERE t.id = template_id), content) ELSE content END,
 	updated_at = ?3`
 
 // followsTemplate is true for a step that takes its template's edits while
