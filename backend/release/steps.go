@@ -85,9 +85,13 @@ func (s *Steps) CustomerSteps(releaseID, customerID int64) (out CustomerSteps, e
 		return out, err
 	}
 	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
-		if out.Release, err = getRelease(ctx, db, releaseID); err != nil {
+		// The release's own figures are not needed here, and computing its
+		// progress would read every step of the fleet.
+		r, err := loadRelease(ctx, db, releaseID)
+		if err != nil {
 			return err
 		}
+		out.Release = toRelease(r)
 		if out.Customer, err = customerRef(ctx, db, customerID); err != nil {
 			return err
 		}

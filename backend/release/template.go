@@ -16,9 +16,12 @@ import (
 func listTemplates(ctx context.Context, db bun.IDB, releaseID int64) (deploy, verify []Template, err error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT t.id, t.release_id, t.name, t.category, t.type, t.content, t.order_index, coalesce(t.description, ''), coalesce(t.created_at, 0),
-			(SELECT count(*) FROM customer_steps cs WHERE cs.template_id = t.id AND coalesce(cs.status, 'pending') = 'pending'),
-			(SELECT count(*) FROM customer_steps cs WHERE cs.template_id = t.id AND coalesce(cs.status, 'pending') <> 'pending')
-		FROM step_templates t WHERE t.release_id = ? ORDER BY t.category = 'verify', t.order_index`, releaseID)
+			coalesce(c.pending, 0), coalesce(c.executed, 0)
+		FROM step_templates t LEFT JOIN (
+			SELECT template_id, sum(coalesce(status, 'pending') = 'pending') AS pending, sum(coalesce(status, 'pending') <> 'pending') AS executed
+			FROM customer_steps WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?0) GROUP BY template_id
+		) c ON c.template_id = t.id
+		WHERE t.release_id = ?0 ORDER BY t.category = 'verify', t.order_index`, releaseID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list templates: %w", err)
 	}
