@@ -4,7 +4,7 @@ VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json
 LDFLAGS := -X shipdeck/app.Version=$(VERSION)
 WAILS := go tool wails
 
-.PHONY: run dev deps frontend-deps frontend bind build test test-go test-frontend test-e2e lint fmt clean
+.PHONY: run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e lint clean
 
 run: deps build ## build and start the app on its default data directory
 	./build/bin/shipdeck
@@ -38,13 +38,18 @@ lint: frontend-deps
 	go vet ./...
 	cd frontend && npx tsc -b --noEmit
 
-test: test-deps frontend lint test-go test-frontend ## every test
+test: test-deps frontend lint test-go test-frontend test-e2e ## every test
 
 test-go:
 	go test -count=1 ./...
 
 test-frontend: frontend-deps
 	cd frontend && npm test
+
+# End to end: the real dev build under Xvfb, driven in Chromium (screenshots
+# land in frontend/e2e/artifacts).
+test-e2e: frontend-deps
+	cd frontend && npm run e2e
 
 clean:
 	rm -rf build/bin dist frontend/dist/assets frontend/dist/index.html

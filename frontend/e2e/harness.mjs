@@ -1,0 +1,121 @@
+// The end-to-end harness: the real app's dev build (real Go services, real
+// SQLite file) under Xvfb, driven through Debian's Chromium by playwright-core.
+// Each test file gets its own app process and a fresh data directory.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+export const repoRoot = resolve(import.meta.dirname, "../..");
+export const binary = process.env.SHIPDECK_DEV_BINARY ?? join(repoRoot, "build", "shipdeck-dev");
+export const artifacts = process.env.SHIPDECK_ARTIFACTS ?? join(repoRoot, "frontend", "e2e", "artifacts");
+
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitFor(fn, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      if (await fn()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+/**
+ * startApp launches the dev binary on a free port with a fresh data
+ * directory, and a Chromium page on it. Console errors and page errors are
+ * collected in `errors`.
+ */
+export async function startApp(name) {
+  if (!process.env.DISPLAY) throw new Error("DISPLAY is not set: run the suite through `make test-e2e` (it starts Xvfb)");
+  const dataDir = mkdtempSync(join(tmpdir(), `shipdeck-e2e-${name}-`));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = "";
+  // The dev build serves frontend/dist from the working directory; it takes
+  // no flags of ours (Wails parses its own from the command line).
+  const proc = spawn(binary, [], {
+    cwd: repoRoot,
+    env: { ...process.env, devserver: `127.0.0.1:${port}`, SHIPDECK_DATA_DIR: dataDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout.on("data", (d) => (log += d));
+  proc.stderr.on("data", (d) => (log += d));
+  const exited = new Promise((res) => proc.on("exit", (code, signal) => res({ code, signal })));
+  await waitFor(async () => {
+    if (proc.exitCode !== null) throw new Error(`app exited early:\n${log}`);
+    const r = await fetch(url + "/");
+    return r.ok;
+  }, `the dev server on ${url}`);
+
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url + "/");
+  await page.waitForFunction(() => window.go !== undefined, null, { timeout: 20_000 });
+
+  return {
+    page,
+    url,
+    dataDir,
+    dbPath: join(dataDir, "shipdeck.db"),
+    errors,
+    log: () => log,
+    /** call invokes a bound Go method the way the UI does. */
+    call: (service, method, ...args) =>
+      page.evaluate(([s, m, a]) => {
+        const [pkg, struct] = s.split(".");
+        return window.go[pkg][struct][m](...a);
+      }, [service, method, args]),
+    /** go navigates to a hash route. */
+    go: async (path) => {
+      await page.goto(`${url}/#${path}`);
+    },
+    screenshot: async (file) => {
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, file) });
+    },
+    stop: async () => {
+      await browser.close().catch(() => {});
+      if (proc.exitCode === null) proc.kill("SIGTERM");
+      const t = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+      const res = await exited;
+      clearTimeout(t);
+      return res;
+    },
+    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
