@@ -87,15 +87,31 @@ func setTemplateOrder(ctx context.Context, db bun.IDB, releaseID int64, category
 	return nil
 }
 
-// sqlResequence renumbers every customer's steps of one category from the
-// template order. A template step sorts by its template's position; a step
-// without a template (custom, or kept after its template was deleted) sorts
-// right after the template step it currently follows — its anchor — keeping
-// its relative order among its neighbours; one with no template step before
-// it stays at the top. The window function sorts all rows before the UPDATE
-// writes any, so the anchors are read from the old order. Only rows whose
-// number changes are written. ?2 excludes one customer (0 = none), whose
-// order the caller set exactly.
+// Reordering: a customer whose steps of a category are all template steps
+// (the common case) simply takes the template positions — sqlFollowTemplates,
+// one UPDATE … FROM. Only customers with steps that have no template (custom
+// steps, or steps kept after their template was deleted) need sqlResequence.
+// Both skip rows whose number does not change. ?2 excludes one customer
+// (0 = none), whose order the caller set exactly.
+
+// withExtras selects the customers that have template-less steps in ?0/?1;
+// customer_steps_template_idx finds them through its NULL range.
+const withExtras = `(SELECT customer_id FROM customer_steps WHERE template_id IS NULL AND release_id = ?0 AND category = ?1)`
+
+const sqlFollowTemplates = `
+UPDATE customer_steps SET order_index = t.order_index
+FROM step_templates t
+WHERE t.id = customer_steps.template_id
+	AND customer_steps.release_id = ?0 AND customer_steps.category = ?1 AND customer_steps.customer_id <> ?2
+	AND customer_steps.order_index <> t.order_index
+	AND customer_steps.customer_id NOT IN ` + withExtras
+
+// sqlResequence renumbers the steps of customers with template-less steps.
+// A template step sorts by its template's position; a step without a
+// template sorts right after the template step it currently follows — its
+// anchor — keeping its order among its neighbours; one with no template step
+// before it stays at the top. The window function sorts all rows before the
+// UPDATE writes any, so the anchors are read from the old order.
 const sqlResequence = `
 WITH keyed AS (
 	SELECT cs.id, cs.customer_id,
@@ -107,15 +123,21 @@ WITH keyed AS (
 		t.id IS NULL AS k2,
 		cs.order_index AS k3
 	FROM customer_steps cs LEFT JOIN step_templates t ON t.id = cs.template_id
-	WHERE cs.release_id = ?0 AND cs.category = ?1 AND cs.customer_id <> ?2
+	WHERE cs.release_id = ?0 AND cs.category = ?1 AND cs.customer_id <> ?2 AND cs.customer_id IN ` + withExtras + `
 ), ranked AS (
 	SELECT id, row_number() OVER (PARTITION BY customer_id ORDER BY k1, k2, k3, id) - 1 AS rn FROM keyed
 )
 UPDATE customer_steps SET order_index = ranked.rn
 FROM ranked WHERE customer_steps.id = ranked.id AND customer_steps.order_index <> ranked.rn`
 
+// resequence puts every customer's steps of a category in template order
+// (see above). Extras are anchored by their current positions, so
+// sqlResequence runs first, while those positions are still the old ones.
 func resequence(ctx context.Context, db bun.IDB, releaseID int64, category string, exceptCustomer int64) error {
 	if _, err := db.ExecContext(ctx, sqlResequence, releaseID, category, exceptCustomer); err != nil {
+		return fmt.Errorf("resequence %s steps: %w", category, err)
+	}
+	if _, err := db.ExecContext(ctx, sqlFollowTemplates, releaseID, category, exceptCustomer); err != nil {
 		return fmt.Errorf("resequence %s steps: %w", category, err)
 	}
 	return nil

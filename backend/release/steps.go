@@ -62,9 +62,9 @@ func customerRef(ctx context.Context, db bun.IDB, id int64) (CustomerRef, error)
 	return c, err
 }
 
-// sqlCustomerSteps reads one customer's steps in display order; the index
-// customer_steps_release_customer_order_idx serves both the filter and the
-// order (checked by EXPLAIN QUERY PLAN in the tests).
+// sqlCustomerSteps reads one customer's steps; customer_steps_release_customer_idx
+// serves the filter (checked by EXPLAIN QUERY PLAN in the tests) and the
+// hundred-odd rows are sorted in memory.
 const sqlCustomerSteps = `release_id = ? AND customer_id = ?`
 
 func customerSteps(ctx context.Context, db bun.IDB, releaseID, customerID int64) ([]store.CustomerStep, error) {
