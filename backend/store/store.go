@@ -36,7 +36,10 @@ type Store struct {
 	ctx    context.Context
 	now    func() time.Time
 	writes sync.WaitGroup
-	log    *slog.Logger
+	// closing refuses new writes once Close has begun waiting for the
+	// ones in flight.
+	closing bool
+	log     *slog.Logger
 }
 
 // New returns a closed store. now is the clock for every timestamp written
@@ -67,6 +70,7 @@ func (s *Store) Open(ctx context.Context, path string) error {
 	if s.db != nil {
 		return errors.New("store already open")
 	}
+	s.closing = false
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
@@ -131,9 +135,13 @@ func checkPragmas(ctx context.Context, db *bun.DB) error {
 // Close waits for writes in flight, checkpoints the WAL into the main file and
 // closes the pool. Closing a closed store does nothing.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
 	s.writes.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() { s.closing = false }()
 	if s.db == nil {
 		return nil
 	}
@@ -178,6 +186,9 @@ func (s *Store) Now() time.Time { return s.now() }
 func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 	s.mu.RLock()
 	db := s.db
+	if s.closing {
+		db = nil
+	}
 	if db != nil {
 		s.writes.Add(1)
 	}
