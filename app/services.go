@@ -1,8 +1,12 @@
 package app
 
 import (
+	"shipdeck/backend/cluster"
+	"shipdeck/backend/customer"
 	"shipdeck/backend/dashboard"
+	"shipdeck/backend/highlight"
 	"shipdeck/backend/release"
+	"shipdeck/backend/sample"
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 )
@@ -12,9 +16,13 @@ import (
 type Services struct {
 	System    *System
 	Dashboard *dashboard.Service
+	Clusters  *cluster.Service
+	Customers *customer.Service
 	Releases  *release.Service
 	Steps     *release.Steps
+	Highlight *highlight.Service
 	Settings  *settings.Service
+	Sample    *sample.Service
 }
 
 // NewServices builds the services on a store that start-up will open.
@@ -22,13 +30,17 @@ func NewServices(st *store.Store, shell *Shell) *Services {
 	return &Services{
 		System:    &System{shell: shell},
 		Dashboard: dashboard.NewService(st),
+		Clusters:  cluster.NewService(st),
+		Customers: customer.NewService(st),
 		Releases:  release.NewService(st),
 		Steps:     release.NewSteps(st),
+		Highlight: highlight.NewService(),
 		Settings:  settings.NewService(st),
+		Sample:    sample.NewService(st),
 	}
 }
 
 // Bindings is the list handed to Wails.
 func (s *Services) Bindings() []any {
-	return []any{s.System, s.Dashboard, s.Releases, s.Steps, s.Settings}
+	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample}
 }

@@ -12,6 +12,92 @@ export namespace app {
 
 }
 
+export namespace cluster {
+	
+	export interface Cluster {
+	    id: number;
+	    name: string;
+	    kubeconfigPath: string;
+	    description: string;
+	    isActive: boolean;
+	    createdAt: number;
+	    updatedAt: number;
+	    customerCount: number;
+	    archivedCustomerCount: number;
+	}
+	export interface Member {
+	    id: number;
+	    name: string;
+	    namespace: string;
+	    isActive: boolean;
+	}
+	export interface Detail {
+	    cluster: Cluster;
+	    customers: Member[];
+	}
+	export interface Input {
+	    name: string;
+	    kubeconfigPath: string;
+	    description: string;
+	}
+	
+	export interface UpdateInput {
+	    id: number;
+	    name: string;
+	    kubeconfigPath: string;
+	    description: string;
+	}
+
+}
+
+export namespace customer {
+	
+	export interface Customer {
+	    id: number;
+	    clusterId: number;
+	    clusterName: string;
+	    namespace: string;
+	    name: string;
+	    description: string;
+	    isActive: boolean;
+	    createdAt: number;
+	    updatedAt: number;
+	}
+	export interface ReleaseProgress {
+	    releaseId: number;
+	    name: string;
+	    type: string;
+	    status: string;
+	    versionNumber: string;
+	    progress: progress.Progress;
+	}
+	export interface Detail {
+	    customer: Customer;
+	    clusterIsActive: boolean;
+	    releases: ReleaseProgress[];
+	}
+	export interface Input {
+	    clusterId: number;
+	    namespace: string;
+	    name: string;
+	    description: string;
+	}
+	export interface ListFilter {
+	    includeArchived: boolean;
+	    clusterId: number;
+	    search: string;
+	}
+	
+	export interface UpdateInput {
+	    id: number;
+	    clusterId: number;
+	    namespace: string;
+	    name: string;
+	    description: string;
+	}
+
+}
+
 export namespace dashboard {
 	
 	export interface Counts {
@@ -29,6 +115,23 @@ export namespace dashboard {
 	    drafts: release.Release[];
 	    recent: release.HistoryEntry[];
 	    empty: boolean;
+	}
+
+}
+
+export namespace highlight {
+	
+	export interface Request {
+	    content: string;
+	    type: string;
+	}
+	export interface Result {
+	    html: string;
+	    lines: number;
+	}
+	export interface Styles {
+	    light: string;
+	    dark: string;
 	}
 
 }

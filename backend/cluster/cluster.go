@@ -1,0 +1,289 @@
+// Package cluster holds the Kubernetes clusters customers live on. Deletes
+// are soft (DECISIONS.md 10): an archived cluster keeps its record.
+package cluster
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
+)
+
+// Cluster is a cluster as lists and forms show it.
+type Cluster struct {
+	ID                    int64  `json:"id"`
+	Name                  string `json:"name"`
+	KubeconfigPath        string `json:"kubeconfigPath"`
+	Description           string `json:"description"`
+	IsActive              bool   `json:"isActive"`
+	CreatedAt             int64  `json:"createdAt"`
+	UpdatedAt             int64  `json:"updatedAt"`
+	CustomerCount         int    `json:"customerCount"`
+	ArchivedCustomerCount int    `json:"archivedCustomerCount"`
+}
+
+// Member is one customer of a cluster.
+type Member struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	IsActive  bool   `json:"isActive"`
+}
+
+// Detail is a cluster with its customers, active ones first.
+type Detail struct {
+	Cluster   Cluster  `json:"cluster"`
+	Customers []Member `json:"customers"`
+}
+
+// Input creates a cluster.
+type Input struct {
+	Name           string `json:"name"`
+	KubeconfigPath string `json:"kubeconfigPath"`
+	Description    string `json:"description"`
+}
+
+// UpdateInput edits a cluster.
+type UpdateInput struct {
+	ID             int64  `json:"id"`
+	Name           string `json:"name"`
+	KubeconfigPath string `json:"kubeconfigPath"`
+	Description    string `json:"description"`
+}
+
+// Service is bound to the frontend.
+type Service struct {
+	st *store.Store
+}
+
+// NewService returns the cluster service.
+func NewService(st *store.Store) *Service { return &Service{st: st} }
+
+const selectClusters = `
+SELECT cl.id, cl.name, coalesce(cl.kubeconfig_path, ''), coalesce(cl.description, ''), coalesce(cl.is_active, 1),
+	coalesce(cl.created_at, 0), coalesce(cl.updated_at, 0),
+	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 1),
+	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 0)
+FROM clusters cl`
+
+func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Cluster, error) {
+	rows, err := db.QueryContext(ctx, selectClusters+" "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list clusters: %w", err)
+	}
+	defer rows.Close()
+	out := []Cluster{}
+	for rows.Next() {
+		var c Cluster
+		if err := rows.Scan(&c.ID, &c.Name, &c.KubeconfigPath, &c.Description, &c.IsActive, &c.CreatedAt, &c.UpdatedAt, &c.CustomerCount, &c.ArchivedCustomerCount); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func get(ctx context.Context, db bun.IDB, id int64) (Cluster, error) {
+	cs, err := scan(ctx, db, "WHERE cl.id = ?", id)
+	if err != nil {
+		return Cluster{}, err
+	}
+	if len(cs) == 0 {
+		return Cluster{}, problem.NotFound("Cluster %d does not exist.", id)
+	}
+	return cs[0], nil
+}
+
+// List returns the active clusters by name, and the archived ones too when
+// asked.
+func (s *Service) List(includeArchived bool) (out []Cluster, err error) {
+	defer problem.Recover(&err)
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		where := "WHERE coalesce(cl.is_active, 1) = 1 ORDER BY cl.name"
+		if includeArchived {
+			where = "ORDER BY coalesce(cl.is_active, 1) DESC, cl.name"
+		}
+		out, err = scan(ctx, db, where)
+		return err
+	})
+	return out, err
+}
+
+// Get returns a cluster with its customers.
+func (s *Service) Get(id int64) (out Detail, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Cluster", id); err != nil {
+		return out, err
+	}
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		if out.Cluster, err = get(ctx, db, id); err != nil {
+			return err
+		}
+		out.Customers = []Member{}
+		return db.NewRaw(`SELECT id, name, namespace, coalesce(is_active, 1) AS is_active FROM customers
+			WHERE cluster_id = ? ORDER BY coalesce(is_active, 1) DESC, name`, id).Scan(ctx, &out.Customers)
+	})
+	return out, err
+}
+
+type fields struct{ name, kubeconfig, description string }
+
+func valid(name, kubeconfig, description string) (fields, error) {
+	var f fields
+	var err error
+	if f.name, err = validate.Name("name", "Cluster name", name); err != nil {
+		return f, err
+	}
+	if f.kubeconfig, err = validate.KubeconfigPath(kubeconfig); err != nil {
+		return f, err
+	}
+	if f.description, err = validate.Optional("description", "Description", description, validate.MaxDescription, true); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// nameTaken refuses a name another cluster (active or archived) has: the
+// unique index covers both.
+func nameTaken(ctx context.Context, db bun.IDB, name string, self int64) error {
+	var c store.Cluster
+	err := db.NewSelect().Model(&c).Where("name = ? AND id <> ?", name, self).Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !c.IsActive {
+		return problem.Conflict("name", "A cluster named '%s' already exists (archived): restore it or choose another name.", name)
+	}
+	return problem.Conflict("name", "A cluster named '%s' already exists.", name)
+}
+
+func ptr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// conflictBackstop turns a UNIQUE failure that slipped past the checks into
+// the same sentence.
+func conflictBackstop(err error, name string) error {
+	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return problem.Conflict("name", "A cluster named '%s' already exists.", name)
+	}
+	return err
+}
+
+// Create adds a cluster.
+func (s *Service) Create(in Input) (out Cluster, err error) {
+	defer problem.Recover(&err)
+	f, err := valid(in.Name, in.KubeconfigPath, in.Description)
+	if err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		if err := nameTaken(ctx, tx, f.name, 0); err != nil {
+			return err
+		}
+		now := s.st.Now().Unix()
+		c := store.Cluster{Name: f.name, KubeconfigPath: ptr(f.kubeconfig), Description: ptr(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
+		if _, err := tx.NewInsert().Model(&c).Exec(ctx); err != nil {
+			return conflictBackstop(err, f.name)
+		}
+		out, err = get(ctx, tx, c.ID)
+		return err
+	})
+	return out, err
+}
+
+// Update edits an active cluster.
+func (s *Service) Update(in UpdateInput) (out Cluster, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Cluster", in.ID); err != nil {
+		return out, err
+	}
+	f, err := valid(in.Name, in.KubeconfigPath, in.Description)
+	if err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		cur, err := get(ctx, tx, in.ID)
+		if err != nil {
+			return err
+		}
+		if !cur.IsActive {
+			return problem.State("Cluster '%s' is archived: restore it before editing it.", cur.Name)
+		}
+		if err := nameTaken(ctx, tx, f.name, in.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE clusters SET name = ?, kubeconfig_path = ?, description = ?, updated_at = ? WHERE id = ?`,
+			f.name, ptr(f.kubeconfig), ptr(f.description), s.st.Now().Unix(), in.ID); err != nil {
+			return conflictBackstop(err, f.name)
+		}
+		out, err = get(ctx, tx, in.ID)
+		return err
+	})
+	return out, err
+}
+
+// Archive soft-deletes a cluster; refused while it has active customers.
+func (s *Service) Archive(id int64) (out Cluster, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Cluster", id); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		cur, err := get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !cur.IsActive {
+			return problem.State("Cluster '%s' is already archived.", cur.Name)
+		}
+		switch n := cur.CustomerCount; {
+		case n == 1:
+			return problem.State("Cluster '%s' still has 1 active customer: archive or move it first.", cur.Name)
+		case n > 1:
+			return problem.State("Cluster '%s' still has %d active customers: archive or move them first.", cur.Name, n)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE clusters SET is_active = 0, updated_at = ? WHERE id = ?`, s.st.Now().Unix(), id); err != nil {
+			return err
+		}
+		out, err = get(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// Restore brings an archived cluster back.
+func (s *Service) Restore(id int64) (out Cluster, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Cluster", id); err != nil {
+		return out, err
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		cur, err := get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.IsActive {
+			return problem.State("Cluster '%s' is not archived.", cur.Name)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE clusters SET is_active = 1, updated_at = ? WHERE id = ?`, s.st.Now().Unix(), id); err != nil {
+			return err
+		}
+		out, err = get(ctx, tx, id)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,51 @@
+package sample
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"shipdeck/backend/dashboard"
+	"shipdeck/backend/problem"
+	"shipdeck/backend/release"
+	"shipdeck/backend/store"
+)
+
+func TestLoadSampleWorkspace(t *testing.T) {
+	st := store.New(nil)
+	if err := st.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := NewService(st)
+	if err := s.Load(); err != nil {
+		t.Fatal(err)
+	}
+	ov, err := dashboard.NewService(st).Overview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ov.Counts
+	if c.Clusters != 3 || c.Customers != 12 || c.ActiveReleases != 1 || c.DraftReleases != 1 || c.ArchivedReleases != 1 || ov.Empty {
+		t.Fatalf("counts %+v", c)
+	}
+	active := ov.Active[0]
+	if active.Name != "2026.11" || active.CustomerCount != 12 || active.Progress.Total != 12*8+1 {
+		t.Fatalf("active release %+v", active)
+	}
+	p := active.Progress
+	if p.Done == 0 || p.Skipped != 1 || p.Reverted != 1 || p.Pending == 0 {
+		t.Fatalf("want a part-way release, got %+v", p)
+	}
+	m, err := release.NewSteps(st).Matrix(active.ID, 0)
+	if err != nil || len(m.Clusters) != 3 || len(m.Rows) != 8 || len(m.Extras) != 1 {
+		t.Fatalf("matrix %v %+v", err, m.Clusters)
+	}
+	if len(ov.Recent) == 0 {
+		t.Fatal("no recent activity")
+	}
+	if err := s.Load(); !errors.Is(err, problem.ErrState) {
+		t.Fatalf("second load: %v", err)
+	}
+}
