@@ -92,7 +92,10 @@ func TestClusterRefusals(t *testing.T) {
 		{"bad UTF-8", func() error { _, err := svc.Create(cluster.Input{Name: "\xc3\x28"}); return err }, problem.CodeInvalid, "not valid text"},
 		{"duplicate", func() error { _, err := svc.Create(cluster.Input{Name: "one"}); return err }, problem.CodeConflict, "A cluster named 'one' already exists."},
 		{"duplicate of archived", func() error { _, err := svc.Create(cluster.Input{Name: "old"}); return err }, problem.CodeConflict, "(archived)"},
-		{"relative kubeconfig", func() error { _, err := svc.Create(cluster.Input{Name: "x", KubeconfigPath: "kube/config"}); return err }, problem.CodeInvalid, "must be absolute"},
+		{"relative kubeconfig", func() error {
+			_, err := svc.Create(cluster.Input{Name: "x", KubeconfigPath: "kube/config"})
+			return err
+		}, problem.CodeInvalid, "must be absolute"},
 		{"missing kubeconfig", func() error {
 			_, err := svc.Create(cluster.Input{Name: "x", KubeconfigPath: filepath.Join(dir, "nope")})
 			return err

@@ -88,7 +88,10 @@ func TestCustomerRefusals(t *testing.T) {
 		code     problem.Code
 		contains string
 	}{
-		{"blank name", func() error { _, err := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "x", Name: "  "}); return err }, problem.CodeInvalid, "Customer name is required."},
+		{"blank name", func() error {
+			_, err := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "x", Name: "  "})
+			return err
+		}, problem.CodeInvalid, "Customer name is required."},
 		{"namespace with capitals", func() error {
 			_, err := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "Acme", Name: "x"})
 			return err
@@ -109,9 +112,15 @@ func TestCustomerRefusals(t *testing.T) {
 			_, err := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "gone", Name: "x"})
 			return err
 		}, problem.CodeConflict, "archived"},
-		{"unknown cluster", func() error { _, err := svc.Create(customer.Input{ClusterID: 99, Namespace: "x", Name: "x"}); return err }, problem.CodeNotFound, "Cluster 99 does not exist."},
+		{"unknown cluster", func() error {
+			_, err := svc.Create(customer.Input{ClusterID: 99, Namespace: "x", Name: "x"})
+			return err
+		}, problem.CodeNotFound, "Cluster 99 does not exist."},
 		{"no cluster", func() error { _, err := svc.Create(customer.Input{Namespace: "x", Name: "x"}); return err }, problem.CodeInvalid, "Choose a cluster."},
-		{"archived cluster", func() error { _, err := svc.Create(customer.Input{ClusterID: old.ID, Namespace: "x", Name: "x"}); return err }, problem.CodeState, "is archived"},
+		{"archived cluster", func() error {
+			_, err := svc.Create(customer.Input{ClusterID: old.ID, Namespace: "x", Name: "x"})
+			return err
+		}, problem.CodeState, "is archived"},
 		{"move onto a taken namespace", func() error {
 			_, err := svc.Update(customer.UpdateInput{ID: acme.ID, ClusterID: us.ID, Namespace: "acme", Name: "Acme"})
 			return err
