@@ -1,0 +1,153 @@
+package validate
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"shipdeck/backend/problem"
+)
+
+func TestName(t *testing.T) {
+	cases := []struct {
+		in, want, err string
+	}{
+		{"  prod-eu  ", "prod-eu", ""},
+		{"", "", "is required"},
+		{" \t\n ", "", "is required"},
+		{strings.Repeat("é", 100), strings.Repeat("é", 100), ""},
+		{strings.Repeat("é", 101), "", "at most 100 characters (it has 101)"},
+		{"a\x00b", "", "control character"},
+		{"a\nb", "", "control character"},
+		{"\xff", "", "not valid text"},
+	}
+	for _, c := range cases {
+		got, err := Name("name", "Name", c.in)
+		if c.err == "" {
+			if err != nil || got != c.want {
+				t.Errorf("Name(%q) = %q, %v; want %q", c.in, got, err, c.want)
+			}
+			continue
+		}
+		if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("Name(%q) error = %v, want %q", c.in, err, c.err)
+		}
+	}
+}
+
+func TestNamespace(t *testing.T) {
+	cases := []struct{ in, err string }{
+		{"acme", ""},
+		{"acme-staging-2", ""},
+		{"a", ""},
+		{strings.Repeat("a", 63), ""},
+		{strings.Repeat("a", 64), "at most 63"},
+		{"Acme", "must be lower case: use 'acme'"},
+		{"-acme", "not a valid Kubernetes name"},
+		{"acme-", "not a valid Kubernetes name"},
+		{"ac_me", "not a valid Kubernetes name"},
+		{"ac.me", "not a valid Kubernetes name"},
+		{"", "Namespace is required."},
+	}
+	for _, c := range cases {
+		_, err := Namespace(c.in)
+		if (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("Namespace(%q) = %v, want %q", c.in, err, c.err)
+		}
+	}
+}
+
+func TestKubeconfigPath(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "config")
+	os.WriteFile(file, []byte("secret-token: abc123"), 0o600)
+	loop := filepath.Join(dir, "loop")
+	os.Symlink(loop, loop)
+	link := filepath.Join(dir, "link")
+	os.Symlink(file, link)
+	cases := []struct{ in, err string }{
+		{"", ""},
+		{file, ""},
+		{link, ""},
+		{"relative/config", "must be absolute"},
+		{filepath.Join(dir, "missing"), "No file exists"},
+		{dir, "is a folder"},
+		{loop, "loops back"},
+		{"/dev/null", "not a regular file"},
+	}
+	for _, c := range cases {
+		got, err := KubeconfigPath(c.in)
+		if (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("KubeconfigPath(%q) = %v, want %q", c.in, err, c.err)
+		}
+		if strings.Contains(got, "abc123") || (err != nil && strings.Contains(err.Error(), "abc123")) {
+			t.Errorf("KubeconfigPath leaked the file's content")
+		}
+	}
+}
+
+func TestContent(t *testing.T) {
+	if _, err := Content("  \n "); err == nil {
+		t.Error("blank content accepted")
+	}
+	if got, err := Content("  echo hi\n"); err != nil || got != "  echo hi\n" {
+		t.Errorf("content changed: %q %v", got, err)
+	}
+	if _, err := Content(strings.Repeat("a", 5<<20)); err == nil || !strings.Contains(err.Error(), "too large: 5.0 MB") {
+		t.Errorf("5 MB content: %v", err)
+	}
+	if _, err := Content("echo\x00"); err == nil {
+		t.Error("NUL accepted")
+	}
+}
+
+func TestIDs(t *testing.T) {
+	cases := []struct {
+		ids []int64
+		err string
+	}{
+		{[]int64{1, 2, 3}, ""},
+		{nil, "Choose at least one"},
+		{[]int64{1, 0}, "positive"},
+		{[]int64{1, -4}, "positive"},
+		{[]int64{7, 7}, "twice"},
+		{make([]int64, 11), "At most 10"},
+	}
+	for _, c := range cases {
+		err := IDs("step", c.ids, 10)
+		if (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("IDs(%v) = %v, want %q", c.ids, err, c.err)
+		}
+	}
+}
+
+func FuzzName(f *testing.F) {
+	f.Add("prod-eu")
+	f.Add(" \x00 ")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := Name("name", "Name", s)
+		if err != nil {
+			return
+		}
+		if got == "" || !utf8.ValidString(got) || utf8.RuneCountInString(got) > MaxName || strings.ContainsRune(got, 0) || strings.TrimSpace(got) != got {
+			t.Fatalf("accepted %q as %q", s, got)
+		}
+	})
+}
+
+func FuzzNamespace(f *testing.F) {
+	f.Add("acme")
+	f.Add("Acme-")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := Namespace(s)
+		if err != nil {
+			return
+		}
+		if len(got) == 0 || len(got) > 63 || !dnsLabel.MatchString(got) {
+			t.Fatalf("accepted %q", s)
+		}
+	})
+}
