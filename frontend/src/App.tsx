@@ -1,15 +1,12 @@
-import { useEffect } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "react-router";
 import { router } from "./routes";
-import { applyTheme } from "./lib/theme";
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false, retry: false } },
 });
 
 export function App() {
-  useEffect(() => applyTheme("system"), []);
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

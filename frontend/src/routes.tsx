@@ -1,6 +1,16 @@
 import { createHashRouter } from "react-router";
 import { AppShell } from "./components/layout/app-shell";
-import { PlaceholderPage } from "./pages/placeholder";
+import { DashboardPage } from "./pages/dashboard";
+import { ClusterDetailPage, ClusterFormPage, ClustersPage } from "./pages/clusters";
+import { CustomerDetailPage, CustomerFormPage, CustomersPage } from "./pages/customers";
+import { ReleasesPage } from "./pages/releases";
+import { NewReleasePage } from "./pages/release-new";
+import { ReleaseMatrixPage } from "./pages/release-matrix";
+import { ReleaseStepsPage } from "./pages/release-steps";
+import { ReleaseCustomerPage } from "./pages/release-customer";
+import { SettingsPage } from "./pages/settings";
+import { EmptyState } from "./components/ui/misc";
+import { Compass } from "lucide-react";
 
 // Hash routes: the webview loads one index.html, and the paths are those of
 // spec §3 behind the '#'.
@@ -9,22 +19,22 @@ export const router = createHashRouter([
     path: "/",
     element: <AppShell />,
     children: [
-      { index: true, element: <PlaceholderPage title="Dashboard" /> },
-      { path: "clusters", element: <PlaceholderPage title="Clusters" /> },
-      { path: "clusters/new", element: <PlaceholderPage title="New cluster" /> },
-      { path: "clusters/:id", element: <PlaceholderPage title="Cluster" /> },
-      { path: "clusters/:id/edit", element: <PlaceholderPage title="Edit cluster" /> },
-      { path: "customers", element: <PlaceholderPage title="Customers" /> },
-      { path: "customers/new", element: <PlaceholderPage title="New customer" /> },
-      { path: "customers/:id", element: <PlaceholderPage title="Customer" /> },
-      { path: "customers/:id/edit", element: <PlaceholderPage title="Edit customer" /> },
-      { path: "releases", element: <PlaceholderPage title="Releases" /> },
-      { path: "releases/new", element: <PlaceholderPage title="New release" /> },
-      { path: "releases/:id", element: <PlaceholderPage title="Release" /> },
-      { path: "releases/:id/steps", element: <PlaceholderPage title="Template steps" /> },
-      { path: "releases/:id/customer/:customerId", element: <PlaceholderPage title="Customer steps" /> },
-      { path: "settings", element: <PlaceholderPage title="Settings" /> },
-      { path: "*", element: <PlaceholderPage title="Not found" /> },
+      { index: true, element: <DashboardPage /> },
+      { path: "clusters", element: <ClustersPage /> },
+      { path: "clusters/new", element: <ClusterFormPage /> },
+      { path: "clusters/:id", element: <ClusterDetailPage /> },
+      { path: "clusters/:id/edit", element: <ClusterFormPage /> },
+      { path: "customers", element: <CustomersPage /> },
+      { path: "customers/new", element: <CustomerFormPage /> },
+      { path: "customers/:id", element: <CustomerDetailPage /> },
+      { path: "customers/:id/edit", element: <CustomerFormPage /> },
+      { path: "releases", element: <ReleasesPage /> },
+      { path: "releases/new", element: <NewReleasePage /> },
+      { path: "releases/:id", element: <ReleaseMatrixPage /> },
+      { path: "releases/:id/steps", element: <ReleaseStepsPage /> },
+      { path: "releases/:id/customer/:customerId", element: <ReleaseCustomerPage /> },
+      { path: "settings", element: <SettingsPage /> },
+      { path: "*", element: <div className="p-8"><EmptyState icon={<Compass />} title="Nothing here">This page does not exist.</EmptyState></div> },
     ],
   },
 ]);

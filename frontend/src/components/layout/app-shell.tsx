@@ -1,17 +1,63 @@
+import { useEffect, useState } from "react";
 import { Outlet } from "react-router";
+import { Toaster } from "sonner";
+import { AlertTriangle } from "lucide-react";
 import { Sidebar } from "./sidebar";
 import { Header } from "./header";
+import { CrumbProvider } from "./crumbs";
+import { TooltipProvider } from "@/components/ui/misc";
+import { AboutDialog } from "@/components/about-dialog";
+import { useSettings, useStatus } from "@/api/system";
+import { applyTheme, type Theme } from "@/lib/theme";
+import { EventsOn } from "@wails/runtime/runtime";
 
 export function AppShell() {
-  return (
-    <div className="flex h-full">
-      <Sidebar />
-      <div className="flex min-w-0 flex-1 flex-col">
-        <Header />
-        <main className="min-h-0 flex-1 overflow-auto">
-          <Outlet />
-        </main>
+  const status = useStatus();
+  const settings = useSettings();
+  const [about, setAbout] = useState(false);
+  const theme = (settings.data?.theme ?? "system") as Theme;
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    try {
+      return EventsOn("menu:about", () => setAbout(true));
+    } catch {
+      return undefined; // no Wails runtime (unit tests)
+    }
+  }, []);
+
+  if (status.data && !status.data.ready) {
+    return (
+      <div className="flex h-full items-center justify-center p-8">
+        <div className="max-w-lg rounded-xl border border-border bg-card p-6 shadow-sm">
+          <div className="flex items-center gap-2 text-destructive">
+            <AlertTriangle className="size-5" aria-hidden />
+            <h1 className="text-base font-semibold">Shipdeck could not open its database</h1>
+          </div>
+          <p className="mt-3 text-[13px]" data-selectable>{status.data.error}</p>
+          <p className="mt-3 text-xs text-muted-foreground">
+            Data directory: <span className="font-mono" data-selectable>{status.data.dataDir}</span>. Nothing was changed. Close this window and try again; if
+            another Shipdeck is running, switch to it.
+          </p>
+        </div>
       </div>
-    </div>
+    );
+  }
+
+  return (
+    <TooltipProvider>
+      <CrumbProvider>
+        <div className="flex h-full">
+          <Sidebar onAbout={() => setAbout(true)} />
+          <div className="flex min-w-0 flex-1 flex-col">
+            <Header />
+            <main className="min-h-0 flex-1 overflow-auto">
+              <Outlet />
+            </main>
+          </div>
+        </div>
+        <AboutDialog open={about} onOpenChange={setAbout} />
+        <Toaster position="bottom-right" richColors closeButton theme={theme === "system" ? "system" : theme} toastOptions={{ className: "text-[13px]" }} />
+      </CrumbProvider>
+    </TooltipProvider>
   );
 }

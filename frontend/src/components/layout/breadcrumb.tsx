@@ -1,6 +1,7 @@
 import { Fragment } from "react";
 import { Link, useLocation } from "react-router";
 import { ChevronRight } from "lucide-react";
+import { useCrumbNames } from "./crumbs";
 
 const labels: Record<string, string> = {
   clusters: "Clusters",
@@ -10,28 +11,32 @@ const labels: Record<string, string> = {
   new: "New",
   edit: "Edit",
   steps: "Template steps",
-  customer: "Customer",
 };
 
-/** Breadcrumb derives its trail from the path; pages may pass names later. */
-export function Breadcrumb({ names = {} }: { names?: Record<string, string> }) {
+/** Breadcrumb derives its trail from the path; pages name the ids. */
+export function Breadcrumb() {
   const { pathname } = useLocation();
+  const names = useCrumbNames();
   const parts = pathname.split("/").filter(Boolean);
   const crumbs = [{ to: "/", label: "Dashboard" }];
   parts.forEach((p, i) => {
-    const to = "/" + parts.slice(0, i + 1).join("/");
     if (p === "customer" && parts[0] === "releases") return;
+    const to = "/" + parts.slice(0, i + 1).join("/");
     crumbs.push({ to, label: names[to] ?? labels[p] ?? `#${p}` });
   });
   return (
-    <nav aria-label="Breadcrumb" className="flex min-w-0 items-center gap-1 text-sm">
+    <nav aria-label="Breadcrumb" className="flex min-w-0 items-center gap-1 text-[13px]">
       {crumbs.map((c, i) => (
         <Fragment key={c.to}>
           {i > 0 && <ChevronRight className="size-3.5 shrink-0 text-muted-foreground" aria-hidden />}
           {i === crumbs.length - 1 ? (
-            <span className="truncate font-medium" aria-current="page">{c.label}</span>
+            <span className="truncate font-medium" aria-current="page">
+              {c.label}
+            </span>
           ) : (
-            <Link to={c.to} className="truncate text-muted-foreground hover:text-foreground">{c.label}</Link>
+            <Link to={c.to} className="truncate text-muted-foreground hover:text-foreground">
+              {c.label}
+            </Link>
           )}
         </Fragment>
       ))}

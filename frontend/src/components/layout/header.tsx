@@ -2,7 +2,7 @@ import { Breadcrumb } from "./breadcrumb";
 
 export function Header() {
   return (
-    <header className="flex h-14 shrink-0 items-center gap-3 border-b border-border bg-background/80 px-6 backdrop-blur">
+    <header className="flex h-12 shrink-0 items-center gap-3 border-b border-border bg-background px-6">
       <Breadcrumb />
     </header>
   );

@@ -1,0 +1,54 @@
+// Journey 7: the sample workspace, loaded from the empty dashboard; every page
+// renders without console errors. Its screenshots feed docs/screenshots/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startApp } from "./harness.mjs";
+
+test("sample workspace: every page renders without console errors", async () => {
+  const app = await startApp("sample");
+  const { page } = app;
+  try {
+    await page.getByRole("button", { name: "Load sample workspace" }).click();
+    await page.getByText("Active releases", { exact: true }).first().waitFor();
+    await app.screenshot("dashboard.png");
+
+    const overview = await app.call("dashboard.Service", "Overview");
+    const rel = overview.active[0];
+    assert.equal(rel.name, "2026.11");
+
+    await app.go(`/releases/${rel.id}`);
+    await page.getByTestId("matrix").waitFor();
+    await page.locator('[role="gridcell"]').first().waitFor();
+    await app.screenshot("matrix.png");
+
+    await page.locator('[role="gridcell"][data-status="done"]').first().click();
+    await page.getByRole("dialog").getByText("History").waitFor();
+    await page.locator(".chroma-host").first().waitFor();
+    await app.screenshot("step-panel.png");
+    await page.keyboard.press("Escape");
+
+    await app.go(`/releases/${rel.id}/steps`);
+    await page.getByText("Template steps: every customer").waitFor();
+    await app.screenshot("template-steps.png");
+
+    const customers = await app.call("customer.Service", "List", { includeArchived: false, clusterId: 0, search: "" });
+    await app.go(`/releases/${rel.id}/customer/${customers[0].id}`);
+    await page.getByRole("region", { name: "Deploy steps" }).waitFor();
+    await app.screenshot("customer-steps.png");
+
+    await app.go("/releases/new");
+    await page.getByLabel("Name").fill("2026.12");
+    await app.screenshot("wizard.png");
+
+    for (const path of ["/releases", "/clusters", "/customers", "/settings", `/clusters/${customers[0].clusterId}`, `/customers/${customers[0].id}`]) {
+      await app.go(path);
+      await page.locator("h1").first().waitFor();
+    }
+    await app.go("/clusters");
+    await app.screenshot("clusters.png");
+    assert.deepEqual(app.errors, [], "console errors");
+  } finally {
+    await app.stop();
+    app.cleanup();
+  }
+});

@@ -1,0 +1,82 @@
+import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { toast } from "sonner";
+
+/** AppError is what a failed Go call means to the UI. */
+export interface AppError {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** toAppError normalises a rejected binding call: the Go ErrorFormatter
+ * sends {code, message, field}; argument errors arrive as plain strings. */
+export function toAppError(e: unknown): AppError {
+  if (e && typeof e === "object" && "message" in e) {
+    const o = e as { code?: string; message?: unknown; field?: string };
+    return { code: o.code ?? "internal", message: String(o.message), field: o.field || undefined };
+  }
+  if (typeof e === "string") {
+    if (e.startsWith("error parsing arguments")) return { code: "invalid", message: "The app sent a value of the wrong kind; nothing was changed." };
+    return { code: "internal", message: e };
+  }
+  return { code: "internal", message: "Something went wrong and nothing was changed." };
+}
+
+/** keys are every query key the app uses, so invalidation stays exact. */
+export const keys = {
+  status: ["status"] as const,
+  dashboard: ["dashboard"] as const,
+  clusters: (archived: boolean) => ["clusters", { archived }] as const,
+  clustersAll: ["clusters"] as const,
+  cluster: (id: number) => ["cluster", id] as const,
+  customers: (f: object) => ["customers", f] as const,
+  customersAll: ["customers"] as const,
+  customer: (id: number) => ["customer", id] as const,
+  releases: ["releases"] as const,
+  release: (id: number) => ["release", id] as const,
+  preview: (id: number) => ["release", id, "preview"] as const,
+  addable: (id: number) => ["release", id, "addable"] as const,
+  matrix: (id: number, cluster: number) => ["matrix", id, cluster] as const,
+  matrixOf: (id: number) => ["matrix", id] as const,
+  customerSteps: (release: number, customer: number) => ["customer-steps", release, customer] as const,
+  step: (id: number) => ["step", id] as const,
+  stepAt: (release: number, template: number, customer: number) => ["step-at", release, template, customer] as const,
+  settings: ["settings"] as const,
+  highlight: (type: string, content: string) => ["highlight", type, content] as const,
+  styles: ["highlight-styles"] as const,
+};
+
+/** useAppMutation runs a binding call, toasts a failure in the user's words
+ * (unless the form shows it inline) and invalidates the given keys. */
+export function useAppMutation<TVars, TResult>(
+  fn: (v: TVars) => Promise<TResult>,
+  opts: { invalidate?: (v: TVars, r: TResult) => QueryKey[]; success?: (r: TResult, v: TVars) => string | void; silentErrors?: boolean } = {},
+) {
+  const qc = useQueryClient();
+  return useMutation<TResult, AppError, TVars>({
+    mutationFn: async (v) => {
+      try {
+        return await fn(v);
+      } catch (e) {
+        throw toAppError(e);
+      }
+    },
+    onSuccess: (r, v) => {
+      for (const k of opts.invalidate?.(v, r) ?? []) qc.invalidateQueries({ queryKey: k });
+      const msg = opts.success?.(r, v);
+      if (msg) toast.success(msg);
+    },
+    onError: (e) => {
+      if (!opts.silentErrors || !e.field) toast.error(e.message);
+    },
+  });
+}
+
+/** call wraps a read so its rejection becomes an AppError. */
+export async function call<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw toAppError(e);
+  }
+}

@@ -1,0 +1,113 @@
+import type { ReactNode } from "react";
+import { Dialog as D, AlertDialog as AD } from "radix-ui";
+import { X } from "lucide-react";
+import { cn } from "@/lib/utils";
+import { Button } from "./button";
+
+const overlay = "fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px] data-[state=open]:animate-in data-[state=open]:fade-in";
+
+export function Dialog({ open, onOpenChange, title, description, children, footer, className }: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children?: ReactNode;
+  footer?: ReactNode;
+  className?: string;
+}) {
+  return (
+    <D.Root open={open} onOpenChange={onOpenChange}>
+      <D.Portal>
+        <D.Overlay className={overlay} />
+        <D.Content
+          className={cn(
+            "fixed left-1/2 top-1/2 z-50 flex max-h-[85vh] w-[min(560px,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-border bg-card shadow-2xl outline-none",
+            className,
+          )}
+        >
+          <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">
+            <div className="grid gap-1">
+              <D.Title className="text-[15px] font-semibold tracking-tight">{title}</D.Title>
+              {description ? <D.Description className="text-[13px] text-muted-foreground">{description}</D.Description> : <D.Description className="sr-only">{typeof title === "string" ? title : "Dialog"}</D.Description>}
+            </div>
+            <D.Close asChild>
+              <Button variant="ghost" size="icon-sm" aria-label="Close">
+                <X />
+              </Button>
+            </D.Close>
+          </div>
+          <div className="min-h-0 flex-1 overflow-auto px-5 py-4">{children}</div>
+          {footer && <div className="flex justify-end gap-2 border-t border-border bg-muted/40 px-5 py-3">{footer}</div>}
+        </D.Content>
+      </D.Portal>
+    </D.Root>
+  );
+}
+
+/** ConfirmDialog asks before a destructive or weighty action. */
+export function ConfirmDialog({ open, onOpenChange, title, description, confirmLabel, destructive, onConfirm, busy, children }: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  destructive?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <AD.Root open={open} onOpenChange={onOpenChange}>
+      <AD.Portal>
+        <AD.Overlay className={overlay} />
+        <AD.Content className="fixed left-1/2 top-1/2 z-50 w-[min(440px,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-border bg-card p-5 shadow-2xl outline-none">
+          <AD.Title className="text-[15px] font-semibold tracking-tight">{title}</AD.Title>
+          <AD.Description asChild>
+            <div className="mt-2 text-[13px] leading-relaxed text-muted-foreground">{description}</div>
+          </AD.Description>
+          {children}
+          <div className="mt-5 flex justify-end gap-2">
+            <AD.Cancel asChild>
+              <Button variant="outline">Cancel</Button>
+            </AD.Cancel>
+            <Button variant={destructive ? "destructive" : "default"} disabled={busy} onClick={onConfirm}>
+              {confirmLabel}
+            </Button>
+          </div>
+        </AD.Content>
+      </AD.Portal>
+    </AD.Root>
+  );
+}
+
+/** Sheet is a panel that slides in from the right. */
+export function Sheet({ open, onOpenChange, title, description, children, className }: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <D.Root open={open} onOpenChange={onOpenChange}>
+      <D.Portal>
+        <D.Overlay className="fixed inset-0 z-40 bg-black/25" />
+        <D.Content className={cn("fixed inset-y-0 right-0 z-50 flex w-[min(640px,100vw)] flex-col border-l border-border bg-card shadow-2xl outline-none", className)}>
+          <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">
+            <div className="grid min-w-0 gap-1">
+              <D.Title className="truncate text-[15px] font-semibold tracking-tight">{title}</D.Title>
+              {description ? <D.Description asChild><div className="text-[13px] text-muted-foreground">{description}</div></D.Description> : <D.Description className="sr-only">Details</D.Description>}
+            </div>
+            <D.Close asChild>
+              <Button variant="ghost" size="icon-sm" aria-label="Close panel">
+                <X />
+              </Button>
+            </D.Close>
+          </div>
+          <div className="min-h-0 flex-1 overflow-auto">{children}</div>
+        </D.Content>
+      </D.Portal>
+    </D.Root>
+  );
+}

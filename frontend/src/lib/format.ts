@@ -1,0 +1,30 @@
+/** Formatting of the unix-second timestamps the Go side sends. */
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const rel = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+export const formatDate = (s?: number | null) => (s ? dateFmt.format(new Date(s * 1000)) : "—");
+export const formatDateTime = (s?: number | null) => (s ? dateTimeFmt.format(new Date(s * 1000)) : "—");
+
+export function timeAgo(s: number, now = Date.now()): string {
+  const diff = s - now / 1000;
+  const abs = Math.abs(diff);
+  if (abs < 45) return "just now";
+  if (abs < 3600) return rel.format(Math.round(diff / 60), "minute");
+  if (abs < 86400) return rel.format(Math.round(diff / 3600), "hour");
+  if (abs < 86400 * 30) return rel.format(Math.round(diff / 86400), "day");
+  return formatDate(s);
+}
+
+export const plural = (n: number, word: string, many = word + "s") => `${n.toLocaleString()} ${n === 1 ? word : many}`;
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KB`;
+  return `${n} bytes`;
+}
+
+/** Date input value (yyyy-mm-dd) from unix seconds and back, in UTC. */
+export const toDateInput = (s?: number | null) => (s ? new Date(s * 1000).toISOString().slice(0, 10) : "");
+export const fromDateInput = (v: string): number | undefined => (v ? Math.floor(Date.parse(v + "T00:00:00Z") / 1000) : undefined);
