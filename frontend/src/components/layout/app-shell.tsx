@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Outlet } from "react-router";
+import { Outlet, useLocation } from "react-router";
 import { Toaster } from "sonner";
 import { AlertTriangle } from "lucide-react";
 import { Sidebar } from "./sidebar";
@@ -15,6 +15,9 @@ export function AppShell() {
   const status = useStatus();
   const settings = useSettings();
   const [about, setAbout] = useState(false);
+  // A page is remounted when the path changes, so a form or a panel never
+  // carries state from one record to another.
+  const { pathname } = useLocation();
   const theme = (settings.data?.theme ?? "system") as Theme;
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
@@ -50,7 +53,7 @@ export function AppShell() {
           <Sidebar onAbout={() => setAbout(true)} />
           <div className="flex min-w-0 flex-1 flex-col">
             <Header />
-            <main className="min-h-0 flex-1 overflow-auto">
+            <main key={pathname} className="min-h-0 flex-1 overflow-auto">
               <Outlet />
             </main>
           </div>
