@@ -53,3 +53,7 @@ test-e2e: frontend-deps
 
 clean:
 	rm -rf build/bin dist frontend/dist/assets frontend/dist/index.html
+
+# Copy the screenshots of the last e2e run into docs/ (when they changed on purpose).
+screenshots:
+	cp frontend/e2e/artifacts/{dashboard,matrix,step-panel,template-steps,wizard,customer-steps,clusters}.png docs/screenshots/

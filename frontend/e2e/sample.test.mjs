@@ -10,6 +10,8 @@ test("sample workspace: every page renders without console errors", async () => 
   try {
     await page.getByRole("button", { name: "Load sample workspace" }).click();
     await page.getByText("Active releases", { exact: true }).first().waitFor();
+    // Screenshots without the toast: they feed docs/screenshots/.
+    await page.getByText("Sample workspace loaded.").waitFor({ state: "hidden", timeout: 10_000 });
     await app.screenshot("dashboard.png");
 
     const overview = await app.call("dashboard.Service", "Overview");

@@ -10,7 +10,7 @@ export const COL_W = 40;
 export const ROW_H = 34;
 export const CAT_H = 28;
 export const LEFT_W = 320;
-export const HEAD_H = 150;
+export const HEAD_H = 172;
 
 export interface Cell {
   row: number; // index into matrix.rows
@@ -307,7 +307,7 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
               aria-label={`Select column ${cu.name}`}
               data-testid="matrix-column"
             >
-              <span className="max-h-24 truncate text-[12px] font-medium [writing-mode:vertical-rl] rotate-180">{cu.name}</span>
+              <span className="max-h-[8.5rem] truncate text-[12px] font-medium [writing-mode:vertical-rl] rotate-180">{cu.name}</span>
               <span className="h-1 w-6 overflow-hidden rounded-full bg-muted"><span className="block h-full bg-done" style={{ width: `${pct(counts)}%` }} /></span>
             </button>
           );

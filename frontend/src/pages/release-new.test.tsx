@@ -1,0 +1,46 @@
+import { describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+
+const mutate = vi.fn();
+vi.mock("@/api/clusters", () => ({ useClusters: () => ({ data: [{ id: 1, name: "prod-eu", customerCount: 2 }] }) }));
+vi.mock("@/api/customers", () => ({
+  useCustomers: () => ({ data: [{ id: 5, name: "Acme", clusterId: 1, clusterName: "prod-eu" }, { id: 6, name: "Bergmann", clusterId: 1, clusterName: "prod-eu" }] }),
+}));
+vi.mock("@/api/releases", () => ({ useReleases: () => ({ data: [] }), useCreateRelease: () => ({ mutate, isPending: false, error: null }) }));
+const { NewReleasePage } = await import("./release-new");
+
+const next = () => fireEvent.click(screen.getByRole("button", { name: /Next/ }));
+
+describe("new-release wizard", () => {
+  it("walks details, targets, steps and review, then creates the draft", () => {
+    render(<MemoryRouter><NewReleasePage /></MemoryRouter>);
+    next();
+    expect(screen.getByRole("alert")).toHaveTextContent("Release name is required.");
+    fireEvent.change(screen.getByLabelText("Name"), { target: { value: "2026.12" } });
+    next();
+    fireEvent.click(screen.getByLabelText(/Chosen customers/));
+    next();
+    expect(screen.getByRole("alert")).toHaveTextContent("Choose at least one customer.");
+    fireEvent.click(screen.getByLabelText(/Acme/));
+    expect(screen.getByText(/Today that is 1 customer/)).toBeInTheDocument();
+    next();
+    fireEvent.click(screen.getByRole("button", { name: "Add step" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("Step name is required.");
+    fireEvent.change(screen.getByLabelText("Step name"), { target: { value: "Upgrade" } });
+    fireEvent.change(screen.getByLabelText("Content"), { target: { value: "helm upgrade" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add step" }));
+    expect(screen.getByText("Upgrade")).toBeInTheDocument();
+    next();
+    expect(screen.getByText(/plus 1 new step/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Create draft release" }));
+    expect(mutate).toHaveBeenCalledWith(
+      expect.objectContaining({
+        name: "2026.12",
+        targets: { mode: "selected", clusterIds: [], customerIds: [5] },
+        templates: [{ name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade", description: "" }],
+      }),
+      expect.anything(),
+    );
+  });
+});
