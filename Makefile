@@ -4,7 +4,7 @@ VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json
 LDFLAGS := -X shipdeck/app.Version=$(VERSION)
 WAILS := go tool wails
 
-.PHONY: run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e lint clean
+.PHONY: run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e test-dist dist lint clean screenshots
 
 run: deps build ## build and start the app on its default data directory
 	./build/bin/shipdeck
@@ -38,7 +38,7 @@ lint: frontend-deps
 	go vet ./...
 	cd frontend && npx tsc -b --noEmit
 
-test: test-deps frontend lint test-go test-frontend test-e2e ## every test
+test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every test
 
 test-go:
 	go test -count=1 ./...
@@ -57,3 +57,13 @@ clean:
 # Copy the screenshots of the last e2e run into docs/ (when they changed on purpose).
 screenshots:
 	cp frontend/e2e/artifacts/{dashboard,matrix,step-panel,template-steps,wizard,customer-steps,clusters}.png docs/screenshots/
+
+# Release artefacts in dist/: Linux binary and .deb, Windows .exe and NSIS
+# installer (cross-built), SHA256SUMS.
+dist: frontend-deps
+	./packaging/dist.sh
+
+# Checks the artefacts: PE32+ GUI with version resource, the .deb installs
+# (dpkg, as root) and its binary starts under Xvfb.
+test-dist: dist
+	$(if $(filter 0,$(shell id -u)),,sudo) ./packaging/dist_test.sh

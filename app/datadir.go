@@ -62,7 +62,12 @@ func DataDir(env Env) (string, error) {
 	}
 }
 
-// PrepareDataDir creates dir with mode 0700 if it is missing.
+// PrepareDataDir creates dir with mode 0700, and tightens it to 0700 if it
+// exists already: on Linux WebKitGTK creates the same directory (it keys its
+// storage by program name) with the umask's mode before start-up runs.
 func PrepareDataDir(dir string) error {
-	return os.MkdirAll(dir, 0o700)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
