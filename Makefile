@@ -4,7 +4,7 @@ VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json
 LDFLAGS := -X shipdeck/app.Version=$(VERSION)
 WAILS := go tool wails
 
-.PHONY: run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e test-dist dist lint clean screenshots
+.PHONY: bench bench-smoke perf-ui run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e test-dist dist lint clean screenshots
 
 run: deps build ## build and start the app on its default data directory
 	./build/bin/shipdeck
@@ -42,6 +42,7 @@ test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every 
 
 test-go:
 	go test -count=1 ./...
+	$(MAKE) bench-smoke
 
 test-frontend: frontend-deps
 	cd frontend && npm test
@@ -67,3 +68,17 @@ dist: frontend-deps
 # (dpkg, as root) and its binary starts under Xvfb.
 test-dist: dist
 	$(if $(filter 0,$(shell id -u)),,sudo) ./packaging/dist_test.sh
+
+# Go benchmarks at fleet size (results: docs/performance.md); bench-smoke is
+# the tiny run CI does.
+bench:
+	go test -run '^$$' -bench . -benchtime 5x -count 3 -timeout 60m ./backend/release/
+
+bench-smoke:
+	SHIPDECK_BENCH_SCALE=0.01 go test -run '^$$' -bench . -benchtime 1x ./backend/release/
+
+# UI timing on a fleet: make perf-ui FLEET=/tmp/fleet (made by backend/cmd/fleet).
+perf-ui: frontend-deps
+	npm --prefix frontend run build >/dev/null
+	go build -tags dev -o build/shipdeck-dev .
+	cd frontend && xvfb-run -a -s "-screen 0 1600x1000x24" node e2e/perf.mjs

@@ -53,9 +53,9 @@ async function waitFor(fn, what, timeoutMs = 30_000) {
  * directory, and a Chromium page on it. Console errors and page errors are
  * collected in `errors`.
  */
-export async function startApp(name) {
+export async function startApp(name, opts = {}) {
   if (!process.env.DISPLAY) throw new Error("DISPLAY is not set: run the suite through `make test-e2e` (it starts Xvfb)");
-  const dataDir = mkdtempSync(join(tmpdir(), `shipdeck-e2e-${name}-`));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `shipdeck-e2e-${name}-`));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = "";
@@ -85,7 +85,7 @@ export async function startApp(name) {
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(url + "/");
-  await page.waitForFunction(() => window.go !== undefined, null, { timeout: 20_000 });
+  await page.waitForFunction(() => window.go !== undefined, null, { timeout: 60_000 });
 
   return {
     page,
