@@ -108,6 +108,7 @@ func (s *Shell) open(ctx context.Context) error {
 	}
 	s.releaseLock = release
 	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion())
+	go s.dailyBackup()
 	return nil
 }
 

@@ -11,6 +11,9 @@ import (
 func (s *Shell) menu() *menu.Menu {
 	m := menu.NewMenu()
 	file := m.AddSubmenu("File")
+	file.AddText("Back up database…", keys.CmdOrCtrl("b"), func(*menu.CallbackData) { runtime.EventsEmit(s.ctx, "menu:backup") })
+	file.AddText("Restore from backup…", nil, func(*menu.CallbackData) { runtime.EventsEmit(s.ctx, "menu:restore") })
+	file.AddSeparator()
 	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { runtime.Quit(s.ctx) })
 	help := m.AddSubmenu("Help")
 	help.AddText("About Shipdeck", nil, func(*menu.CallbackData) { runtime.EventsEmit(s.ctx, "menu:about") })

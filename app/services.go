@@ -23,6 +23,7 @@ type Services struct {
 	Highlight *highlight.Service
 	Settings  *settings.Service
 	Sample    *sample.Service
+	Backups   *Backups
 }
 
 // NewServices builds the services on a store that start-up will open.
@@ -37,10 +38,11 @@ func NewServices(st *store.Store, shell *Shell) *Services {
 		Highlight: highlight.NewService(),
 		Settings:  settings.NewService(st),
 		Sample:    sample.NewService(st),
+		Backups:   &Backups{shell: shell},
 	}
 }
 
 // Bindings is the list handed to Wails.
 func (s *Services) Bindings() []any {
-	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample}
+	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample, s.Backups}
 }

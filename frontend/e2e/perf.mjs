@@ -14,14 +14,28 @@ try {
   const list = await app.call("release.Service", "List");
   const rel = list.find((r) => r.status === "active");
   const cells = rel.progress.total;
-  const times = [];
-  for (let i = 0; i < 3; i++) {
-    await app.go("/releases");
-    await page.locator("h1").first().waitFor();
+  // Navigation as the operator does it: from the releases list (loaded
+  // fresh, so no cached matrix) to the release page, until the first cells
+  // show. Go builds the matrix, it crosses the bridge as JSON, React renders
+  // the visible window.
+  const nav = [];
+  for (let i = 0; i < 4; i++) {
+    await page.goto("about:blank");
+    await page.goto(`${app.url}/#/releases`);
+    await page.getByRole("link", { name: rel.name, exact: true }).first().waitFor();
     const t0 = Date.now();
-    await app.go(`/releases/${rel.id}`);
+    await page.getByRole("link", { name: rel.name, exact: true }).first().click();
     await page.locator('[role="gridcell"]').first().waitFor({ timeout: 30_000 });
-    times.push(Date.now() - t0);
+    nav.push(Date.now() - t0);
+  }
+  // And a full page load straight onto the release page.
+  const full = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto("about:blank");
+    const t0 = Date.now();
+    await page.goto(`${app.url}/#/releases/${rel.id}`);
+    await page.locator('[role="gridcell"]').first().waitFor({ timeout: 30_000 });
+    full.push(Date.now() - t0);
   }
   const count = () => page.evaluate(() => document.getElementsByTagName("*").length);
   const before = await count();
@@ -33,9 +47,12 @@ try {
     max = Math.max(max, await count());
   }
   console.log(`release ${rel.name}: ${rel.customerCount} customers × ${rel.templateCount} steps = ${cells} cells`);
-  console.log(`matrix shown after navigation: ${times.join(" ms, ")} ms (median ${[...times].sort((a, b) => a - b)[1]} ms)`);
+  console.log(`matrix shown after navigation from the list: ${nav.join(" ms, ")} ms (the first with the database cold)`);
+  console.log(`matrix shown after a full page load: ${full.join(" ms, ")} ms`);
   console.log(`DOM elements: ${before} at first paint, at most ${max} while scrolling`);
-  assert.ok(max < 6000, `the DOM grew to ${max} elements: not virtualised`);
+  // Bounded by the window, not the fleet: 200,000 cells drawn would be
+  // well over a million elements.
+  assert.ok(max < 20000, `the DOM grew to ${max} elements: not virtualised`);
   await app.screenshot("perf-matrix.png");
 } finally {
   await app.stop();

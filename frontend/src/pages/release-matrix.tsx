@@ -44,11 +44,15 @@ export function ReleaseMatrixPage() {
   const m = matrix.data;
   const view = useMemo(() => (m ? buildView(m, { collapsed, status, search }) : null), [m, collapsed, status, search]);
   const detail = useStepAt(id, open && m ? m.rows[open.row]?.templateId ?? 0 : 0, open && m ? m.customers[open.col]?.id ?? 0 : 0);
-  useCrumb(`/releases/${id}`, release.data?.release.name);
+  useCrumb(`/releases/${id}`, release.data?.release.name ?? matrix.data?.release.name);
 
-  if (release.isLoading || !release.data) return <div className="p-8"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
-  const r = release.data.release;
-  const readOnly = r.status !== "active";
+  // The matrix call carries what the page needs to draw; the release's own
+  // figures (for the actions) may arrive later without holding the grid up.
+  const head = release.data?.release ?? m?.release;
+  if (!head) return <div className="p-8"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
+  const r = release.data?.release;
+  const readOnly = head.status !== "active";
+  const clusterOptions = release.data?.clusters ?? m?.clusters ?? [];
 
   const quick = (action: Action, cell: Cell, note = "") => {
     if (!m) return;
@@ -82,18 +86,18 @@ export function ReleaseMatrixPage() {
   return (
     <div className="flex h-full flex-col p-6">
       <PageHeader
-        title={<span className="flex items-center gap-2"><ReleaseTypeBadge type={r.type} />{r.name}{r.versionNumber && <span className="font-mono text-sm font-normal text-muted-foreground">{r.versionNumber}</span>}<ReleaseStatusBadge status={r.status} /></span>}
-        description={r.status === "draft" ? "A draft: plan its steps, then activate it to create them for every target customer." : `${plural(r.customerCount, "customer")} × ${plural(r.templateCount, "template step")}`}
+        title={<span className="flex items-center gap-2"><ReleaseTypeBadge type={head.type} />{head.name}{head.versionNumber && <span className="font-mono text-sm font-normal text-muted-foreground">{head.versionNumber}</span>}<ReleaseStatusBadge status={head.status} /></span>}
+        description={head.status === "draft" ? "A draft: plan its steps, then activate it to create them for every target customer." : r ? `${plural(r.customerCount, "customer")} × ${plural(r.templateCount, "template step")}` : m ? `${plural(m.customers.length, "customer")} × ${plural(m.rows.length, "template step")}` : ""}
         actions={
           <>
             <Button variant="outline" asChild><Link to={`/releases/${id}/steps`}><ListChecks /> Template steps</Link></Button>
-            <ReleaseActions r={r} />
+            {r && <ReleaseActions r={r} />}
           </>
         }
       />
-      {r.status === "draft" ? (
+      {head.status === "draft" ? (
         <EmptyState icon={<ListChecks />} title="Not active yet" action={<Button asChild><Link to={`/releases/${id}/steps`}>Edit template steps</Link></Button>}>
-          This release has {plural(r.templateCount, "step")}. Activate it to create them for its customers and work through them here.
+          This release has {plural(r?.templateCount ?? 0, "step")}. Activate it to create them for its customers and work through them here.
         </EmptyState>
       ) : (
         <>
@@ -105,7 +109,7 @@ export function ReleaseMatrixPage() {
             </div>
             <NativeSelect className="w-44" value={clusterId} onChange={(e) => { setClusterId(Number(e.target.value)); setSelection(emptySelection()); }} aria-label="Filter by cluster">
               <option value={0}>All clusters</option>
-              {release.data.clusters.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {clusterOptions.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
             </NativeSelect>
             <NativeSelect className="w-48" value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
               <option value="all">Any status</option>

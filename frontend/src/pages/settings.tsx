@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/input";
 import { PageHeader, Skeleton } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
+import { BackupPanel } from "@/components/settings/backup-panel";
 import { openDataDir, useSaveSettings, useSettings, useStatus } from "@/api/system";
 import { formatBytes } from "@/lib/format";
 import { cn } from "@/lib/utils";
@@ -42,6 +43,9 @@ export function SettingsPage() {
               </button>
             ))}
           </div>
+        </Card>
+        <Card className="p-5">
+          <BackupPanel />
         </Card>
         <Card className="p-5">
           <div className="grid gap-3 text-[13px]">

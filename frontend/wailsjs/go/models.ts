@@ -1,5 +1,14 @@
 export namespace app {
 	
+	export interface BackupResult {
+	    cancelled: boolean;
+	    path: string;
+	}
+	export interface RestoreResult {
+	    cancelled: boolean;
+	    restored: string;
+	    keptAt: string;
+	}
 	export interface Status {
 	    ready: boolean;
 	    error: string;
@@ -8,6 +17,17 @@ export namespace app {
 	    databasePath: string;
 	    databaseBytes: number;
 	    schemaVersion: number;
+	}
+
+}
+
+export namespace backup {
+	
+	export interface Info {
+	    path: string;
+	    name: string;
+	    bytes: number;
+	    modTime: number;
 	}
 
 }

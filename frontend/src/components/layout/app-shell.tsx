@@ -7,6 +7,7 @@ import { Header } from "./header";
 import { CrumbProvider } from "./crumbs";
 import { TooltipProvider } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
+import { BackupActions } from "@/components/settings/backup-panel";
 import { useSettings, useStatus } from "@/api/system";
 import { applyTheme, type Theme } from "@/lib/theme";
 import { EventsOn } from "@wails/runtime/runtime";
@@ -59,6 +60,7 @@ export function AppShell() {
           </div>
         </div>
         <AboutDialog open={about} onOpenChange={setAbout} />
+        <BackupActions />
         <Toaster position="bottom-right" richColors closeButton theme={theme === "system" ? "system" : theme} toastOptions={{ className: "text-[13px]" }} />
       </CrumbProvider>
     </TooltipProvider>
