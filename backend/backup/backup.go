@@ -212,7 +212,9 @@ func List(dir string) ([]Info, error) {
 		}
 		out = append(out, Info{Path: f, Name: filepath.Base(f), Bytes: fi.Size(), ModTime: fi.ModTime().Unix()})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ModTime > out[j].ModTime || (out[i].ModTime == out[j].ModTime && out[i].Name > out[j].Name) })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].ModTime > out[j].ModTime || (out[i].ModTime == out[j].ModTime && out[i].Name > out[j].Name)
+	})
 	return out, nil
 }
 
