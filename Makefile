@@ -4,7 +4,7 @@ VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json
 LDFLAGS := -X shipdeck/app.Version=$(VERSION)
 WAILS := go tool wails
 
-.PHONY: bench bench-smoke perf-ui run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e test-dist dist lint clean screenshots
+.PHONY: fuzz fuzz-short bench bench-smoke perf-ui run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e test-dist dist lint clean screenshots
 
 run: deps build ## build and start the app on its default data directory
 	./build/bin/shipdeck
@@ -42,7 +42,7 @@ test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every 
 
 test-go:
 	go test -count=1 ./...
-	$(MAKE) bench-smoke
+	$(MAKE) bench-smoke fuzz-short
 
 test-frontend: frontend-deps
 	cd frontend && npm test
@@ -82,3 +82,11 @@ perf-ui: frontend-deps
 	npm --prefix frontend run build >/dev/null
 	go build -tags dev -o build/shipdeck-dev .
 	cd frontend && xvfb-run -a -s "-screen 0 1600x1000x24" node e2e/perf.mjs
+
+# Fuzz targets: fuzz-short is CI's 10 s each; fuzz runs each for 2 minutes.
+FUZZ_TARGETS := FuzzHighlight:./backend/highlight FuzzName:./backend/validate FuzzNamespace:./backend/validate FuzzPositions:./backend/release
+fuzz-short:
+	@for t in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime 10s $${t#*:} || exit 1; done
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do go test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime 2m $${t#*:} || exit 1; done
