@@ -16,11 +16,7 @@ import (
 // rule as sqlActivateTargets.
 func targetCount(ctx context.Context, db bun.IDB, releaseID int64) (int, error) {
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
-		WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
-		AND (NOT EXISTS (SELECT 1 FROM release_targets WHERE release_id = ?0)
-			OR cu.id IN (SELECT customer_id FROM release_targets WHERE release_id = ?0 AND customer_id IS NOT NULL)
-			OR cu.cluster_id IN (SELECT cluster_id FROM release_targets WHERE release_id = ?0 AND cluster_id IS NOT NULL))`, releaseID).Scan(&n)
+	err := db.QueryRowContext(ctx, `SELECT count(*)`+targetedCustomers, releaseID).Scan(&n)
 	return n, err
 }
 

@@ -1,45 +1,17 @@
 package release
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
+	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/problem"
 )
 
 // dump renders every row of every table, so a test can prove that a refused
 // action changed nothing at all.
-func dump(t testing.TB, f *fixture) string {
-	t.Helper()
-	db, _ := f.st.DB()
-	ctx := context.Background()
-	var tables []string
-	if err := db.NewRaw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).Scan(ctx, &tables); err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, tbl := range tables {
-		rows, err := db.QueryContext(ctx, "SELECT * FROM "+tbl+" ORDER BY 1, 2")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			fmt.Fprintf(&b, "%s %v\n", tbl, vals)
-		}
-		rows.Close()
-	}
-	return b.String()
-}
+func dump(t testing.TB, f *fixture) string { return testdb.Dump(t, f.st) }
 
 func expectProblem(t *testing.T, err error, code problem.Code, contains string) {
 	t.Helper()

@@ -17,16 +17,19 @@ import (
 // updates, and never a row-by-row reorder that trips
 // unique_order_per_release_category (the specification's loop does).
 
-// sqlActivateTargets resolves a draft's targets into release_customers: no
-// target rows means every active customer on an active cluster.
-const sqlActivateTargets = `
-INSERT INTO release_customers (release_id, customer_id, added_at)
-SELECT ?0, cu.id, ?1
+// targetedCustomers is the rule of release targets (DECISIONS.md "release
+// targets"), over customers cu joined to clusters cl, for release ?0: no
+// target rows means every active customer on an active cluster; otherwise
+// the listed customers and the customers of the listed clusters.
+const targetedCustomers = `
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
   AND (NOT EXISTS (SELECT 1 FROM release_targets WHERE release_id = ?0)
     OR cu.id IN (SELECT customer_id FROM release_targets WHERE release_id = ?0 AND customer_id IS NOT NULL)
     OR cu.cluster_id IN (SELECT cluster_id FROM release_targets WHERE release_id = ?0 AND cluster_id IS NOT NULL))`
+
+// sqlActivateTargets resolves a draft's targets into release_customers.
+const sqlActivateTargets = `INSERT INTO release_customers (release_id, customer_id, added_at) SELECT ?0, cu.id, ?1` + targetedCustomers
 
 // sqlCopyTemplates copies every template of a release to the customers
 // given as a JSON array (or, when ?2 is NULL, to every covered customer).

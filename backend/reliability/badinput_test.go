@@ -57,24 +57,32 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 		add("cluster.Create", func() error { return e(w.clusters.Create(cluster.Input{Name: n})) })
 		add("cluster.Update", func() error { return e(w.clusters.Update(cluster.UpdateInput{ID: 1, Name: n})) })
 		add("customer.Create", func() error { return e(w.customers.Create(customer.Input{ClusterID: 1, Namespace: "ok", Name: n})) })
-		add("customer.Update", func() error { return e(w.customers.Update(customer.UpdateInput{ID: cust[0], ClusterID: 1, Namespace: "ok", Name: n})) })
+		add("customer.Update", func() error {
+			return e(w.customers.Update(customer.UpdateInput{ID: cust[0], ClusterID: 1, Namespace: "ok", Name: n}))
+		})
 		add("release.Create", func() error { return e(w.releases.Create(release.Input{Name: n, Type: "release"})) })
 		add("release.Update", func() error { return e(w.releases.Update(release.UpdateInput{ID: r.ID, Name: n, Type: "release"})) })
 		add("release.AddTemplate", func() error {
 			return e(w.releases.AddTemplate(release.AddTemplateInput{ReleaseID: r.ID, Name: n, Category: "deploy", Type: "bash", Content: "x"}))
 		})
-		add("release.UpdateTemplate", func() error { return e(w.releases.UpdateTemplate(release.UpdateTemplateInput{ID: tpl, Name: n, Type: "bash", Content: "x"})) })
+		add("release.UpdateTemplate", func() error {
+			return e(w.releases.UpdateTemplate(release.UpdateTemplateInput{ID: tpl, Name: n, Type: "bash", Content: "x"}))
+		})
 		add("steps.AddCustom", func() error {
 			return e(w.steps.AddCustom(release.CustomStepInput{ReleaseID: r.ID, CustomerID: cust[0], Category: "deploy", Name: n, Type: "bash", Content: "x"}))
 		})
-		add("steps.EditCustom", func() error { return e(w.steps.EditCustom(release.CustomStepEdit{StepID: step, Name: n, Type: "bash", Content: "x"})) })
+		add("steps.EditCustom", func() error {
+			return e(w.steps.EditCustom(release.CustomStepEdit{StepID: step, Name: n, Type: "bash", Content: "x"}))
+		})
 		add("settings.Save", func() error { return e(set.Save(settings.Update{OperatorName: n + "\x00", Theme: "dark"})) })
 	}
 	for _, ns := range []string{"", "Acme", "a_b", "-a", strings.Repeat("a", 64), nul, badUTF8} {
 		ns := ns
 		add("customer.Create", func() error { return e(w.customers.Create(customer.Input{ClusterID: 1, Namespace: ns, Name: "x"})) })
 	}
-	add("customer.Create", func() error { return e(w.customers.Create(customer.Input{ClusterID: 1, Namespace: "ns-00-000", Name: "dup"})) })
+	add("customer.Create", func() error {
+		return e(w.customers.Create(customer.Input{ClusterID: 1, Namespace: "ns-00-000", Name: "dup"}))
+	})
 	for _, kc := range []string{"relative/config", dir, loop, filepath.Join(dir, "missing")} {
 		kc := kc
 		add("cluster.Create", func() error { return e(w.clusters.Create(cluster.Input{Name: "k", KubeconfigPath: kc})) })
@@ -157,15 +165,23 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("release.ReorderTemplates", func() error {
 		return w.releases.ReorderTemplates(release.ReorderInput{ReleaseID: r.ID, Category: "sideways", OrderedIDs: []int64{tpl}})
 	})
-	add("release.AddCustomers", func() error { return e(w.releases.AddCustomers(release.AddCustomersInput{ReleaseID: r.ID, CustomerIDs: []int64{cust[0], cust[0]}})) })
-	add("release.AddCustomers", func() error { return e(w.releases.AddCustomers(release.AddCustomersInput{ReleaseID: r.ID, CustomerIDs: []int64{0}})) })
+	add("release.AddCustomers", func() error {
+		return e(w.releases.AddCustomers(release.AddCustomersInput{ReleaseID: r.ID, CustomerIDs: []int64{cust[0], cust[0]}}))
+	})
+	add("release.AddCustomers", func() error {
+		return e(w.releases.AddCustomers(release.AddCustomersInput{ReleaseID: r.ID, CustomerIDs: []int64{0}}))
+	})
 	add("steps.Bulk", func() error { return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{step, step}, Action: "done"})) })
 	add("steps.Bulk", func() error { return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{-4}, Action: "done"})) })
-	add("steps.Bulk", func() error { return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{step}, Action: "skip", Note: blank})) })
+	add("steps.Bulk", func() error {
+		return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{step}, Action: "skip", Note: blank}))
+	})
 	add("steps.BulkCells", func() error {
 		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl, tpl}, CustomerIDs: cust, Action: "done"}))
 	})
-	add("steps.BulkCells", func() error { return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, Action: "done"})) })
+	add("steps.BulkCells", func() error {
+		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, Action: "done"}))
+	})
 	add("steps.Skip", func() error { return e(w.steps.Skip(release.TransitionInput{StepID: step, Note: blank})) })
 	add("steps.MarkDone", func() error { return e(w.steps.MarkDone(release.TransitionInput{StepID: step, Note: long})) })
 	add("settings.Save", func() error { return e(set.Save(settings.Update{OperatorName: "x", Theme: "neon"})) })

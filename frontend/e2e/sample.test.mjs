@@ -48,6 +48,15 @@ test("sample workspace: every page renders without console errors", async () => 
     }
     await app.go("/clusters");
     await app.screenshot("clusters.png");
+
+    // The dark theme, as the operator picks it in Settings.
+    await app.go("/settings");
+    await page.getByRole("radio", { name: "dark" }).click();
+    await page.waitForFunction(() => document.documentElement.classList.contains("dark"));
+    await app.go(`/releases/${rel.id}`);
+    await page.locator('[role="gridcell"][data-status="done"]').first().click();
+    await page.locator(".chroma-host").first().waitFor();
+    await app.screenshot("dark-matrix-panel.png");
     assert.deepEqual(app.errors, [], "console errors");
   } finally {
     await app.stop();
