@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
-# Builds the release artefacts into dist/: the Linux binary and .deb, the
-# Windows .exe and NSIS installer (cross-built), and SHA256SUMS. The version
-# comes from wails.json (info.productVersion), the one place it is set.
+# Builds the release artefacts into dist/: the Linux amd64 binary and .deb
+# (nfpm), the Windows amd64 .exe and NSIS installer (cross-built), and
+# SHA256SUMS. The version comes from wails.json (info.productVersion), the one
+# place it is set; Wails stamps it into the Windows version resource and
+# manifest, and -ldflags into shipdeck/app.Version (`shipdeck --version`).
+# Needs: Go, Node/npm, gcc + GTK/WebKitGTK dev packages (scripts/deps.sh),
+# and makensis (Debian package nsis) for the installer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
+[ -n "$version" ] || { echo "dist: no info.productVersion in wails.json" >&2; exit 1; }
+command -v makensis >/dev/null || { echo "dist: makensis not found (apt-get install nsis)" >&2; exit 1; }
 ldflags="-X shipdeck/app.Version=$version"
-rm -rf dist && mkdir -p dist/linux
+# Reproducible package timestamps: the last commit's time.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+rm -rf dist && mkdir -p dist
 
-go tool wails build -clean -trimpath -ldflags "$ldflags" -o shipdeck
-cp build/bin/shipdeck dist/linux/shipdeck
+# Linux. `wails build` cleans build/bin, so each artefact is copied out at once.
+# -skipbindings: release from the committed frontend/wailsjs bindings (`make
+# bind` regenerates them). Wails still rewrites frontend/wailsjs/runtime (same
+# content, mode 0644) whenever it builds the frontend.
+go tool wails build -clean -skipbindings -trimpath -ldflags "$ldflags" -o shipdeck
+got=$(build/bin/shipdeck --version)
+[ "$got" = "shipdeck $version" ] || { echo "dist: the binary says '$got', want 'shipdeck $version'" >&2; exit 1; }
 cp build/bin/shipdeck "dist/shipdeck-$version-linux-amd64"
-VERSION="$version" go tool nfpm pkg --config packaging/nfpm.yaml --packager deb --target "dist/shipdeck_${version}_amd64.deb"
+install -D -m 0755 build/bin/shipdeck "$stage/shipdeck"
+STAGE="$stage" VERSION="$version" go tool nfpm pkg --config packaging/nfpm.yaml --packager deb \
+  --target "dist/shipdeck_${version}_amd64.deb"
 
-if command -v makensis >/dev/null; then nsis=-nsis; else nsis=""; echo "makensis not found: no Windows installer" >&2; fi
-go tool wails build -skipbindings -s -trimpath -platform windows/amd64 $nsis -ldflags "$ldflags" -o shipdeck.exe
+# Windows, cross-built (no cgo). The frontend was built above: -s skips it.
+go tool wails build -s -skipbindings -trimpath -platform windows/amd64 -nsis -ldflags "$ldflags" -o shipdeck.exe
 cp build/bin/shipdeck.exe "dist/Shipdeck-$version-windows-amd64.exe"
-if [ -n "$nsis" ]; then cp build/bin/Shipdeck-amd64-installer.exe "dist/Shipdeck-$version-windows-amd64-installer.exe"; fi
+cp build/bin/Shipdeck-amd64-installer.exe "dist/Shipdeck-$version-windows-amd64-installer.exe"
 
-rm -rf dist/linux
 (cd dist && sha256sum -- * > SHA256SUMS)
-ls -la dist
+ls -l dist

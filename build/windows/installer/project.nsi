@@ -101,6 +101,7 @@ Section "uninstall"
     !insertmacro wails.setShellContext
 
     RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
+    # Never remove $AppData\Shipdeck: it holds the operator's database and backups.
 
     RMDir /r $INSTDIR
 
