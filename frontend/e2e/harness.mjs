@@ -108,6 +108,14 @@ export async function startApp(name, opts = {}) {
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, file) });
     },
+    /** signal sends a signal to the app's own process and resolves when it
+     * exits, with the time it took. */
+    signal: async (sig) => {
+      const t0 = Date.now();
+      proc.kill(sig);
+      const res = await exited;
+      return { ...res, ms: Date.now() - t0 };
+    },
     stop: async () => {
       await browser.close().catch(() => {});
       if (proc.exitCode === null) proc.kill("SIGTERM");
