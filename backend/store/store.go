@@ -54,11 +54,13 @@ func New(now func() time.Time) *Store {
 // dsn sets the pragmas on every connection of the pool: foreign keys are off
 // by default in SQLite, WAL lets the UI read while a bulk write runs, and
 // _txlock=immediate takes the write lock at BEGIN so two writers queue on the
-// busy timeout instead of failing with SQLITE_BUSY half-way.
+// busy timeout instead of failing with SQLITE_BUSY half-way. A 64 MiB page
+// cache per connection (the default is 2 MiB) keeps a release's pages warm:
+// a matrix row or a reorder touches thousands of pages scattered over the file.
 func dsn(path string) string {
 	return "file:" + path +
 		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate"
 }
 
 // Open opens (creating if needed) the database file at path, checks its
