@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -25,7 +24,10 @@ const Keep = 14
 const dailyPattern = "shipdeck-*-daily.db"
 
 // To writes a consistent copy of the open database to dest (VACUUM INTO
-// reads one snapshot, so writes in flight are either in it or not).
+// reads one snapshot, so writes in flight are either in it or not). The copy
+// is written beside dest under a temporary name and renamed over it only
+// once complete: a failed or cut-short backup never destroys a file the
+// operator already had at dest (the save dialog asked before replacing it).
 func To(ctx context.Context, st *store.Store, dest string) error {
 	db, err := st.DB()
 	if err != nil {
@@ -38,17 +40,29 @@ func To(ctx context.Context, st *store.Store, dest string) error {
 	if dest == filepath.Clean(st.Path()) {
 		return problem.Invalid("path", "A backup cannot replace the live database.")
 	}
-	if _, err := os.Stat(dest); err == nil {
-		// The save dialog asked already; VACUUM INTO needs a new file.
-		if err := os.Remove(dest); err != nil {
-			return problem.Invalid("path", "Shipdeck cannot replace %s.", dest)
-		}
+	if fi, err := os.Stat(dest); err == nil && !fi.Mode().IsRegular() {
+		return problem.Invalid("path", "%s is not a file: choose a file name for the backup.", dest)
 	}
-	if err := store.VacuumInto(ctx, db, dest); err != nil {
+	tmp, err := os.CreateTemp(filepath.Dir(dest), tempPrefix+"*.db")
+	if err != nil {
+		return problem.Invalid("path", "Shipdeck cannot write in %s.", filepath.Dir(dest))
+	}
+	tmp.Close()
+	os.Remove(tmp.Name()) // VACUUM INTO makes the file itself
+	if err := store.VacuumInto(ctx, db, tmp.Name()); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("back up to %s: %w", dest, err)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		os.Remove(tmp.Name())
 		return fmt.Errorf("back up to %s: %w", dest, err)
 	}
 	return nil
 }
+
+// tempPrefix names copies still being written; Daily clears any a killed
+// app left in backups/.
+const tempPrefix = ".shipdeck-partial-"
 
 // Daily writes today's backup into dir unless it exists, then keeps only
 // the newest Keep daily backups. It returns the path written ("" if none).
@@ -56,19 +70,18 @@ func Daily(ctx context.Context, st *store.Store, dir string, now time.Time) (str
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create backups directory: %w", err)
 	}
+	if stale, _ := filepath.Glob(filepath.Join(dir, tempPrefix+"*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	dest := filepath.Join(dir, "shipdeck-"+now.Format("20060102")+"-daily.db")
 	written := ""
 	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
-		// Written under a temporary name: a copy cut short (the app quit
-		// half-way) never passes for today's backup.
-		tmp := dest + ".partial"
-		os.Remove(tmp)
-		if err := To(ctx, st, tmp); err != nil {
-			os.Remove(tmp)
+		// To writes under a temporary name: a copy cut short (the app
+		// quit half-way) never passes for today's backup.
+		if err := To(ctx, st, dest); err != nil {
 			return "", err
-		}
-		if err := os.Rename(tmp, dest); err != nil {
-			return "", fmt.Errorf("finish daily backup: %w", err)
 		}
 		written = dest
 	}
@@ -86,6 +99,14 @@ func Daily(ctx context.Context, st *store.Store, dir string, now time.Time) (str
 	return written, nil
 }
 
+// readOnlyDSN opens path read-only. Characters that mean something in a
+// SQLite URI ('?', '#', '%') are escaped, so any file name the dialog gives
+// opens that file.
+func readOnlyDSN(path string) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + esc + "?mode=ro&_pragma=busy_timeout(5000)"
+}
+
 // Validate opens path read-only and checks that it is a sound database that
 // this Shipdeck understands. The sentence it returns says what is wrong.
 func Validate(ctx context.Context, path string) error {
@@ -93,7 +114,7 @@ func Validate(ctx context.Context, path string) error {
 	if err != nil || !fi.Mode().IsRegular() {
 		return problem.Invalid("path", "%s is not a file Shipdeck can read.", path)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", readOnlyDSN(path))
 	if err != nil {
 		return problem.Invalid("path", "%s cannot be opened as a database.", path)
 	}
@@ -126,11 +147,12 @@ func Validate(ctx context.Context, path string) error {
 }
 
 // Restore replaces the live database with the backup at src: it validates
-// src, closes the store, moves the current file into backups/ as
-// shipdeck-<ts>-before-restore.db, copies src in place (mode 0600) and
-// reopens (migrating an older backup). If anything fails after the close,
-// the previous database is put back and reopened, so the app is never left
-// without one. It returns the path the replaced database was kept at.
+// src, closes the store (waiting for writes in flight), keeps a copy of the
+// live database in backups/ as shipdeck-<ts>-before-restore.db, puts a copy
+// of src in place (mode 0600) and reopens (migrating an older backup). If anything
+// fails after the close, the previous database is put back and reopened,
+// so the app is never left without one. It returns the path the replaced
+// database was kept at.
 func Restore(ctx context.Context, st *store.Store, src string, now time.Time) (string, error) {
 	if err := Validate(ctx, src); err != nil {
 		return "", err
@@ -147,55 +169,72 @@ func Restore(ctx context.Context, st *store.Store, src string, now time.Time) (s
 		return "", err
 	}
 	kept := filepath.Join(dir, "shipdeck-"+now.UTC().Format("20060102-150405")+"-before-restore.db")
-	// Keep a consistent copy of the live database before touching it.
-	if err := To(ctx, st, kept); err != nil {
-		return "", err
+	if _, err := os.Stat(kept); err == nil {
+		return "", problem.State("A restore was made a moment ago; try again in a second.")
 	}
+	// The replacement is made while the live database is still open: a copy
+	// of src through SQLite, so it holds what src's own WAL had committed
+	// too (a plain file copy would drop that).
+	tmp := live + ".restore"
+	os.Remove(tmp)
+	if err := copyDatabase(ctx, src, tmp); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("copy backup: %w", err)
+	}
+	// Close waits for writes in flight and checkpoints the WAL; the copy
+	// kept of the live database is taken after, so it misses nothing.
 	if err := st.Close(); err != nil {
-		return "", fmt.Errorf("close database: %w", err)
+		os.Remove(tmp)
+		return "", errors.Join(fmt.Errorf("close database: %w", err), st.Open(ctx, live))
+	}
+	if err := copyDatabase(ctx, live, kept); err != nil {
+		os.Remove(tmp)
+		os.Remove(kept)
+		return "", errors.Join(fmt.Errorf("keep the current database: %w", err), st.Open(ctx, live))
 	}
 	reopen := func() error { return st.Open(ctx, live) }
-	tmp := live + ".restore"
-	if err := copyFile(src, tmp); err != nil {
-		os.Remove(tmp)
-		return "", errors.Join(fmt.Errorf("copy backup: %w", err), reopen())
-	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		os.Remove(live + suffix)
-	}
-	if err := os.Rename(tmp, live); err != nil {
+	if err := replace(tmp, live); err != nil {
 		os.Remove(tmp)
 		return "", errors.Join(fmt.Errorf("replace database: %w", err), reopen())
 	}
 	if err := reopen(); err != nil {
 		// The restored file would not open: put the previous one back.
-		if cerr := copyFile(kept, live); cerr != nil {
+		os.Remove(live + ".restore")
+		if cerr := copyDatabase(ctx, kept, live+".restore"); cerr != nil {
 			return "", errors.Join(err, cerr)
 		}
-		return "", errors.Join(fmt.Errorf("open restored database: %w", err), reopen())
+		if rerr := replace(live+".restore", live); rerr != nil {
+			return "", errors.Join(err, rerr)
+		}
+		return "", errors.Join(problem.Invalid("path", "%s could not be opened, so the previous database was put back.", filepath.Base(src)), reopen())
 	}
 	return kept, nil
 }
 
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+// replace moves tmp over the (closed) database at live, removing live's WAL
+// and shared-memory files first: frames left there belong to the old file
+// and would be replayed onto the new one.
+func replace(tmp, live string) error {
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(live + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return os.Rename(tmp, live)
+}
+
+// copyDatabase writes a consistent copy of the database file src to dest
+// (mode 0600), reading src read-only.
+func copyDatabase(ctx context.Context, src, dest string) error {
+	db, err := sql.Open("sqlite", readOnlyDSN(src))
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return os.Chmod(dest, 0o600)
 }
 
 // List returns the backups in dir, newest first.

@@ -10,10 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
 	"shipdeck/backend/backup"
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
 )
 
 func clusterCount(t *testing.T, path string) int {
@@ -146,5 +150,217 @@ func TestRestoreReplacesTheLiveDatabaseAndKeepsIt(t *testing.T) {
 	}
 	if list, err := svc.List(true); err != nil || len(list) != 1 {
 		t.Fatalf("live database changed by a refused restore: %+v %v", list, err)
+	}
+}
+
+// A backup that fails (here: cancelled) leaves the file the operator already
+// had at that path as it was, and no temporary file behind.
+func TestFailedBackupKeepsTheFileAtDest(t *testing.T) {
+	st := testdb.Open(t)
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "precious.db")
+	os.WriteFile(dest, []byte("the operator's own file"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := backup.To(ctx, st, dest); err == nil {
+		t.Fatal("a cancelled backup reported success")
+	}
+	if b, _ := os.ReadFile(dest); string(b) != "the operator's own file" {
+		t.Fatalf("the file at dest changed: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+	if err := backup.To(context.Background(), st, dir); !errors.Is(err, problem.ErrInvalid) {
+		t.Fatalf("backing up onto a folder: %v", err)
+	}
+}
+
+// File names with characters that mean something in a SQLite URI.
+func TestBackupPathsWithURICharacters(t *testing.T) {
+	st := testdb.Open(t)
+	cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"})
+	dir := filepath.Join(t.TempDir(), "odd #dir?")
+	os.MkdirAll(dir, 0o700)
+	for _, name := range []string{"backup #1.db", "100% sure?.db", "a&b=c.db"} {
+		dest := filepath.Join(dir, name)
+		if err := backup.To(context.Background(), st, dest); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := backup.Validate(context.Background(), dest); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := backup.Restore(context.Background(), st, dest, time.Now().Add(time.Duration(len(name))*time.Second)); err != nil {
+			t.Fatalf("restore %s: %v", name, err)
+		}
+	}
+	// Validating reads, and leaves nothing beside the file.
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 3 {
+		t.Fatalf("files beside the backups: %v", entries)
+	}
+}
+
+// An older backup is migrated when restored; a backup from a newer Shipdeck
+// is refused before anything changes.
+func TestRestoreMigratesAnOlderBackupAndRefusesANewerOne(t *testing.T) {
+	st := testdb.Open(t)
+	cluster.NewService(st).Create(cluster.Input{Name: "live"})
+	ms, _ := store.Migrations()
+	old := filepath.Join(t.TempDir(), "old.db")
+	raw, _ := sql.Open("sqlite", "file:"+old)
+	db := bun.NewDB(raw, sqlitedialect.New())
+	if err := store.Apply(context.Background(), db, ms[:1], nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('from-2025', 1, 1, 1)`)
+	db.Close()
+	if _, err := backup.Restore(context.Background(), st, old, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	list, err := cluster.NewService(st).List(true)
+	if err != nil || len(list) != 1 || list[0].Name != "from-2025" {
+		t.Fatalf("after restoring an old backup: %+v %v", list, err)
+	}
+	bdb, _ := st.DB()
+	var version int
+	bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version)
+	if version != store.SchemaVersion() {
+		t.Fatalf("restored database at schema %d", version)
+	}
+
+	newer := filepath.Join(t.TempDir(), "newer.db")
+	if err := backup.To(context.Background(), st, newer); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ = sql.Open("sqlite", "file:"+newer)
+	raw.Exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
+	raw.Close()
+	before := testdb.Dump(t, st)
+	if _, err := backup.Restore(context.Background(), st, newer, time.Now()); !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "newer Shipdeck") {
+		t.Fatalf("restoring a newer backup: %v", err)
+	}
+	if testdb.Dump(t, st) != before {
+		t.Fatal("a refused restore changed the live database")
+	}
+}
+
+// A database file copied with its WAL beside it (a data directory copied
+// while Shipdeck ran): what the WAL committed is restored too.
+func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "running", store.FileName)
+	writer := store.New(nil)
+	if err := writer.Open(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	wdb, _ := writer.DB()
+	wdb.Exec("PRAGMA wal_autocheckpoint = 0")
+	conn, _ := wdb.Conn(context.Background())
+	conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint = 0")
+	conn.ExecContext(context.Background(), `INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('only-in-the-wal', 1, 1, 1)`)
+	copied := filepath.Join(dir, "copied.db")
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(src + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(copied+suffix, b, 0o600)
+	}
+	conn.Close()
+	if fi, _ := os.Stat(copied + "-wal"); fi.Size() == 0 {
+		t.Fatal("the test needs a WAL with frames in it")
+	}
+
+	st := testdb.Open(t)
+	if _, err := backup.Restore(context.Background(), st, copied, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := cluster.NewService(st).List(true)
+	if len(list) != 1 || list[0].Name != "only-in-the-wal" {
+		t.Fatalf("the WAL's rows were lost: %+v", list)
+	}
+}
+
+// A backup that passes the checks but will not open (a migration fails on
+// it): the previous database is put back and the app keeps working.
+func TestRestorePutsThePreviousDatabaseBackIfTheBackupWillNotOpen(t *testing.T) {
+	st := testdb.Open(t)
+	svc := cluster.NewService(st)
+	svc.Create(cluster.Input{Name: "keep-me"})
+	ms, _ := store.Migrations()
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	raw, _ := sql.Open("sqlite", "file:"+bad)
+	db := bun.NewDB(raw, sqlitedialect.New())
+	if err := store.Apply(context.Background(), db, ms[:2], nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// Migration 3 creates release_targets: already there, it fails.
+	db.Exec("CREATE TABLE release_targets (id integer)")
+	db.Exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('from-bad', 1, 1, 1)`)
+	db.Close()
+	if err := backup.Validate(context.Background(), bad); err != nil {
+		t.Fatalf("the file should pass the checks: %v", err)
+	}
+	before := testdb.Dump(t, st)
+	_, err := backup.Restore(context.Background(), st, bad, time.Now())
+	if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "previous database was put back") {
+		t.Fatalf("restoring a file that will not open: %v", err)
+	}
+	if testdb.Dump(t, st) != before {
+		t.Fatal("the previous database did not come back as it was")
+	}
+	if _, err := svc.Create(cluster.Input{Name: "still-writable"}); err != nil {
+		t.Fatalf("the app is left without a working database: %v", err)
+	}
+}
+
+// Restore waits for a write in flight, and the copy it keeps of the
+// replaced database holds that write.
+func TestRestoreKeepsAWriteInFlight(t *testing.T) {
+	st := testdb.Open(t)
+	saved := filepath.Join(t.TempDir(), "saved.db")
+	if err := backup.To(context.Background(), st, saved); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- st.Tx(func(ctx context.Context, tx bun.Tx) error {
+			close(started)
+			time.Sleep(200 * time.Millisecond)
+			_, err := tx.ExecContext(ctx, `INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('in-flight', 1, 1, 1)`)
+			return err
+		})
+	}()
+	<-started
+	kept, err := backup.Restore(context.Background(), st, saved, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the write in flight failed: %v", err)
+	}
+	if n := clusterCount(t, kept); n != 1 {
+		t.Fatalf("the kept database lost the write in flight (%d clusters)", n)
+	}
+}
+
+// A copy a killed app left half-written is cleared by the next daily run.
+func TestDailyClearsCopiesLeftHalfWritten(t *testing.T) {
+	st := testdb.Open(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	os.MkdirAll(dir, 0o700)
+	stale := filepath.Join(dir, ".shipdeck-partial-123.db")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	if _, err := backup.Daily(context.Background(), st, dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatal("the half-written copy is still there")
+	}
+	if list, _ := backup.List(dir); len(list) != 1 {
+		t.Fatalf("backups: %+v", list)
 	}
 }

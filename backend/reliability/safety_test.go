@@ -2,7 +2,10 @@ package reliability
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +16,8 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"shipdeck/backend/cluster"
+	"shipdeck/backend/problem"
 	"shipdeck/backend/release"
 )
 
@@ -122,4 +127,81 @@ func TestCloseWaitsForTheWriteInFlight(t *testing.T) {
 	if done != len(custs) {
 		t.Fatalf("%d of %d steps written", done, len(custs))
 	}
+}
+
+// Kubeconfig files are only checked, never read, stored or logged: a
+// kubeconfig holding a token goes through every cluster call that takes a
+// path (accepted and refused), and the token appears in no result, no
+// error, no log line and no row of the database.
+func TestKubeconfigContentsNeverLeave(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	defer slog.SetDefault(prev)
+
+	dir := t.TempDir()
+	const token = "eyJhbGciOiJSUzI1NiIsImtpZCI6InNlY3JldCJ9"
+	kc := filepath.Join(dir, "config")
+	os.WriteFile(kc, []byte("apiVersion: v1\nusers:\n- name: ops\n  user:\n    token: "+token+"\n"), 0o600)
+	link := filepath.Join(dir, "config-link")
+	os.Symlink(kc, link)
+
+	w := newWorld(t)
+	var said []string
+	note := func(v any, err error) {
+		said = append(said, fmt.Sprintf("%+v", v))
+		if err != nil {
+			said = append(said, err.Error(), fmt.Sprintf("%+v", problem.For(err)))
+		}
+	}
+	c, err := w.clusters.Create(cluster.Input{Name: "prod-eu", KubeconfigPath: kc})
+	note(c, err)
+	note(w.clusters.Update(cluster.UpdateInput{ID: c.ID, Name: "prod-eu", KubeconfigPath: link}))
+	note(w.clusters.Get(c.ID))
+	note(w.clusters.List(true))
+	for _, bad := range []string{dir, kc + "/x", "config", filepath.Join(dir, "missing"), kc + "\x00"} {
+		note(w.clusters.Create(cluster.Input{Name: "k", KubeconfigPath: bad}))
+		note(w.clusters.Update(cluster.UpdateInput{ID: c.ID, Name: "prod-eu", KubeconfigPath: bad}))
+	}
+	db, _ := w.st.DB()
+	var rows strings.Builder
+	for _, tbl := range []string{"clusters", "customers", "releases", "settings"} {
+		r, err := db.Query("SELECT * FROM " + tbl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := r.Columns()
+		for r.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			r.Scan(ptrs...)
+			fmt.Fprintf(&rows, "%s\n", vals)
+		}
+		r.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for where, text := range map[string]string{"results and errors": strings.Join(said, "\n"), "log": logs.String(), "database": rows.String()} {
+		if strings.Contains(text, token) || strings.Contains(text, "apiVersion") {
+			t.Errorf("the kubeconfig's contents reached the %s", where)
+		}
+	}
+	if !strings.Contains(rows.String(), link) {
+		t.Fatalf("the path itself should be stored: %s", rows.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -93,7 +93,7 @@ func Namespace(s string) (string, error) {
 	switch {
 	case s == "":
 		return "", problem.Invalid(field, "Namespace is required.")
-	case len(s) > MaxNamespace:
+	case utf8.RuneCountInString(s) > MaxNamespace:
 		return "", problem.Invalid(field, "Namespace must be at most %d characters (it has %d).", MaxNamespace, utf8.RuneCountInString(s))
 	case strings.ToLower(s) != s && dnsLabel.MatchString(strings.ToLower(s)):
 		return "", problem.Invalid(field, "Namespace must be lower case: use '%s'.", strings.ToLower(s))
