@@ -47,13 +47,18 @@ type Shell struct {
 	mu          sync.Mutex
 	startupErr  error
 	releaseLock func()
+	cancelOpen  context.CancelFunc // set while the database is opening
+
+	started chan struct{} // closed once OnStartup has the Wails context
+	ready   chan struct{} // closed once OnStartup has finished opening
 }
 
 // Run builds the window and blocks until the app quits.
 func Run(cfg Config) error {
 	st := store.New(nil)
-	s := &Shell{cfg: cfg, store: st}
+	s := &Shell{cfg: cfg, store: st, started: make(chan struct{}), ready: make(chan struct{})}
 	s.services = NewServices(st, s)
+	s.watchSignals()
 	return wails.Run(&options.App{
 		Title:     "Shipdeck",
 		Width:     1360,
@@ -85,8 +90,20 @@ func Run(cfg Config) error {
 // (System.Status) instead of a blank window.
 func (s *Shell) startup(ctx context.Context) {
 	s.ctx = ctx
-	s.watchSignals(ctx)
-	if err := s.open(ctx); err != nil {
+	close(s.started)
+	defer close(s.ready)
+	// A quit during the start-up migration interrupts it: the migration rolls
+	// back whole and runs again at the next start, instead of holding the
+	// exit for as long as a large database takes to migrate.
+	openCtx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.cancelOpen = cancel
+	s.mu.Unlock()
+	err := s.open(openCtx)
+	s.mu.Lock()
+	s.cancelOpen = nil
+	s.mu.Unlock()
+	if err != nil {
 		slog.Error("start-up failed", "err", err)
 		s.mu.Lock()
 		s.startupErr = err
@@ -112,18 +129,21 @@ func (s *Shell) open(ctx context.Context) error {
 	return nil
 }
 
-// watchSignals quits cleanly on SIGTERM (Wails handles only SIGINT itself),
-// which runs OnShutdown and so closes the database.
-func (s *Shell) watchSignals(ctx context.Context) {
+// watchSignals quits cleanly on SIGTERM and SIGINT, which runs OnShutdown and
+// so closes the database. Wails quits on both itself, but from another thread
+// and only once: a signal that arrives before GTK's main loop runs (during
+// start-up, say in a long migration) is dropped ("gtk_main_quit: assertion
+// 'main_loops != NULL' failed") and the app keeps running. So Shipdeck
+// listens from before wails.Run and asks again in a way that cannot be lost
+// (quitWhenLoopRuns).
+func (s *Shell) watchSignals() {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGTERM)
+	signal.Notify(ch, syscall.SIGTERM, os.Interrupt)
 	go func() {
-		select {
-		case <-ch:
-			slog.Info("SIGTERM received, quitting")
-			runtime.Quit(ctx)
-		case <-ctx.Done():
-		}
+		sig := <-ch
+		slog.Info("signal received, quitting", "signal", sig.String())
+		<-s.started
+		s.quitWhenLoopRuns()
 	}()
 }
 
@@ -132,6 +152,16 @@ func (s *Shell) watchSignals(ctx context.Context) {
 func (s *Shell) beforeClose(ctx context.Context) bool { return false }
 
 func (s *Shell) shutdown(ctx context.Context) {
+	s.mu.Lock()
+	if s.cancelOpen != nil {
+		s.cancelOpen()
+	}
+	s.mu.Unlock()
+	select { // let an interrupted open finish unwinding before closing
+	case <-s.started:
+		<-s.ready
+	default:
+	}
 	if err := s.store.Close(); err != nil {
 		slog.Error("close database", "err", err)
 	}

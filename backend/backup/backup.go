@@ -103,8 +103,7 @@ func Daily(ctx context.Context, st *store.Store, dir string, now time.Time) (str
 // SQLite URI ('?', '#', '%') are escaped, so any file name the dialog gives
 // opens that file.
 func readOnlyDSN(path string) string {
-	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
-	return "file:" + esc + "?mode=ro&_pragma=busy_timeout(5000)"
+	return store.FileURI(path) + "?mode=ro&_pragma=busy_timeout(5000)"
 }
 
 // Validate opens path read-only and checks that it is a sound database that

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -114,6 +115,7 @@ func VacuumInto(ctx context.Context, db bun.IDB, dest string) error {
 		return fmt.Errorf("backup %s already exists", dest)
 	}
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		os.Remove(dest) // an interrupted copy is not a backup
 		return fmt.Errorf("write backup %s: %w", dest, err)
 	}
 	if err := os.Chmod(dest, 0o600); err != nil {
@@ -175,6 +177,7 @@ func Apply(ctx context.Context, db *bun.DB, ms []Migration, before func(context.
 		}
 	}
 	for _, m := range pending {
+		slog.Info("applying migration", "version", m.Version, "name", m.Name)
 		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			if err := createVersionTable(ctx, tx); err != nil {
 				return err

@@ -374,3 +374,35 @@ func sortedRows(t *testing.T, db *sql.DB, table string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Data directories are named by the operator; characters that mean something
+// in a URI must still open (and reopen) exactly the file named, creating no
+// other.
+func TestPathsWithURICharactersOpenTheFileNamed(t *testing.T) {
+	for _, dir := range []string{"ops#2", "what?now", "50%", "%41%42", "a b", "x?mode=ro", "q#frag?y=1%"} {
+		t.Run(dir, func(t *testing.T) {
+			root := t.TempDir()
+			path := filepath.Join(root, dir, store.FileName)
+			st := openStore(t, path)
+			bdb, _ := st.DB()
+			exec(t, bdb.DB, "INSERT INTO clusters (name) VALUES ('prod-eu')")
+			st.Close()
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("the database is not at the path named: %v", err)
+			}
+			entries, _ := os.ReadDir(root)
+			if len(entries) != 1 || entries[0].Name() != dir {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Fatalf("files outside the data directory: %q", names)
+			}
+			st = openStore(t, path)
+			bdb, _ = st.DB()
+			if n := count(t, bdb.DB, "SELECT count(*) FROM clusters WHERE name = 'prod-eu'"); n != 1 {
+				t.Fatal("the row did not survive a reopen")
+			}
+		})
+	}
+}

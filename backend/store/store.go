@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,8 +58,17 @@ func New(now func() time.Time) *Store {
 // busy timeout instead of failing with SQLITE_BUSY half-way. A 64 MiB page
 // cache per connection (the default is 2 MiB) keeps a release's pages warm:
 // a matrix row or a reorder touches thousands of pages scattered over the file.
+// FileURI is path as a file: URI for the driver. The characters that would
+// end or corrupt its path part ('?', '#', '%') are escaped, so a data
+// directory named "ops#2" or "50%" opens the file it names, not another.
+func FileURI(path string) string {
+	return "file:" + uriPath.Replace(path)
+}
+
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+
 func dsn(path string) string {
-	return "file:" + path +
+	return FileURI(path) +
 		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate"
 }
