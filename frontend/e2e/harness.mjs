@@ -1,7 +1,7 @@
 // The end-to-end harness: the real app's dev build (real Go services, real
 // SQLite file) under Xvfb, driven through Debian's Chromium by playwright-core.
 // Each test file gets its own app process and a fresh data directory.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,8 @@ import { chromium } from "playwright-core";
 
 export const repoRoot = resolve(import.meta.dirname, "../..");
 export const binary = process.env.SHIPDECK_DEV_BINARY ?? join(repoRoot, "build", "shipdeck-dev");
+// Sends WM_DELETE_WINDOW as a window manager would (Xvfb runs none); built by run.sh.
+export const xclose = process.env.SHIPDECK_XCLOSE ?? join(repoRoot, "build", "xclose");
 export const artifacts = process.env.SHIPDECK_ARTIFACTS ?? join(repoRoot, "frontend", "e2e", "artifacts");
 
 const chromiumArgs = [
@@ -113,6 +115,29 @@ export async function startApp(name, opts = {}) {
     signal: async (sig) => {
       const t0 = Date.now();
       proc.kill(sig);
+      const res = await exited;
+      return { ...res, ms: Date.now() - t0 };
+    },
+    /** window is the X11 id of the app's own window (not Chromium's). */
+    window: () => {
+      const out = execFileSync("xdotool", ["search", "--onlyvisible", "--pid", String(proc.pid), "--name", "^Shipdeck$"], { encoding: "utf8" });
+      const id = out.trim().split("\n")[0];
+      if (!id) throw new Error("the app has no visible window");
+      return id;
+    },
+    /** quit asks the app to quit the way an operator does — "menu quit"
+     * (Ctrl+Q, the File menu's accelerator) or "window close" (the title
+     * bar's ×, a WM_DELETE_WINDOW message) — and resolves when it exits. */
+    quit: async (how, win) => {
+      const t0 = Date.now();
+      if (how === "menu quit") {
+        execFileSync("xdotool", ["windowfocus", "--sync", win]);
+        execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+q"]);
+      } else if (how === "window close") {
+        execFileSync(xclose, [win]);
+      } else {
+        throw new Error(`no way to quit called ${how}`);
+      }
       const res = await exited;
       return { ...res, ms: Date.now() - t0 };
     },

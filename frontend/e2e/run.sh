@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 npm --prefix frontend run build >/dev/null
 go build -tags dev -o build/shipdeck-dev .
+go build -o build/xclose ./backend/internal/xwindow/xclose
 display=""
 for n in $(seq 120 160); do
   if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi

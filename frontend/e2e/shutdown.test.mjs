@@ -1,17 +1,18 @@
-// Shutdown while a big write is in flight (reliability issue): SIGTERM and
-// SIGINT sent to the real app during an activation of 24,000 steps. The
-// process exits within 5 s, the database is intact with its WAL
-// checkpointed, and the activation happened whole or not at all.
+// Shutdown while a big write is in flight (reliability issue): the real app
+// is told to quit during an activation of 24,000 steps — by SIGTERM, SIGINT,
+// File → Quit (Ctrl+Q) or the window's close button. The process exits
+// within 5 s, the database is intact with its WAL checkpointed, and the
+// activation happened whole or not at all.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, statSync } from "node:fs";
 import { startApp } from "./harness.mjs";
 import { sql } from "./db.mjs";
 
-for (const sig of ["SIGTERM", "SIGINT"]) {
-  test(`${sig} during an activation loses nothing`, async () => {
-    const app = await startApp(`shutdown-${sig}`);
-    let res;
+for (const how of ["SIGTERM", "SIGINT", "menu quit", "window close"]) {
+  test(`${how} during an activation loses nothing`, async () => {
+    const app = await startApp(`shutdown-${how.replace(" ", "-")}`);
+    let res, inFlight;
     try {
       // 240 customers × 100 steps, seeded through the bound methods.
       const releaseId = await app.page.evaluate(async () => {
@@ -24,13 +25,20 @@ for (const sig of ["SIGTERM", "SIGINT"]) {
         const r = await go.release.Service.Create({ name: "big", type: "release", versionNumber: "", description: "", targets: { mode: "all", clusterIds: [], customerIds: [] }, copyTemplatesFrom: 0, templates });
         return r.id;
       });
-      // Start the activation and signal the app while it runs.
-      await app.page.evaluate((id) => { window.__activation = window.go.release.Service.Activate(id); }, releaseId);
+      const win = how.startsWith("SIG") ? "" : app.window();
+      // Start the activation and quit while it runs.
+      await app.page.evaluate((id) => {
+        window.__activation = window.go.release.Service.Activate(id).finally(() => (window.__settled = true));
+      }, releaseId);
       await new Promise((r) => setTimeout(r, 40));
-      res = await app.signal(sig);
+      // The quit must land while the activation is still running, or this
+      // test would prove nothing about a write in flight.
+      inFlight = await app.page.evaluate(() => !window.__settled);
+      res = how.startsWith("SIG") ? await app.signal(how) : await app.quit(how, win);
     } finally {
       await app.stop();
     }
+    assert.ok(inFlight, "the activation had finished before the quit: make the fleet larger");
     assert.equal(res.code, 0, `exit ${JSON.stringify(res)}\n${app.log()}`);
     assert.ok(res.ms < 5000, `exited after ${res.ms} ms`);
     const wal = app.dbPath + "-wal";
@@ -41,7 +49,7 @@ for (const sig of ["SIGTERM", "SIGINT"]) {
       (r.status === "draft" && r.steps === 0) || (r.status === "active" && r.steps === 24000),
       `half an activation: ${JSON.stringify(r)}`,
     );
-    console.log(`${sig}: exited in ${res.ms} ms; release ${r.status} with ${r.steps} steps`);
+    console.log(`${how}: exited in ${res.ms} ms; release ${r.status} with ${r.steps} steps`);
     app.cleanup();
   });
 }
