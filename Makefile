@@ -83,8 +83,8 @@ perf-ui: frontend-deps
 	go build -tags dev -o build/shipdeck-dev .
 	cd frontend && xvfb-run -a -s "-screen 0 1600x1000x24" node e2e/perf.mjs
 
-# Fuzz targets: fuzz-short (CI) runs each for a fixed number of inputs, about
-# 10 s here; a count rather than a duration because Go 1.26's coordinator can
+# Fuzz targets: fuzz-short (CI) runs each for a fixed number of inputs, 1–10 s
+# each here; a count rather than a duration because Go 1.26's coordinator can
 # fail a time-limited run at its deadline (golang/go#75804). fuzz runs each for
 # 2 minutes. name:package:executions
 FUZZ_TARGETS := FuzzHighlight:./backend/highlight:100000x FuzzName:./backend/validate:200000x \

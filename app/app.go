@@ -94,7 +94,9 @@ func (s *Shell) startup(ctx context.Context) {
 	defer close(s.ready)
 	// A quit during the start-up migration interrupts it: the migration rolls
 	// back whole and runs again at the next start, instead of holding the
-	// exit for as long as a large database takes to migrate.
+	// exit for as long as a large database takes to migrate. It is not
+	// cancelled after a successful open: the store keeps it as the parent of
+	// every query.
 	openCtx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.cancelOpen = cancel

@@ -99,9 +99,8 @@ func Daily(ctx context.Context, st *store.Store, dir string, now time.Time) (str
 	return written, nil
 }
 
-// readOnlyDSN opens path read-only. Characters that mean something in a
-// SQLite URI ('?', '#', '%') are escaped, so any file name the dialog gives
-// opens that file.
+// readOnlyDSN opens path read-only; store.FileURI escapes it, so any file
+// name the dialog gives opens that file.
 func readOnlyDSN(path string) string {
 	return store.FileURI(path) + "?mode=ro&_pragma=busy_timeout(5000)"
 }
