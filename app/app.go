@@ -48,6 +48,8 @@ type Shell struct {
 	startupErr  error
 	releaseLock func()
 	cancelOpen  context.CancelFunc // set while the database is opening
+	stopDaily   context.CancelFunc // cancels the daily backup
+	daily       sync.WaitGroup
 
 	started chan struct{} // closed once OnStartup has the Wails context
 	ready   chan struct{} // closed once OnStartup has finished opening
@@ -127,7 +129,15 @@ func (s *Shell) open(ctx context.Context) error {
 	}
 	s.releaseLock = release
 	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion())
-	go s.dailyBackup()
+	dailyCtx, stop := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.stopDaily = stop
+	s.mu.Unlock()
+	s.daily.Add(1)
+	go func() {
+		defer s.daily.Done()
+		s.dailyBackup(dailyCtx)
+	}()
 	return nil
 }
 
@@ -164,6 +174,12 @@ func (s *Shell) shutdown(ctx context.Context) {
 		<-s.ready
 	default:
 	}
+	s.mu.Lock()
+	if s.stopDaily != nil {
+		s.stopDaily()
+	}
+	s.mu.Unlock()
+	s.daily.Wait()
 	if err := s.store.Close(); err != nil {
 		slog.Error("close database", "err", err)
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -83,9 +84,11 @@ func (b *Backups) List() (out []backup.Info, err error) {
 }
 
 // dailyBackup runs after start-up, off the UI's path: a copy a day in
-// backups/, the last 14 kept. A failure is logged, never fatal.
-func (s *Shell) dailyBackup() {
-	path, err := backup.Daily(s.ctx, s.store, filepath.Join(s.cfg.DataDir, "backups"), time.Now())
+// backups/, the last 14 kept. A failure is logged, never fatal. A quit
+// cancels it (ctx): the half-written copy is removed, and the next start
+// writes today's again.
+func (s *Shell) dailyBackup(ctx context.Context) {
+	path, err := backup.Daily(ctx, s.store, filepath.Join(s.cfg.DataDir, "backups"), time.Now())
 	if err != nil {
 		slog.Error("daily backup", "err", err)
 		return
