@@ -11,31 +11,92 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/desktoptest"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
 )
 
 // The crash harness: a child process (this test binary, re-executed with
 // SHIPDECK_CRASH_DB set) loops over activation, bulk done/revert of whole
-// rows, reorder and template edits on a fleet database; the parent kills it
-// with SIGKILL at seeded random moments and checks after each kill that the
-// database opens, is intact, and that every operation was all or nothing.
+// rows, reorder and template edits on a fleet database, and kills itself
+// with SIGKILL inside one chosen operation; the parent checks after each kill
+// that the database opens, is intact, and that every operation was all or
+// nothing.
+//
+// Each kill is aimed, not left to chance: a kill at a random moment lands in
+// a 2 ms template edit only now and then on a quiet machine, so some
+// operations went untested by luck. The parent names the operation to
+// interrupt and how; the child measures that operation once, then kills
+// itself inside its next run, either
+//   - before statement q of its q statements (BEGIN and COMMIT included), a
+//     point chosen by the seed — deterministic on any machine, fast or slow;
+//   - or at a seeded delay within its measured duration, which lands inside
+//     a statement or a commit; when the operation finishes first the child
+//     aims again at its next run, and after 50 misses falls back to a
+//     statement kill, so every kill lands in the operation named.
 
-const crashEnv = "SHIPDECK_CRASH_DB"
+const (
+	crashEnv     = "SHIPDECK_CRASH_DB"
+	crashOpEnv   = "SHIPDECK_CRASH_OP"
+	crashModeEnv = "SHIPDECK_CRASH_MODE"
+	crashSeedEnv = "SHIPDECK_CRASH_SEED"
+)
+
+// crashOps names the child's operations, by number.
+var crashOps = []string{"activation", "bulk row", "reorder", "template edit"}
+
+// Ways to aim a kill.
+const (
+	aimStatement = "statement"
+	aimTimed     = "timed"
+	aimFallback  = "statement-after-misses"
+)
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(crashEnv); path != "" {
 		crashChild(path)
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	desktoptest.Cleanup()
+	os.Exit(code)
 }
 
-// crashChild runs operations until it is killed.
+// killHook counts the statements of the operation in flight and kills the
+// process before statement `at` (1-based) when it is armed.
+type killHook struct {
+	count atomic.Int64
+	at    atomic.Int64 // 0 = disarmed
+	op    int
+	how   string // how the kill was aimed, for the parent's tally
+}
+
+func (h *killHook) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	n := h.count.Add(1)
+	if at := h.at.Load(); at > 0 && n == at {
+		killSelf(fmt.Sprintf("kill %d %s %d", h.op, h.how, n))
+	}
+	return ctx
+}
+
+func (h *killHook) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// killSelf tells the parent what it interrupts, then dies at once.
+func killSelf(line string) {
+	os.Stdout.WriteString(line + "\n")
+	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	select {} // never returns: the signal is on its way
+}
+
+// crashChild runs operations until it has killed itself inside the one named
+// by the parent.
 func crashChild(path string) {
 	st := store.New(nil)
 	if err := st.Open(context.Background(), path); err != nil {
@@ -43,8 +104,14 @@ func crashChild(path string) {
 		os.Exit(3)
 	}
 	w := wrap(st)
-	seed, _ := strconv.ParseInt(os.Getenv("SHIPDECK_CRASH_SEED"), 10, 64)
+	seed, _ := strconv.ParseInt(os.Getenv(crashSeedEnv), 10, 64)
+	target, _ := strconv.Atoi(os.Getenv(crashOpEnv))
+	mode := os.Getenv(crashModeEnv)
 	rng := rand.New(rand.NewSource(seed))
+	hook := &killHook{op: target}
+	db, _ := st.DB()
+	db.AddQueryHook(hook)
+
 	list, _ := w.releases.List()
 	var live release.Release
 	for _, r := range list {
@@ -70,14 +137,7 @@ func crashChild(path string) {
 	for _, c := range m.Customers {
 		custs = append(custs, c.ID)
 	}
-	fmt.Println("ready")
-	for n := 0; ; n++ {
-		// Template edits are the quickest operation: drawn three times as
-		// often, so kills land in them about as often as in the others.
-		op := []int{0, 1, 2, 3, 3, 3}[rng.Intn(6)]
-		// The parent reads these lines to know what each kill interrupted.
-		fmt.Printf("begin %d\n", op)
-		t0 := time.Now()
+	run := func(op, n int) {
 		switch op {
 		case 0: // activation of a new draft
 			r, err := w.releases.Create(release.Input{Name: fmt.Sprintf("wave %d", n), Type: "hotfix", Templates: templates(8, 2, "wave")})
@@ -104,56 +164,85 @@ func crashChild(path string) {
 			t := d.Deploy[rng.Intn(len(d.Deploy))]
 			w.releases.UpdateTemplate(release.UpdateTemplateInput{ID: t.ID, Name: t.Name, Type: "bash", Content: fmt.Sprintf("echo edit %d", n)})
 		}
-		fmt.Printf("end %d %d\n", op, time.Since(t0).Microseconds())
 	}
-}
 
-// crashOps names the child's operations, by the number it prints.
-var crashOps = []string{"activation", "bulk row", "reorder", "template edit"}
-
-// childLines follows the child's output: the operation in flight (-1 when
-// none) and how long the finished ones took.
-type childLines struct {
-	mu       sync.Mutex
-	inFlight int
-	took     [4][]time.Duration
-}
-
-func (c *childLines) follow(r io.Reader) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		var op int
-		var us int64
-		c.mu.Lock()
-		if n, _ := fmt.Sscanf(sc.Text(), "begin %d", &op); n == 1 {
-			c.inFlight = op
-		} else if n, _ := fmt.Sscanf(sc.Text(), "end %d %d", &op, &us); n == 2 {
-			c.inFlight = -1
-			c.took[op] = append(c.took[op], time.Duration(us)*time.Microsecond)
+	// The other operations run between the aimed ones, so each kill meets a
+	// database shaped by a varied history.
+	statements, took := int64(0), time.Duration(0)
+	misses := 0
+	var inOp sync.Mutex // held while the aimed operation runs; the timed kill takes it to check
+	inFlight := false
+	for n := 0; ; n++ {
+		op := target
+		if rng.Intn(2) == 0 {
+			op = rng.Intn(len(crashOps))
 		}
-		c.mu.Unlock()
+		if op != target {
+			run(op, n)
+			continue
+		}
+		if statements == 0 { // first run of the target: measure it
+			hook.count.Store(0)
+			t0 := time.Now()
+			run(op, n)
+			took, statements = time.Since(t0), hook.count.Load()
+			continue
+		}
+		hook.count.Store(0)
+		if mode == aimStatement || misses >= 50 {
+			hook.how = aimStatement
+			if mode != aimStatement {
+				hook.how = aimFallback
+			}
+			hook.at.Store(1 + rng.Int63n(statements))
+			run(op, n)
+			// Still alive: this run had fewer statements (a release already
+			// activated by another name, say); aim within what it took.
+			statements = hook.count.Load()
+			hook.at.Store(0)
+			continue
+		}
+		delay := time.Duration(rng.Int63n(int64(took) + 1))
+		inOp.Lock()
+		inFlight = true
+		inOp.Unlock()
+		timer := time.AfterFunc(delay, func() {
+			inOp.Lock()
+			if inFlight {
+				killSelf(fmt.Sprintf("kill %d %s %d", target, aimTimed, delay.Microseconds()))
+			}
+			inOp.Unlock()
+		})
+		t0 := time.Now()
+		run(op, n)
+		inOp.Lock()
+		inFlight = false
+		inOp.Unlock()
+		timer.Stop()
+		misses++
+		if d := time.Since(t0); d < took {
+			took = d // aim within the shortest run seen
+		}
 	}
 }
 
 func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	if raceDetector {
-		// Kills are timed for operations of tens of milliseconds; under the
-		// race detector they take ten times longer and few would complete.
+		// The harness tests process death, not data races, and the race
+		// detector would only slow every operation down.
 		t.Skip("the crash harness runs without -race (it tests process death, not data races)")
 	}
-	kills := 60
+	kills := 64
 	if testing.Short() {
-		kills = 20
+		kills = 16
 	}
 	seed := int64(20261124)
-	if s := os.Getenv("SHIPDECK_CRASH_SEED"); s != "" {
+	if s := os.Getenv(crashSeedEnv); s != "" {
 		seed, _ = strconv.ParseInt(s, 10, 64)
 	}
-	rng := rand.New(rand.NewSource(seed))
 	path := filepath.Join(t.TempDir(), store.FileName)
 	// The fleet: 5 clusters × 100 customers, a live release of 30 steps
-	// (15,000 customer steps), so each operation takes tens of milliseconds
-	// and kills land inside them.
+	// (15,000 customer steps).
 	setup := time.Now()
 	func() {
 		w := open(t, path)
@@ -162,82 +251,90 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 		w.st.Close()
 	}()
 	t.Logf("fleet built in %v", time.Since(setup).Round(time.Millisecond))
-	var childTime, checkTime time.Duration
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("seed %d, %d kills (SHIPDECK_CRASH_SEED=%d replays this run)", seed, kills, seed)
-	lines := &childLines{}
-	var killedIn [5]int // by operation; the last counts kills between operations
+	t.Logf("seed %d, %d kills (%s=%d replays this run)", seed, kills, crashSeedEnv, seed)
+	var childTime, checkTime time.Duration
+	killed := map[string]int{} // "operation/aim" → kills
 	for k := 0; k < kills; k++ {
+		// Every operation gets a quarter of the kills, half of them aimed
+		// at a statement and half at a moment.
+		op := k % len(crashOps)
+		mode := aimStatement
+		if (k/len(crashOps))%2 == 1 {
+			mode = aimTimed
+		}
 		spawned := time.Now()
-		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashEnv+"="+path, "SHIPDECK_CRASH_SEED="+strconv.FormatInt(seed+int64(k), 10))
-		out, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		buf := make([]byte, 6)
-		if _, err := io.ReadFull(out, buf); err != nil {
-			t.Fatalf("kill %d: child did not start: %v", k, err)
-		}
-		lines.mu.Lock()
-		lines.inFlight = -1
-		lines.mu.Unlock()
-		followed := make(chan struct{})
-		go func() { lines.follow(out); close(followed) }()
-		time.Sleep(time.Duration(5+rng.Intn(120)) * time.Millisecond)
+		how, err := runCrashChild(exe, path, op, mode, seed+int64(k))
 		childTime += time.Since(spawned)
-		lines.mu.Lock()
-		cmd.Process.Signal(syscall.SIGKILL)
-		op := lines.inFlight
-		lines.mu.Unlock()
-		<-followed
-		cmd.Wait()
-		if op < 0 {
-			op = 4
+		if err != nil {
+			t.Fatalf("kill %d (seed %d, %s by %s): %v", k, seed, crashOps[op], mode, err)
 		}
-		killedIn[op]++
+		killed[crashOps[op]+"/"+how]++
 		checked := time.Now()
 		msg := crashInvariants(t, path)
 		checkTime += time.Since(checked)
 		if msg != "" {
-			t.Fatalf("after kill %d (seed %d), killed during %s: %s", k, seed, append(crashOps, "no operation")[op], msg)
+			t.Fatalf("after kill %d (seed %d), killed during %s (aimed by %s): %s", k, seed, crashOps[op], how, msg)
 		}
 		pruneWaves(t, path)
 	}
-	for i, name := range crashOps {
-		var sum time.Duration
-		for _, d := range lines.took[i] {
-			sum += d
-		}
-		avg := time.Duration(0)
-		if n := len(lines.took[i]); n > 0 {
-			avg = sum / time.Duration(n)
-		}
-		t.Logf("%-13s killed in flight %2d times; %3d completed, %v on average", name, killedIn[i], len(lines.took[i]), avg.Round(time.Millisecond))
+	for _, name := range crashOps {
+		t.Logf("%-13s killed %2d times before a statement, %2d at a moment, %2d before a statement after 50 timed misses",
+			name, killed[name+"/"+aimStatement], killed[name+"/"+aimTimed], killed[name+"/"+aimFallback])
 	}
-	t.Logf("between operations: %d kills; time in children %v, in checks %v", killedIn[4], childTime.Round(time.Millisecond), checkTime.Round(time.Millisecond))
-	if !testing.Short() {
-		for i, name := range crashOps {
-			if killedIn[i] < 3 {
-				t.Errorf("only %d kills landed during %s: the harness no longer exercises it", killedIn[i], name)
-			}
-		}
-	}
+	t.Logf("time in children %v, in checks %v", childTime.Round(time.Millisecond), checkTime.Round(time.Millisecond))
+
 	// The kills must have landed on a database that was being written.
 	w := open(t, path)
 	db, _ := w.st.DB()
 	var history int
 	db.QueryRowContext(context.Background(), "SELECT count(*) FROM step_history").Scan(&history)
 	t.Logf("after %d kills: %d history rows on the live release", kills, history)
-	for i, name := range crashOps {
-		if len(lines.took[i]) == 0 || history == 0 {
-			t.Fatalf("no %s ever completed (%d history rows): the kills proved nothing", name, history)
-		}
+	if history == 0 {
+		t.Fatal("no bulk row ever completed: the kills proved nothing")
 	}
+}
+
+// runCrashChild starts the child aimed at op and waits for it to kill itself;
+// it returns how the kill was aimed, as the child reported it.
+func runCrashChild(exe, path string, op int, mode string, seed int64) (string, error) {
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), crashEnv+"="+path, crashSeedEnv+"="+strconv.FormatInt(seed, 10),
+		crashOpEnv+"="+strconv.Itoa(op), crashModeEnv+"="+mode)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	// A child that never reaches its kill is a bug of the harness: bound
+	// the wait generously (a run takes well under a second here).
+	stuck := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	defer stuck.Stop()
+	var last string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		last = sc.Text()
+	}
+	io.Copy(io.Discard, out)
+	err = cmd.Wait()
+	var gotOp, at int
+	var how string
+	if n, _ := fmt.Sscanf(last, "kill %d %s %d", &gotOp, &how, &at); n != 3 {
+		return "", fmt.Errorf("child ended without killing itself (%v), last line %q", err, last)
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		return "", fmt.Errorf("child did not die of SIGKILL: %v", err)
+	}
+	if gotOp != op {
+		return "", fmt.Errorf("child killed itself in operation %d, not %d", gotOp, op)
+	}
+	return how, nil
 }
 
 // pruneWaves deletes the releases the child activated once they have been
