@@ -3,6 +3,14 @@ SHELL := /bin/bash
 VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
 LDFLAGS := -X shipdeck/app.Version=$(VERSION)
 WAILS := go tool wails
+# Linux links WebKitGTK 4.1 (4.0 is gone from Debian 13, Ubuntu 24.04 and
+# Fedora 40): every go command of this file builds with the tag, and wails
+# is given it explicitly (its own -tags would replace GOFLAGS').
+ifeq ($(shell uname -s),Linux)
+TAGS := webkit2_41
+export GOFLAGS := -tags=$(TAGS)
+endif
+WAILS_TAGS := $(if $(TAGS),-tags $(TAGS))
 
 .PHONY: fuzz fuzz-short bench bench-smoke perf-ui run dev deps test-deps frontend-deps frontend bind build test test-go test-frontend test-e2e test-dist dist lint clean screenshots
 
@@ -25,13 +33,14 @@ frontend: frontend-deps ## build the frontend into frontend/dist (embedded by th
 	cd frontend && npm run build
 
 bind: ## regenerate frontend/wailsjs from the bound Go services
-	$(WAILS) generate module
+	$(WAILS) generate module $(WAILS_TAGS)
+	chmod 644 frontend/wailsjs/runtime/*
 
 build: frontend-deps ## production binary in build/bin/shipdeck
-	$(WAILS) build -ldflags "$(LDFLAGS)"
+	$(WAILS) build $(WAILS_TAGS) -ldflags "$(LDFLAGS)"
 
 dev: frontend-deps
-	$(WAILS) dev
+	$(WAILS) dev $(WAILS_TAGS)
 
 lint: frontend-deps
 	test -z "$$(gofmt -l app backend main.go)" || { gofmt -l app backend main.go; exit 1; }
@@ -80,7 +89,7 @@ bench-smoke:
 # UI timing on a fleet: make perf-ui FLEET=/tmp/fleet (made by backend/cmd/fleet).
 perf-ui: frontend-deps
 	npm --prefix frontend run build >/dev/null
-	go build -tags dev -o build/shipdeck-dev .
+	go build -tags dev,webkit2_41 -o build/shipdeck-dev .
 	cd frontend && xvfb-run -a -s "-screen 0 1600x1000x24" node e2e/perf.mjs
 
 # Fuzz targets: fuzz-short (CI) runs each for a fixed number of inputs, 1–10 s

@@ -5,7 +5,9 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,39 +55,70 @@ type Shell struct {
 
 	started chan struct{} // closed once OnStartup has the Wails context
 	ready   chan struct{} // closed once OnStartup has finished opening
+
+	window      *windowTracker
+	stopTracker context.CancelFunc
+	dark        bool // the window's theme at start, for index.html
 }
 
 // Run builds the window and blocks until the app quits.
 func Run(cfg Config) error {
+	// The log goes to the data directory from the first line on; if the
+	// directory cannot be made, start-up reports it again in the window.
+	if err := PrepareDataDir(cfg.DataDir); err == nil {
+		defer OpenLog(cfg.DataDir).Close()
+	}
+	slog.Info("starting", "version", Version, "dataDir", cfg.DataDir)
 	st := store.New(nil)
 	s := &Shell{cfg: cfg, store: st, started: make(chan struct{}), ready: make(chan struct{})}
 	s.services = NewServices(st, s)
+	ws := LoadWindowState(cfg.DataDir)
+	s.window = &windowTracker{dir: cfg.DataDir, last: ws}
+	s.dark = startsDark(ws.Theme, osPrefersDark)
+	start := options.Normal
+	if ws.Maximised {
+		start = options.Maximised
+	}
 	s.watchSignals()
 	return wails.Run(&options.App{
-		Title:     "Shipdeck",
-		Width:     1360,
-		Height:    860,
-		MinWidth:  1024,
-		MinHeight: 640,
+		Title:            "Shipdeck",
+		Width:            ws.Width,
+		Height:           ws.Height,
+		MinWidth:         minWidth,
+		MinHeight:        minHeight,
+		WindowStartState: start,
 		AssetServer: &assetserver.Options{
-			Assets: cfg.Assets,
+			Assets:     cfg.Assets,
+			Middleware: themedIndex(func() bool { return s.dark }),
 		},
-		BackgroundColour: &options.RGBA{R: 250, G: 250, B: 250, A: 255},
+		BackgroundColour: background(s.dark),
 		OnStartup:        s.startup,
 		OnBeforeClose:    s.beforeClose,
 		OnShutdown:       s.shutdown,
 		SingleInstanceLock: &options.SingleInstanceLock{
-			UniqueId:               "io.shipdeck.desktop",
+			UniqueId:               InstanceID(cfg.DataDir),
 			OnSecondInstanceLaunch: s.secondInstance,
 		},
-		Menu:           s.menu(),
-		Bind:           s.services.Bindings(),
-		ErrorFormatter: func(err error) any { return problem.For(err) },
+		Menu: s.menu(),
+		Bind: s.services.Bindings(),
+		// Copy, Paste and Select All on right-click, where they make sense:
+		// Wails shows the browser's menu only in text fields and on
+		// selected text (its --default-contextmenu: auto).
+		EnableDefaultContextMenu: true,
+		ErrorFormatter:           func(err error) any { return problem.Format(err) },
 		Linux: &linux.Options{
 			Icon:        cfg.Icon,
 			ProgramName: "shipdeck",
 		},
 	})
+}
+
+// InstanceID is the single-instance id of a data directory: a second launch
+// on the same directory hands over to the first, while two workspaces run
+// side by side.
+func InstanceID(dataDir string) string {
+	sum := sha256.Sum256([]byte(filepath.Clean(dataDir)))
+	return "io.shipdeck.desktop.w" + hex.EncodeToString(sum[:8])
 }
 
 // startup opens the database. A failure is kept and shown by the frontend
@@ -94,6 +127,15 @@ func (s *Shell) startup(ctx context.Context) {
 	s.ctx = ctx
 	close(s.started)
 	defer close(s.ready)
+	matchToolkitTheme(s.dark)
+	trackCtx, stop := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.stopTracker = stop
+	s.mu.Unlock()
+	go func() {
+		s.placeWindow(ctx)
+		s.window.follow(trackCtx, ctx)
+	}()
 	// A quit during the start-up migration interrupts it: the migration rolls
 	// back whole and runs again at the next start, instead of holding the
 	// exit for as long as a large database takes to migrate. It is not
@@ -129,6 +171,9 @@ func (s *Shell) open(ctx context.Context) error {
 	}
 	s.releaseLock = release
 	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion())
+	if set, err := s.services.Settings.Get(); err == nil {
+		s.themeChanged(set.Theme)
+	}
 	dailyCtx, stop := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.stopDaily = stop
@@ -160,8 +205,24 @@ func (s *Shell) watchSignals() {
 }
 
 // beforeClose never vetoes: a write in flight is waited for in shutdown
-// (store.Close waits for it), so closing the window loses nothing.
-func (s *Shell) beforeClose(ctx context.Context) bool { return false }
+// (store.Close waits for it), so closing the window loses nothing. It takes
+// a last look at the window while it still exists.
+func (s *Shell) beforeClose(ctx context.Context) bool {
+	s.mu.Lock()
+	stop := s.stopTracker
+	s.mu.Unlock()
+	if stop != nil {
+		stop()
+		s.window.look(ctx)
+	}
+	return false
+}
+
+// themeChanged keeps the window file's theme in step with the settings, so
+// the next start opens in it.
+func (s *Shell) themeChanged(theme string) {
+	s.window.set(func(ws *WindowState) { ws.Theme = theme })
+}
 
 func (s *Shell) shutdown(ctx context.Context) {
 	s.mu.Lock()

@@ -28,6 +28,8 @@ type Services struct {
 
 // NewServices builds the services on a store that start-up will open.
 func NewServices(st *store.Store, shell *Shell) *Services {
+	settingsSvc := settings.NewService(st)
+	settingsSvc.OnSaved = func(x settings.Settings) { shell.themeChanged(x.Theme) }
 	return &Services{
 		System:    &System{shell: shell},
 		Dashboard: dashboard.NewService(st),
@@ -36,7 +38,7 @@ func NewServices(st *store.Store, shell *Shell) *Services {
 		Releases:  release.NewService(st),
 		Steps:     release.NewSteps(st),
 		Highlight: highlight.NewService(),
-		Settings:  settings.NewService(st),
+		Settings:  settingsSvc,
 		Sample:    sample.NewService(st),
 		Backups:   &Backups{shell: shell},
 	}

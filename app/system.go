@@ -2,7 +2,6 @@ package app
 
 import (
 	"os"
-	"path/filepath"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -52,8 +51,13 @@ func (s *System) Status() (st Status, err error) {
 // OpenDataDir shows the data directory in the system's file manager.
 func (s *System) OpenDataDir() (err error) {
 	defer problem.Recover(&err)
-	runtime.BrowserOpenURL(s.shell.ctx, "file://"+filepath.ToSlash(s.shell.cfg.DataDir))
-	return nil
+	return openPath(s.shell.cfg.DataDir)
+}
+
+// OpenLog opens shipdeck.log with the program the OS uses for text files.
+func (s *System) OpenLog() (err error) {
+	defer problem.Recover(&err)
+	return openPath(s.shell.logPath())
 }
 
 // ChooseFile opens the native file picker and returns the chosen path ("" when

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release artefacts into dist/: the Linux amd64 binary and .deb
-# (nfpm), the Windows amd64 .exe and NSIS installer (cross-built), and
+# Builds the release artefacts into dist/: the Linux amd64 binary, .deb and
+# .rpm (nfpm), the Windows amd64 .exe and NSIS installer (cross-built), and
 # SHA256SUMS. The version comes from wails.json (info.productVersion), the one
 # place it is set; Wails stamps it into the Windows version resource and
 # manifest, and -ldflags into shipdeck/app.Version (`shipdeck --version`).
@@ -22,13 +22,16 @@ rm -rf dist && mkdir -p dist
 # -skipbindings: release from the committed frontend/wailsjs bindings (`make
 # bind` regenerates them). Wails still rewrites frontend/wailsjs/runtime (same
 # content, mode 0644) whenever it builds the frontend.
-go tool wails build -clean -skipbindings -trimpath -ldflags "$ldflags" -o shipdeck
+# WebKitGTK 4.1: the only one Debian 13, Ubuntu 24.04+ and Fedora 40+ ship.
+go tool wails build -clean -skipbindings -trimpath -tags webkit2_41 -ldflags "$ldflags" -o shipdeck
 got=$(build/bin/shipdeck --version)
 [ "$got" = "shipdeck $version" ] || { echo "dist: the binary says '$got', want 'shipdeck $version'" >&2; exit 1; }
 cp build/bin/shipdeck "dist/shipdeck-$version-linux-amd64"
 install -D -m 0755 build/bin/shipdeck "$stage/shipdeck"
 STAGE="$stage" VERSION="$version" go tool nfpm pkg --config packaging/nfpm.yaml --packager deb \
   --target "dist/shipdeck_${version}_amd64.deb"
+STAGE="$stage" VERSION="$version" go tool nfpm pkg --config packaging/nfpm.yaml --packager rpm \
+  --target "dist/shipdeck-${version}-1.x86_64.rpm"
 
 # Windows, cross-built (no cgo). The frontend was built above: -s skips it.
 go tool wails build -s -skipbindings -trimpath -platform windows/amd64 -nsis -ldflags "$ldflags" -o shipdeck.exe

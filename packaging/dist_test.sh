@@ -3,9 +3,12 @@
 #   - the Windows .exe is a PE32+ GUI x86-64 executable carrying the version
 #     resource, the application manifest and the Shipdeck icon; the NSIS
 #     installer is there; SHA256SUMS matches;
-#   - the .deb declares its GTK/WebKitGTK dependencies, installs with dpkg -i
+#   - the Linux binary needs at most glibc 2.35 (Ubuntu 22.04); the .rpm
+#     requires gtk3 and webkit2gtk4.1 (Fedora 40+);
+#   - the .deb declares GTK and WebKitGTK 4.1, installs with dpkg -i
 #     (no apt-get install -f), puts the binary, a valid desktop entry and the
-#     hicolor icons in place, and its /usr/bin/shipdeck starts under Xvfb with
+#     hicolor icons in place, and its /usr/bin/shipdeck links WebKitGTK 4.1
+#     (not 4.0), starts under Xvfb with
 #     a temporary HOME, creates ~/.local/share/shipdeck/shipdeck.db there and
 #     exits cleanly within 5 s of SIGTERM. The package is removed afterwards.
 # Needs root (dpkg), Xvfb, file, binutils (strings), python3; uses
@@ -17,7 +20,7 @@ pass=0
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; pass=$((pass + 1)); }
 [ "$(id -u)" = 0 ] || fail "run as root (dpkg -i): sudo $0"
-for tool in file strings python3 Xvfb dpkg-deb; do
+for tool in file strings python3 Xvfb dpkg-deb objdump; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/deps.sh --test)"
 done
 
@@ -70,10 +73,31 @@ deb="dist/shipdeck_${version}_amd64.deb"
 [ "$(dpkg-deb -f "$deb" Package Version Architecture | tr '\n' ' ')" = "Package: shipdeck Version: $version Architecture: amd64 " ] ||
   fail "$deb control: $(dpkg-deb -f "$deb" Package Version Architecture)"
 depends=$(dpkg-deb -f "$deb" Depends)
-for dep in libgtk-3-0 libwebkit2gtk-4.0-37; do
+for dep in libgtk-3-0 libwebkit2gtk-4.1-0; do
   grep -qw -- "$dep" <<<"$depends" || fail "$deb does not depend on $dep (Depends: $depends)"
 done
+! grep -q "webkit2gtk-4.0" <<<"$depends" || fail "$deb still depends on WebKitGTK 4.0 (Depends: $depends)"
 ok "$deb is shipdeck $version amd64 and depends on $depends"
+
+# The binary runs on glibc 2.35 (Ubuntu 22.04): no symbol it needs is newer.
+glibc=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+[ -n "$glibc" ] || fail "no GLIBC_ symbol versions found in $bin"
+[ "$(printf '%s\n2.35\n' "$glibc" | sort -V | tail -1)" = 2.35 ] || fail "$bin needs glibc $glibc, newer than Ubuntu 22.04's 2.35"
+ok "$bin needs at most glibc $glibc (Ubuntu 22.04 has 2.35)"
+
+# The .rpm for Fedora 40+: its name, version and requirements.
+rpmfile="dist/shipdeck-${version}-1.x86_64.rpm"
+[ -f "$rpmfile" ] || fail "$rpmfile is missing"
+command -v rpm >/dev/null || fail "rpm is not installed (scripts/deps.sh --test)"
+[ "$(rpm -qp --queryformat '%{NAME} %{VERSION} %{ARCH}' "$rpmfile" 2>/dev/null)" = "shipdeck $version x86_64" ] ||
+  fail "$rpmfile is $(rpm -qp --queryformat '%{NAME} %{VERSION} %{ARCH}' "$rpmfile" 2>&1)"
+requires=$(rpm -qpR "$rpmfile" 2>/dev/null)
+for dep in gtk3 webkit2gtk4.1; do
+  grep -qx -- "$dep" <<<"$requires" || fail "$rpmfile does not require $dep (Requires: $(tr '\n' ' ' <<<"$requires"))"
+done
+! grep -q "webkit2gtk4.0\|webkit2gtk3" <<<"$requires" || fail "$rpmfile requires an old WebKitGTK"
+rpm -qpl "$rpmfile" 2>/dev/null | grep -qx /usr/bin/shipdeck || fail "$rpmfile does not install /usr/bin/shipdeck"
+ok "$rpmfile is shipdeck $version x86_64 and requires $(grep -v '^rpmlib' <<<"$requires" | tr '\n' ' ')"
 
 home=$(mktemp -d)
 xvfb=""
@@ -95,6 +119,9 @@ ok "dpkg -i installs shipdeck $version with its dependencies already met"
 [ -x /usr/bin/shipdeck ] || fail "/usr/bin/shipdeck is missing"
 cmp -s /usr/bin/shipdeck "$bin" || fail "/usr/bin/shipdeck is not $bin"
 if ldd /usr/bin/shipdeck | grep -q "not found"; then ldd /usr/bin/shipdeck | grep "not found"; fail "unresolved libraries"; fi
+ldd /usr/bin/shipdeck | grep -q 'libwebkit2gtk-4\.1\.so' || fail "the installed binary does not link WebKitGTK 4.1: $(ldd /usr/bin/shipdeck | grep webkit)"
+! ldd /usr/bin/shipdeck | grep -q 'libwebkit2gtk-4\.0\.so' || fail "the installed binary links WebKitGTK 4.0"
+ok "the installed binary links $(ldd /usr/bin/shipdeck | grep -o 'libwebkit2gtk-4\.1\.so[.0-9]*') and not WebKitGTK 4.0"
 entry=/usr/share/applications/shipdeck.desktop
 [ -f "$entry" ] || fail "$entry is missing"
 grep -qx "Exec=shipdeck" "$entry" && grep -qx "Icon=shipdeck" "$entry" && grep -qx "Type=Application" "$entry" ||
@@ -162,6 +189,17 @@ if command -v xwininfo >/dev/null && command -v xprop >/dev/null; then
   [[ $class == *'"shipdeck"'* ]] || fail "window class $class does not match StartupWMClass=shipdeck"
   ok "the window is titled Shipdeck, class shipdeck (the desktop entry's StartupWMClass)"
 fi
+# The window draws: its sidebar is not a flat colour.
+command -v import >/dev/null || fail "ImageMagick is not installed (scripts/deps.sh --test)"
+drawn=""
+for _ in $(seq 30); do
+  DISPLAY=$display import -window root "$home/window.png" 2>/dev/null
+  sd=$(convert "$home/window.png" -crop 400x300+30+60 +repage -format '%[fx:standard_deviation]' info:)
+  awk -v s="$sd" 'BEGIN { exit !(s > 0.02) }' && { drawn=$sd; break; }
+  sleep 0.5
+done
+[ -n "$drawn" ] || fail "the installed app's window stayed blank (stddev $sd)"
+ok "the installed app's window draws its page (sidebar stddev $drawn)"
 kill -TERM "$app"
 start=$(date +%s%N)
 for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done

@@ -170,8 +170,47 @@ func TestDarwinInfoPlist(t *testing.T) {
 					t.Errorf("%s = %q, want %q", k, d[k], v)
 				}
 			}
+			if min := d["LSMinimumSystemVersion"]; versionLess(min, minMacOS(t)) {
+				t.Errorf("LSMinimumSystemVersion = %s: the frontend's CSS needs macOS %s", min, minMacOS(t))
+			}
 		})
 	}
+}
+
+// minMacOS is the oldest macOS whose own WebKit renders the frontend's CSS.
+// Tailwind 4 styles rest on @property (Safari 16.4) and color-mix() (16.2),
+// which macOS ships from 13.3 (Ventura); Go 1.26 itself needs macOS 12. The
+// stylesheet is the built one when there is one, else the source.
+func minMacOS(t *testing.T) string {
+	css, _ := filepath.Glob(root(t, "frontend", "dist", "assets", "*.css"))
+	css = append(css, root(t, "frontend", "src", "index.css"))
+	for _, f := range css {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if bytes.Contains(b, []byte("@property")) || bytes.Contains(b, []byte("color-mix(")) || bytes.Contains(b, []byte(`@import "tailwindcss"`)) {
+			return "13.3"
+		}
+	}
+	return "12.0"
+}
+
+func versionLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(pa), len(pb)); i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
 
 func TestWindowsVersionInfo(t *testing.T) {
@@ -323,9 +362,12 @@ func TestDesktopEntryAndPackage(t *testing.T) {
 			t.Errorf("nfpm.yaml packs %s: %v", m[1], err)
 		}
 	}
-	for _, dep := range []string{"libgtk-3-0", "libwebkit2gtk-4.0-37"} {
+	for _, dep := range []string{"libgtk-3-0", "libwebkit2gtk-4.1-0", "gtk3", "webkit2gtk4.1"} {
 		if !strings.Contains(string(cfg), "  - "+dep+"\n") {
 			t.Errorf("nfpm.yaml does not depend on %s", dep)
 		}
+	}
+	if strings.Contains(string(cfg), "4.0-37") {
+		t.Error("nfpm.yaml still depends on WebKitGTK 4.0, which current distributions no longer ship")
 	}
 }

@@ -2,8 +2,8 @@
 # Installs the system packages Shipdeck needs to build (and, with --test, to
 # run its tests) on Debian/Ubuntu. Elsewhere it says what to install.
 set -euo pipefail
-build_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev)
-test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool)
+build_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
+test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool rpm poppler-utils)
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
 

@@ -2,13 +2,13 @@ package smoke
 
 import (
 	"bufio"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"shipdeck/backend/desktoptest"
 )
 
 // sessionBus starts a private D-Bus session bus (what a desktop session
@@ -31,51 +31,35 @@ func sessionBus(t *testing.T) string {
 	return strings.TrimSpace(addr)
 }
 
-// A second launch hands over to the first (which comes to the front) and
-// exits without opening the database.
-func TestSecondLaunchExits(t *testing.T) {
-	display := Xvfb(t)
-	bus := sessionBus(t)
+// Two workspaces run side by side; a second launch on the same data
+// directory hands over to the first (which comes to the front) and exits
+// without opening the database.
+func TestOneInstancePerDataDirectory(t *testing.T) {
+	display := desktoptest.Xvfb(t, 90, 139)
+	bus := "DBUS_SESSION_BUS_ADDRESS=" + sessionBus(t)
 	tmp := t.TempDir()
-	bin := Build(t, tmp)
-	data := filepath.Join(tmp, "data")
-	env := append(os.Environ(), "DISPLAY="+display, "DBUS_SESSION_BUS_ADDRESS="+bus)
-	first := exec.Command(bin, "--data-dir", data)
-	first.Env = env
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { first.Process.Signal(syscall.SIGTERM); first.Wait() }()
-	for i := 0; i < 100; i++ {
-		if _, err := os.Stat(filepath.Join(data, "shipdeck.db")); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	dirA, dirB := filepath.Join(tmp, "team-a"), filepath.Join(tmp, "team b")
+	a := start(t, display, dirA, bus)
+	a.waitOutput(t, "database open", 30*time.Second)
+	b := start(t, display, dirB, bus)
+	b.waitOutput(t, "database open", 30*time.Second)
 	time.Sleep(time.Second)
+	if a.cmd.ProcessState != nil || b.cmd.ProcessState != nil {
+		t.Fatalf("two workspaces did not run side by side:\nA:\n%s\nB:\n%s", a.output(), b.output())
+	}
 
-	second := exec.Command(bin, "--data-dir", data)
-	second.Env = env
-	logPath := filepath.Join(tmp, "second.log")
-	log, _ := os.Create(logPath)
-	second.Stdout, second.Stderr = log, log
-	if err := second.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- second.Wait() }()
+	second := start(t, display, dirA, bus)
 	select {
-	case <-done:
+	case <-second.done:
 	case <-time.After(10 * time.Second):
-		second.Process.Kill()
-		out, _ := os.ReadFile(logPath)
-		t.Fatalf("the second launch is still running after 10 s:\n%s", out)
+		t.Fatalf("the second launch on the same directory is still running after 10 s:\n%s", second.output())
 	}
-	out, _ := os.ReadFile(logPath)
-	if strings.Contains(string(out), "database open") {
-		t.Fatalf("the second launch opened the database:\n%s", out)
+	if strings.Contains(second.output(), "database open") {
+		t.Fatalf("the second launch opened the database:\n%s", second.output())
 	}
-	if first.ProcessState != nil {
-		t.Fatal("the first instance exited")
+	if a.cmd.ProcessState != nil || b.cmd.ProcessState != nil {
+		t.Fatal("a first instance exited")
 	}
+	a.quit(t)
+	b.quit(t)
 }

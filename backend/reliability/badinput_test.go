@@ -185,6 +185,8 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("steps.Skip", func() error { return e(w.steps.Skip(release.TransitionInput{StepID: step, Note: blank})) })
 	add("steps.MarkDone", func() error { return e(w.steps.MarkDone(release.TransitionInput{StepID: step, Note: long})) })
 	add("settings.Save", func() error { return e(set.Save(settings.Update{OperatorName: "x", Theme: "neon"})) })
+	add("settings.SavePreferences", func() error { return e(set.SavePreferences(settings.Preferences{Zoom: 5})) })
+	add("settings.SavePreferences", func() error { return e(set.SavePreferences(settings.Preferences{Zoom: -100, SidebarCollapsed: true})) })
 	add("sample.Load", func() error { return smp.Load() }) // refused: the database is not empty
 
 	covered := map[string]bool{}

@@ -18,6 +18,7 @@ import (
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 
 	"shipdeck/backend/backup"
+	"shipdeck/backend/desktoptest"
 	"shipdeck/backend/internal/xwindow"
 	"shipdeck/backend/store"
 )
@@ -39,9 +40,10 @@ func TestRealBinaryQuitsCleanlyDuringAWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the real binary and runs it under Xvfb")
 	}
-	display := xvfb(t)
+	display := desktoptest.Xvfb(t, 140, 199)
+	root, _ := filepath.Abs("../..")
+	bin := desktoptest.Binary(t, root)
 	tmp := t.TempDir()
-	bin := buildBinary(t, tmp)
 
 	t.Run("fresh data directory: files private, SIGINT once the window is up", func(t *testing.T) {
 		data := filepath.Join(t.TempDir(), "new", "shipdeck")
@@ -315,51 +317,6 @@ func (a *appProcess) quit(t *testing.T, how string) {
 	case <-time.After(5 * time.Second):
 		t.Fatalf("still running 5 s after %s\n%s", how, a.log())
 	}
-}
-
-func xvfb(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		t.Fatal("Xvfb is not installed (apt-get install xvfb): the shutdown test runs the real window")
-	}
-	for n := 140; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1400x900x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		for i := 0; i < 50; i++ {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-				return fmt.Sprintf(":%d", n)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatalf("Xvfb :%d did not come up", n)
-	}
-	t.Fatal("no free X display between :140 and :200")
-	return ""
-}
-
-// buildBinary compiles the production binary as wails build does.
-func buildBinary(t *testing.T, dir string) string {
-	t.Helper()
-	root, _ := filepath.Abs("../..")
-	if _, err := os.Stat(filepath.Join(root, "frontend", "dist", "index.html")); err != nil {
-		t.Fatal("frontend/dist/index.html is missing: run `make frontend` first (the binary embeds the built frontend)")
-	}
-	bin := filepath.Join(dir, "shipdeck")
-	cmd := exec.Command("go", "build", "-tags", "desktop,production", "-o", bin, ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {

@@ -6,7 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os/user"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -19,7 +22,13 @@ import (
 const (
 	keyOperator = "operator_name"
 	keyTheme    = "theme"
+	keySidebar  = "ui.sidebar_collapsed"
+	keyZoom     = "ui.zoom"
+	keyWrap     = "ui.wrap_code"
 )
+
+// Zoom levels of the View menu, in percent.
+var ZoomLevels = []int{67, 80, 90, 100, 110, 125, 150, 175}
 
 // Themes the frontend knows.
 var Themes = []string{"system", "light", "dark"}
@@ -28,8 +37,18 @@ var Themes = []string{"system", "light", "dark"}
 type Settings struct {
 	OperatorName string `json:"operatorName"`
 	// OperatorNameIsDefault is true while the name comes from the OS account.
-	OperatorNameIsDefault bool   `json:"operatorNameIsDefault"`
-	Theme                 string `json:"theme"`
+	OperatorNameIsDefault bool        `json:"operatorNameIsDefault"`
+	Theme                 string      `json:"theme"`
+	Preferences           Preferences `json:"preferences"`
+}
+
+// Preferences are how the operator left the window: kept with the
+// workspace, not in the web view's storage (which WebKitGTK keys by the
+// binary's file name).
+type Preferences struct {
+	SidebarCollapsed bool `json:"sidebarCollapsed"`
+	Zoom             int  `json:"zoom"` // percent, one of ZoomLevels
+	WrapCode         bool `json:"wrapCode"`
 }
 
 // Update is the settings form. Empty OperatorName goes back to the OS name.
@@ -41,6 +60,9 @@ type Update struct {
 // Service is bound to the frontend.
 type Service struct {
 	st *store.Store
+	// OnSaved, when set, hears every saved change (the shell keeps the
+	// theme the window starts in).
+	OnSaved func(Settings)
 }
 
 // NewService returns the settings service.
@@ -81,7 +103,36 @@ func (s *Service) Save(in Update) (out Settings, err error) {
 		out, err = load(ctx, tx)
 		return err
 	})
+	if err == nil && s.OnSaved != nil {
+		s.OnSaved(out)
+	}
 	return out, err
+}
+
+// SavePreferences stores how the operator left the window.
+func (s *Service) SavePreferences(p Preferences) (out Settings, err error) {
+	defer problem.Recover(&err)
+	if !slices.Contains(ZoomLevels, p.Zoom) {
+		return out, problem.Invalid("zoom", "Zoom must be one of %s percent (got %d).", joinInts(ZoomLevels), p.Zoom)
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		for k, v := range map[string]string{keySidebar: strconv.FormatBool(p.SidebarCollapsed), keyZoom: strconv.Itoa(p.Zoom), keyWrap: strconv.FormatBool(p.WrapCode)} {
+			if err := put(ctx, tx, k, v); err != nil {
+				return fmt.Errorf("save preference %s: %w", k, err)
+			}
+		}
+		out, err = load(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
 }
 
 func put(ctx context.Context, db bun.IDB, key, value string) error {
@@ -116,13 +167,34 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 		theme = "system"
 	}
 	out.OperatorName, out.Theme = name, theme
+	out.Preferences = Preferences{Zoom: 100}
+	var rows []store.Setting
+	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.In([]string{keySidebar, keyZoom, keyWrap})).Scan(ctx); err != nil {
+		return out, fmt.Errorf("read preferences: %w", err)
+	}
+	for _, r := range rows {
+		switch r.Key {
+		case keySidebar:
+			out.Preferences.SidebarCollapsed = r.Value == "true"
+		case keyWrap:
+			out.Preferences.WrapCode = r.Value == "true"
+		case keyZoom:
+			// A value this version does not offer reads as 100 %.
+			if z, err := strconv.Atoi(r.Value); err == nil && slices.Contains(ZoomLevels, z) {
+				out.Preferences.Zoom = z
+			}
+		}
+	}
 	return out, nil
 }
 
 // Actor is the name recorded as executed_by and in step history.
 func Actor(ctx context.Context, db bun.IDB) (string, error) {
-	s, err := load(ctx, db)
-	return s.OperatorName, err
+	name, ok, err := get(ctx, db, keyOperator)
+	if err != nil || !ok {
+		return OSUserName(), err
+	}
+	return name, nil
 }
 
 // OSUserName is the OS account's full name, else its login name.

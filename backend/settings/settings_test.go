@@ -34,3 +34,32 @@ func TestSettings(t *testing.T) {
 		t.Fatal("a refused save changed the database")
 	}
 }
+
+func TestPreferences(t *testing.T) {
+	st := testdb.Open(t)
+	svc := settings.NewService(st)
+	s, err := svc.Get()
+	if err != nil || s.Preferences != (settings.Preferences{Zoom: 100}) {
+		t.Fatalf("default preferences %+v %v", s.Preferences, err)
+	}
+	want := settings.Preferences{SidebarCollapsed: true, Zoom: 125, WrapCode: true}
+	if s, err = svc.SavePreferences(want); err != nil || s.Preferences != want {
+		t.Fatalf("saved %+v %v", s.Preferences, err)
+	}
+	if s, err = svc.Get(); err != nil || s.Preferences != want {
+		t.Fatalf("read back %+v %v", s.Preferences, err)
+	}
+	before := testdb.Dump(t, st)
+	if _, err := svc.SavePreferences(settings.Preferences{Zoom: 333}); !errors.Is(err, problem.ErrInvalid) || err.Error() != "Zoom must be one of 67, 80, 90, 100, 110, 125, 150, 175 percent (got 333)." {
+		t.Fatalf("zoom 333: %v", err)
+	}
+	if testdb.Dump(t, st) != before {
+		t.Fatal("a refused save changed the database")
+	}
+	// OnSaved hears the theme the window must start in.
+	var heard string
+	svc.OnSaved = func(x settings.Settings) { heard = x.Theme }
+	if _, err := svc.Save(settings.Update{Theme: "dark"}); err != nil || heard != "dark" {
+		t.Fatalf("OnSaved heard %q, %v", heard, err)
+	}
+}

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npm --prefix frontend run build >/dev/null
-go build -tags dev -o build/shipdeck-dev .
+go build -tags dev,webkit2_41 -o build/shipdeck-dev .
 go build -o build/xclose ./backend/internal/xwindow/xclose
 display=""
 for n in $(seq 120 160); do

@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as System from "@wails/go/app/System";
 import * as Settings from "@wails/go/settings/Service";
 import * as Dashboard from "@wails/go/dashboard/Service";
@@ -13,6 +13,27 @@ export const useSettings = () => useQuery({ queryKey: keys.settings, queryFn: ()
 export const useSaveSettings = () =>
   useAppMutation((u: settings.Update) => Settings.Save(u), { invalidate: () => [keys.settings], success: () => "Settings saved." });
 
+const defaultPreferences: settings.Preferences = { sidebarCollapsed: false, zoom: 100, wrapCode: false };
+
+/** usePreferences is how the operator left the window, and a setter that
+ * shows the change at once and stores it with the workspace. */
+export function usePreferences(): [settings.Preferences, (change: Partial<settings.Preferences>) => void] {
+  const qc = useQueryClient();
+  const { data } = useSettings();
+  const save = useAppMutation((p: settings.Preferences) => Settings.SavePreferences(p), { invalidate: () => [keys.settings] });
+  const update = (change: Partial<settings.Preferences>) => {
+    // Read the cache, not the render's copy: menu events call this from
+    // listeners registered once.
+    const current = qc.getQueryData<settings.Settings>(keys.settings);
+    const next = { ...defaultPreferences, ...current?.preferences, ...change };
+    if (current) qc.setQueryData(keys.settings, { ...current, preferences: next });
+    save.mutate(next);
+  };
+  return [data?.preferences ?? defaultPreferences, update];
+}
+
+export const zoomLevels = [67, 80, 90, 100, 110, 125, 150, 175];
+
 export const useLoadSample = () =>
   useAppMutation(() => Sample.Load(), {
     invalidate: () => [keys.dashboard, keys.clustersAll, keys.customersAll, keys.releases],
@@ -20,5 +41,6 @@ export const useLoadSample = () =>
   });
 
 export const openDataDir = () => call(System.OpenDataDir());
+export const openLog = () => call(System.OpenLog());
 export const chooseFile = (title: string) => call(System.ChooseFile(title));
 export const copyToClipboard = (text: string) => call(System.CopyToClipboard(text));

@@ -1,10 +1,17 @@
 /** Formatting of the unix-second timestamps the Go side sends. */
-const dateFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const dateOpts = { year: "numeric", month: "short", day: "numeric" } as const;
+const dateTimeFmt = () => new Intl.DateTimeFormat(undefined, { ...dateOpts, hour: "2-digit", minute: "2-digit" });
 const rel = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
-export const formatDate = (s?: number | null) => (s ? dateFmt.format(new Date(s * 1000)) : "—");
-export const formatDateTime = (s?: number | null) => (s ? dateTimeFmt.format(new Date(s * 1000)) : "—");
+/** formatDate shows the local day of a moment (when something happened). */
+export const formatDate = (s?: number | null) => (s ? new Intl.DateTimeFormat(undefined, dateOpts).format(new Date(s * 1000)) : "—");
+export const formatDateTime = (s?: number | null) => (s ? dateTimeFmt().format(new Date(s * 1000)) : "—");
+
+/** formatDay shows a calendar date — a release date — which is stored as
+ * midnight UTC of that day (as the date picker and the specification's app
+ * store it), so it is read back in UTC: 10 March stays 10 March in every
+ * time zone. */
+export const formatDay = (s?: number | null) => (s ? new Intl.DateTimeFormat(undefined, { ...dateOpts, timeZone: "UTC" }).format(new Date(s * 1000)) : "—");
 
 export function timeAgo(s: number, now = Date.now()): string {
   const diff = s - now / 1000;

@@ -6,7 +6,7 @@ import { EmptyState, PageHeader, Skeleton } from "@/components/ui/misc";
 import { ReleaseProgress, ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badges";
 import { ReleaseActions } from "@/components/releases/release-actions";
 import { useReleases } from "@/api/releases";
-import { formatDate, plural } from "@/lib/format";
+import { formatDay, plural } from "@/lib/format";
 
 export function ReleasesPage() {
   const { data, isLoading } = useReleases();
@@ -43,7 +43,7 @@ export function ReleasesPage() {
                     </div>
                   </td>
                   <td className="px-4 py-3"><ReleaseStatusBadge status={r.status} /></td>
-                  <td className="px-4 py-3 tabular-nums text-muted-foreground">{formatDate(r.releaseDate)}</td>
+                  <td className="px-4 py-3 tabular-nums text-muted-foreground">{formatDay(r.releaseDate)}</td>
                   <td className="px-4 py-3 text-muted-foreground">
                     {plural(r.templateCount, "step")}
                     {r.status !== "draft" && <> · {plural(r.customerCount, "customer")}</>}

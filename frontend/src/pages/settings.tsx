@@ -1,12 +1,13 @@
 import { useEffect, useState } from "react";
-import { FolderOpen, Info } from "lucide-react";
+import { FolderOpen, Info, ScrollText } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/input";
 import { PageHeader, Skeleton } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
 import { BackupPanel } from "@/components/settings/backup-panel";
-import { openDataDir, useSaveSettings, useSettings, useStatus } from "@/api/system";
+import { openDataDir, openLog, useSaveSettings, useSettings, useStatus } from "@/api/system";
+import { toast } from "sonner";
 import { formatBytes } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
@@ -54,7 +55,10 @@ export function SettingsPage() {
                 <div className="font-medium">Data directory</div>
                 <div className="truncate font-mono text-xs text-muted-foreground" data-selectable>{status.data.dataDir}</div>
               </div>
-              <Button variant="outline" onClick={() => openDataDir()}><FolderOpen /> Open folder</Button>
+              <div className="flex shrink-0 gap-2">
+                <Button variant="outline" onClick={() => openLog().catch((e) => toast.error(e.message))}><ScrollText /> Open log</Button>
+                <Button variant="outline" onClick={() => openDataDir().catch((e) => toast.error(e.message))}><FolderOpen /> Open folder</Button>
+              </div>
             </div>
             <div className="flex justify-between border-t border-border pt-3"><span className="text-muted-foreground">Database size</span><span className="tabular-nums">{formatBytes(status.data.databaseBytes)}</span></div>
             <div className="flex justify-between"><span className="text-muted-foreground">Schema version</span><span className="tabular-nums">{status.data.schemaVersion}</span></div>

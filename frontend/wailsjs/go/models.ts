@@ -447,10 +447,16 @@ export namespace release {
 
 export namespace settings {
 	
+	export interface Preferences {
+	    sidebarCollapsed: boolean;
+	    zoom: number;
+	    wrapCode: boolean;
+	}
 	export interface Settings {
 	    operatorName: string;
 	    operatorNameIsDefault: boolean;
 	    theme: string;
+	    preferences: Preferences;
 	}
 	export interface Update {
 	    operatorName: string;

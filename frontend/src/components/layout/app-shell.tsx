@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Outlet, useLocation } from "react-router";
+import { Outlet, useLocation, useNavigate } from "react-router";
 import { Toaster } from "sonner";
 import { AlertTriangle } from "lucide-react";
 import { Sidebar } from "./sidebar";
@@ -8,9 +8,10 @@ import { CrumbProvider } from "./crumbs";
 import { TooltipProvider } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
 import { BackupActions } from "@/components/settings/backup-panel";
-import { useSettings, useStatus } from "@/api/system";
+import { usePreferences, useSettings, useStatus, zoomLevels } from "@/api/system";
 import { applyTheme, type Theme } from "@/lib/theme";
-import { EventsOn } from "@wails/runtime/runtime";
+import { useAppEvent } from "@/lib/events";
+import { runEdit, type EditCommand } from "@/lib/edit-commands";
 
 export function AppShell() {
   const status = useStatus();
@@ -19,15 +20,24 @@ export function AppShell() {
   // A page is remounted when the path changes, so a form or a panel never
   // carries state from one record to another.
   const { pathname } = useLocation();
+  const navigate = useNavigate();
   const theme = (settings.data?.theme ?? "system") as Theme;
-  useEffect(() => applyTheme(theme), [theme]);
+  // Until the settings have loaded, the page keeps the theme index.html
+  // was served with (the shell puts it there), so it never flashes.
+  useEffect(() => (settings.data ? applyTheme(theme) : undefined), [settings.data, theme]);
+  const [prefs, setPrefs] = usePreferences();
   useEffect(() => {
-    try {
-      return EventsOn("menu:about", () => setAbout(true));
-    } catch {
-      return undefined; // no Wails runtime (unit tests)
-    }
-  }, []);
+    document.documentElement.style.setProperty("zoom", String(prefs.zoom / 100));
+  }, [prefs.zoom]);
+  useAppEvent("menu:about", () => setAbout(true));
+  useAppEvent("menu:settings", () => navigate("/settings"));
+  useAppEvent("menu:toggle-sidebar", () => setPrefs({ sidebarCollapsed: !prefs.sidebarCollapsed }));
+  useAppEvent("menu:zoom", (dir: string) => {
+    const i = zoomLevels.indexOf(prefs.zoom);
+    const next = dir === "reset" ? 100 : zoomLevels[Math.min(zoomLevels.length - 1, Math.max(0, (i < 0 ? zoomLevels.indexOf(100) : i) + (dir === "in" ? 1 : -1)))];
+    if (next !== prefs.zoom) setPrefs({ zoom: next });
+  });
+  useAppEvent("menu:edit", (cmd: EditCommand) => void runEdit(cmd));
 
   if (status.data && !status.data.ready) {
     return (
@@ -51,7 +61,7 @@ export function AppShell() {
     <TooltipProvider>
       <CrumbProvider>
         <div className="flex h-full">
-          <Sidebar onAbout={() => setAbout(true)} />
+          <Sidebar onAbout={() => setAbout(true)} collapsed={prefs.sidebarCollapsed} onToggle={() => setPrefs({ sidebarCollapsed: !prefs.sidebarCollapsed })} />
           <div className="flex min-w-0 flex-1 flex-col">
             <Header />
             <main key={pathname} className="min-h-0 flex-1 overflow-auto">

@@ -8,4 +8,6 @@ export function CopyToClipboard(arg1:string):Promise<void>;
 
 export function OpenDataDir():Promise<void>;
 
+export function OpenLog():Promise<void>;
+
 export function Status():Promise<app.Status>;

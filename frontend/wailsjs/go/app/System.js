@@ -14,6 +14,10 @@ export function OpenDataDir() {
   return window['go']['app']['System']['OpenDataDir']();
 }
 
+export function OpenLog() {
+  return window['go']['app']['System']['OpenLog']();
+}
+
 export function Status() {
   return window['go']['app']['System']['Status']();
 }

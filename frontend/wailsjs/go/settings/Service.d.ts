@@ -5,3 +5,5 @@ import {settings} from '../models';
 export function Get():Promise<settings.Settings>;
 
 export function Save(arg1:settings.Update):Promise<settings.Settings>;
+
+export function SavePreferences(arg1:settings.Preferences):Promise<settings.Settings>;

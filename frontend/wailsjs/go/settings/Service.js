@@ -9,3 +9,7 @@ export function Get() {
 export function Save(arg1) {
   return window['go']['settings']['Service']['Save'](arg1);
 }
+
+export function SavePreferences(arg1) {
+  return window['go']['settings']['Service']['SavePreferences'](arg1);
+}
