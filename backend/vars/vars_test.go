@@ -269,6 +269,16 @@ func TestLacks(t *testing.T) {
 	}
 }
 
+// TestValuesNotRescanned: a value is inserted as it is, even when it looks
+// like a variable or an escape.
+func TestValuesNotRescanned(t *testing.T) {
+	c := Context{Customer: map[string]any{"v": `{{namespace}} \{{x}}`}, Values: map[string]string{"namespace": "acme"}}
+	got := Render("text", "{{customer.v}}|{{namespace}}", c)
+	if got.Text != `{{namespace}} \{{x}}|acme` || len(got.Spans) != 2 || len(got.Missing) != 0 {
+		t.Fatalf("Render = %+v", got)
+	}
+}
+
 // TestValuesOnlyBuiltins: a key in Values that is not a built-in does not
 // create a variable.
 func TestValuesOnlyBuiltins(t *testing.T) {
