@@ -27,19 +27,19 @@ const MaxSize = 32 << 20
 // non-empty meta.KEY cells (nil when there are none), so an empty cell
 // means "not set".
 type Row struct {
-	Line        int // the line of the file where the row starts
-	Cluster     string
-	Namespace   string
-	Name        string
-	Description string
-	Meta        map[string]string
+	Line        int               `json:"line"` // the line of the file where the row starts
+	Cluster     string            `json:"cluster"`
+	Namespace   string            `json:"namespace"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Meta        map[string]string `json:"meta"`
 }
 
 // Problem is one thing wrong with the file, in a sentence for the operator.
 type Problem struct {
-	Line    int    // 1-based line where the record starts; 0 for the file as a whole
-	Column  string // "cluster", "namespace", "name", "description", "meta.KEY", or "" for the whole line
-	Message string
+	Line    int    `json:"line"`   // 1-based line where the record starts; 0 for the file as a whole
+	Column  string `json:"column"` // "cluster", "namespace", "name", "description", "meta.KEY", or "" for the whole line
+	Message string `json:"message"`
 }
 
 // column is what one column of the file holds.
