@@ -119,9 +119,12 @@ ok "dpkg -i installs shipdeck $version with its dependencies already met"
 [ -x /usr/bin/shipdeck ] || fail "/usr/bin/shipdeck is missing"
 cmp -s /usr/bin/shipdeck "$bin" || fail "/usr/bin/shipdeck is not $bin"
 if ldd /usr/bin/shipdeck | grep -q "not found"; then ldd /usr/bin/shipdeck | grep "not found"; fail "unresolved libraries"; fi
-ldd /usr/bin/shipdeck | grep -q 'libwebkit2gtk-4\.1\.so' || fail "the installed binary does not link WebKitGTK 4.1: $(ldd /usr/bin/shipdeck | grep webkit)"
-! ldd /usr/bin/shipdeck | grep -q 'libwebkit2gtk-4\.0\.so' || fail "the installed binary links WebKitGTK 4.0"
-ok "the installed binary links $(ldd /usr/bin/shipdeck | grep -o 'libwebkit2gtk-4\.1\.so[.0-9]*') and not WebKitGTK 4.0"
+# (ldd's output goes to a variable first: grep -q in a pipe under pipefail
+# would fail on ldd's SIGPIPE.)
+libs=$(ldd /usr/bin/shipdeck)
+grep -q 'libwebkit2gtk-4\.1\.so' <<<"$libs" || fail "the installed binary does not link WebKitGTK 4.1: $(grep webkit <<<"$libs")"
+! grep -q 'libwebkit2gtk-4\.0\.so' <<<"$libs" || fail "the installed binary links WebKitGTK 4.0"
+ok "the installed binary links $(grep -o 'libwebkit2gtk-4\.1\.so[.0-9]*' <<<"$libs" | sort -u) and not WebKitGTK 4.0"
 entry=/usr/share/applications/shipdeck.desktop
 [ -f "$entry" ] || fail "$entry is missing"
 grep -qx "Exec=shipdeck" "$entry" && grep -qx "Icon=shipdeck" "$entry" && grep -qx "Type=Application" "$entry" ||
