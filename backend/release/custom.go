@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -12,8 +13,8 @@ import (
 	"shipdeck/backend/validate"
 )
 
-// AddCustom inserts a step for one customer at a position of its category,
-// shifting that customer's later steps. With AddToTemplate the step also
+// AddCustom inserts a step for one customer at a rank of its category, at a
+// free position between its neighbours. With AddToTemplate the step also
 // becomes a template at the matching place, and every customer of the
 // release gets it (DECISIONS.md 6) — this customer exactly at Position.
 func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
@@ -47,12 +48,18 @@ func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 			}
 			return problem.State("Customer '%s' is not part of release '%s': add it to the release first.", c.Name, r.Name)
 		}
-		var n, templatesBefore int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(template_id IS NOT NULL AND coalesce(is_custom, 0) = 0 AND order_index < ?3), 0)
-			FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2`,
-			r.ID, in.CustomerID, t.Category, in.Position).Scan(&n, &templatesBefore); err != nil {
-			return err
+		// The customer's steps of the category, in order: Position is a rank
+		// in this list.
+		var have []struct {
+			ID       int64 `bun:"id"`
+			Pos      int64 `bun:"order_index"`
+			Template bool  `bun:"has_template"`
 		}
+		if err := tx.NewRaw(`SELECT id, order_index, template_id IS NOT NULL AS has_template FROM customer_steps
+			WHERE release_id = ? AND customer_id = ? AND category = ? ORDER BY order_index, id`, r.ID, in.CustomerID, t.Category).Scan(ctx, &have); err != nil {
+			return fmt.Errorf("read the customer's %s steps: %w", t.Category, err)
+		}
+		n := len(have)
 		if in.Position < 0 || in.Position > n {
 			return problem.Invalid("position", "Position %d is out of range: this customer has %d %s steps, so it must be between 0 and %d.", in.Position, n, t.Category, n)
 		}
@@ -62,23 +69,41 @@ func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 			return err
 		}
 		var templateID *int64
+		var pos int64
 		if in.AddToTemplate {
 			// The template goes after the template steps this customer has
-			// before Position; other customers get it there.
-			row, err := insertTemplate(ctx, tx, r, t, templatesBefore, now, in.CustomerID)
+			// before Position; every other customer gets it there.
+			templatesBefore := 0
+			for _, h := range have[:in.Position] {
+				if h.Template {
+					templatesBefore++
+				}
+			}
+			// This customer's steps from Position up to its next template
+			// step follow the new one: they move after it, in order (the
+			// ids stay the same if insertTemplate has to renumber).
+			var moving []int64
+			for k := in.Position; k < n && !have[k].Template; k++ {
+				moving = append(moving, have[k].ID)
+			}
+			row, err := insertTemplate(ctx, tx, r, t, templatesBefore, int64(len(moving)), now, in.CustomerID)
 			if err != nil {
 				return err
 			}
-			templateID = &row.ID
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET order_index = order_index + 1
-			WHERE release_id = ? AND customer_id = ? AND category = ? AND order_index >= ?`,
-			r.ID, in.CustomerID, t.Category, in.Position); err != nil {
-			return fmt.Errorf("make room for the new step: %w", err)
+			templateID, pos = &row.ID, int64(row.OrderIndex)
+			if len(moving) > 0 {
+				js, _ := json.Marshal(moving)
+				if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET order_index = ?0 + j.key + 1 FROM json_each(?1) j WHERE customer_steps.id = j.value`,
+					pos, string(js)); err != nil {
+					return fmt.Errorf("place the steps after the new one: %w", err)
+				}
+			}
+		} else if pos, err = stepSlot(ctx, tx, r.ID, in.CustomerID, t.Category, in.Position); err != nil {
+			return err
 		}
 		step := store.CustomerStep{
 			ReleaseID: r.ID, CustomerID: in.CustomerID, TemplateID: templateID, Name: t.Name, Category: t.Category,
-			Type: t.Type, Content: t.Content, OrderIndex: in.Position, Status: Pending, IsCustom: templateID == nil,
+			Type: t.Type, Content: t.Content, OrderIndex: int(pos), Status: Pending, IsCustom: templateID == nil,
 			CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&step).Exec(ctx); err != nil {
@@ -146,8 +171,9 @@ func (s *Steps) EditCustom(in CustomStepEdit) (out Step, err error) {
 	return out, err
 }
 
-// DeleteCustom deletes a pending custom step and closes the gap. The history
-// row stays (its step_id goes NULL, its step_name remains).
+// DeleteCustom deletes a pending custom step (the others keep their
+// positions). The history row stays (its step_id goes NULL, its step_name
+// remains).
 func (s *Steps) DeleteCustom(stepID int64) (err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Step", stepID); err != nil {
@@ -172,6 +198,6 @@ func (s *Steps) DeleteCustom(stepID int64) (err error) {
 		if _, err := tx.NewDelete().Model(&st).WherePK().Exec(ctx); err != nil {
 			return err
 		}
-		return compact(ctx, tx, st.ReleaseID, st.Category, st.CustomerID)
+		return nil
 	})
 }

@@ -117,7 +117,10 @@ SELECT customer_id, CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coale
 FROM customer_steps WHERE template_id = ?`
 
 // sqlMatrixExtras reads the steps without a template, with the template of
-// the step each follows (its anchor) — the same rule as sqlResequence.
+// the step each follows (its anchor) — the same rule as sqlPlaceAnchored.
+// They are read through their partial index, named: with release_id alone
+// to go on, and no statistics, the planner would take customer_steps_release_id_idx
+// and walk all of the release's steps.
 const sqlMatrixExtras = `
 SELECT cs.customer_id, cs.category,
 	CASE cs.status WHEN 'done' THEN 1 WHEN 'skipped' THEN 2 WHEN 'reverted' THEN 3 ELSE 0 END,
@@ -125,8 +128,8 @@ SELECT cs.customer_id, cs.category,
 		WHERE a.release_id = cs.release_id AND a.customer_id = cs.customer_id AND a.category = cs.category
 			AND a.order_index < cs.order_index AND a.template_id IS NOT NULL
 		ORDER BY a.order_index DESC LIMIT 1), 0)
-FROM customer_steps cs
-WHERE cs.release_id = ? AND (cs.template_id IS NULL OR cs.is_custom = 1)`
+FROM customer_steps cs INDEXED BY customer_steps_untemplated_idx
+WHERE cs.release_id = ? AND cs.template_id IS NULL`
 
 // BuildMatrix computes the matrix inside a read (also used by benchmarks).
 func BuildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (Matrix, error) {

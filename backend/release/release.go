@@ -373,13 +373,15 @@ func appendTemplates(ctx context.Context, tx bun.Tx, releaseID int64, tpls []Tem
 	if len(tpls) == 0 {
 		return nil
 	}
+	// Each goes Gap after the last one of its category (docs/design.md,
+	// "Ordering").
 	next := map[string]int{}
 	for _, c := range Categories {
-		n, err := tx.NewSelect().Model((*store.StepTemplate)(nil)).Where("release_id = ? AND category = ?", releaseID, c).Count(ctx)
-		if err != nil {
-			return err
+		var last int
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(order_index), 0) FROM step_templates WHERE release_id = ? AND category = ?`, releaseID, c).Scan(&last); err != nil {
+			return fmt.Errorf("last %s position: %w", c, err)
 		}
-		next[c] = int(n)
+		next[c] = last + Gap
 	}
 	rows := make([]store.StepTemplate, len(tpls))
 	for i, t := range tpls {
@@ -387,7 +389,7 @@ func appendTemplates(ctx context.Context, tx bun.Tx, releaseID int64, tpls []Tem
 			ReleaseID: releaseID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
 			OrderIndex: next[t.Category], Description: ptr(t.Description), CreatedAt: now,
 		}
-		next[t.Category]++
+		next[t.Category] += Gap
 	}
 	_, err := tx.NewInsert().Model(&rows).Exec(ctx)
 	return err

@@ -62,18 +62,20 @@ func templateCount(ctx context.Context, db bun.IDB, releaseID int64, category st
 	return int(n), err
 }
 
-// insertTemplate puts a template at pos of its category, shifting the later
-// ones, and on an active release gives every covered customer its step:
-// placed by resequence right before the step of the template that was at
-// pos, after any custom steps that follow the previous one. exceptCustomer
-// (0 = none) already has its step placed by the caller.
-func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateInput, pos int, now int64, exceptCustomer int64) (store.StepTemplate, error) {
-	if err := shiftTemplates(ctx, tx, r.ID, t.Category, pos); err != nil {
+// insertTemplate puts a template at rank (0 = first) of its category, at a
+// free position between its neighbours (docs/design.md, "Ordering"), and on
+// an active release gives every covered customer its step there: after the
+// steps that follow the previous template step, before the next one.
+// exceptCustomer (0 = none) gets its step from the caller, who moves
+// `following` of its steps after it.
+func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateInput, rank int, following int64, now int64, exceptCustomer int64) (store.StepTemplate, error) {
+	pos, err := templateSlot(ctx, tx, r.ID, t.Category, rank, following)
+	if err != nil {
 		return store.StepTemplate{}, err
 	}
 	row := store.StepTemplate{
 		ReleaseID: r.ID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
-		OrderIndex: pos, Description: ptr(t.Description), CreatedAt: now,
+		OrderIndex: int(pos), Description: ptr(t.Description), CreatedAt: now,
 	}
 	if _, err := tx.NewInsert().Model(&row).Exec(ctx); err != nil {
 		return row, fmt.Errorf("insert template: %w", err)
@@ -81,16 +83,14 @@ func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateI
 	if r.Status != Active {
 		return row, nil
 	}
-	// A number past any real position: the new step never serves as the
-	// anchor of an existing custom step before resequence places it.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index,
 			status, is_custom, is_overridden, created_at, updated_at)
-		SELECT rc.release_id, rc.customer_id, ?0, ?1, ?2, ?3, ?4, 1000000000, 'pending', 0, 0, ?5, ?5
-		FROM release_customers rc WHERE rc.release_id = ?6 AND rc.customer_id <> ?7`,
-		row.ID, row.Name, row.Category, row.Type, row.Content, now, r.ID, exceptCustomer); err != nil {
+		SELECT rc.release_id, rc.customer_id, ?0, ?1, ?2, ?3, ?4, ?5, 'pending', 0, 0, ?6, ?6
+		FROM release_customers rc WHERE rc.release_id = ?7 AND rc.customer_id <> ?8`,
+		row.ID, row.Name, row.Category, row.Type, row.Content, pos, now, r.ID, exceptCustomer); err != nil {
 		return row, fmt.Errorf("add template step to customers: %w", err)
 	}
-	return row, resequence(ctx, tx, r.ID, t.Category, exceptCustomer)
+	return row, nil
 }
 
 // AddTemplate adds a step template at a position (nil appends). On an active
@@ -123,7 +123,7 @@ func (s *Service) AddTemplate(in AddTemplateInput) (out Template, err error) {
 				return problem.Invalid("position", "Position %d is out of range: the %s list has %d steps, so it must be between 0 and %d.", pos, t.Category, n, n)
 			}
 		}
-		row, err := insertTemplate(ctx, tx, r, t, pos, s.st.Now().Unix(), 0)
+		row, err := insertTemplate(ctx, tx, r, t, pos, 0, s.st.Now().Unix(), 0)
 		if err != nil {
 			return err
 		}
@@ -176,8 +176,8 @@ func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, er
 }
 
 // DeleteTemplate deletes a template and its pending customer steps; steps
-// already done, skipped or reverted stay, with template_id NULL (shown as
-// "template deleted"), and the remaining steps are renumbered.
+// already done, skipped or reverted stay where they were, with template_id
+// NULL (shown as "template deleted"). Positions may keep the gap.
 func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Step template", id); err != nil {
@@ -207,14 +207,6 @@ func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
 		if _, err := tx.NewDelete().Model(&row).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("delete template %d: %w", id, err)
 		}
-		if err := closeTemplateGap(ctx, tx, r.ID, row.Category, row.OrderIndex); err != nil {
-			return err
-		}
-		if removed > 0 {
-			if err := compact(ctx, tx, r.ID, row.Category, 0); err != nil {
-				return err
-			}
-		}
 		out = TemplateDeletion{RemovedPending: int(removed), KeptExecuted: int(kept)}
 		return nil
 	})
@@ -223,7 +215,7 @@ func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
 
 // ReorderTemplates gives a category's templates a new order, in one
 // transaction. Customer steps follow; custom steps stay right after the step
-// they followed; every customer's order is renumbered without gaps.
+// they followed. One template moved rewrites only its own rows.
 func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Release", in.ReleaseID); err != nil {
@@ -260,12 +252,6 @@ func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 				return problem.Invalid("orderedIds", "Step %d is not a %s step of release '%s'; reload and try again.", id, in.Category, r.Name)
 			}
 		}
-		if err := setTemplateOrder(ctx, tx, r.ID, in.Category, in.OrderedIDs); err != nil {
-			return err
-		}
-		if r.Status == Active {
-			return resequence(ctx, tx, r.ID, in.Category, 0)
-		}
-		return nil
+		return reorder(ctx, tx, r.ID, in.Category, in.OrderedIDs)
 	})
 }

@@ -58,7 +58,7 @@ func TestSpecDatabaseOpensAndKeepsEveryRow(t *testing.T) {
 	raw, _ := sql.Open("sqlite", "file:"+path)
 	before := map[string][]string{}
 	for _, tbl := range []string{"clusters", "customers", "releases", "step_templates", "customer_steps"} {
-		before[tbl] = sortedRows(t, raw, tbl)
+		before[tbl] = sortedRowsByRank(t, raw, tbl)
 	}
 	raw.Close()
 
@@ -66,7 +66,7 @@ func TestSpecDatabaseOpensAndKeepsEveryRow(t *testing.T) {
 	bdb, _ := st.DB()
 	db := bdb.DB
 	for tbl, rows := range before {
-		if got := sortedRows(t, db, tbl); !reflect.DeepEqual(got, rows) {
+		if got := sortedRowsByRank(t, db, tbl); !reflect.DeepEqual(got, rows) {
 			t.Errorf("%s changed:\n got %v\nwant %v", tbl, got, rows)
 		}
 	}
@@ -90,7 +90,7 @@ func TestSpecDatabaseOpensAndKeepsEveryRow(t *testing.T) {
 	defer b.Close()
 	var ok string
 	b.QueryRow("PRAGMA integrity_check").Scan(&ok)
-	if ok != "ok" || !reflect.DeepEqual(sortedRows(t, b, "customer_steps"), before["customer_steps"]) {
+	if ok != "ok" || !reflect.DeepEqual(sortedRowsByRank(t, b, "customer_steps"), before["customer_steps"]) {
 		t.Fatalf("backup: integrity %q, rows differ", ok)
 	}
 	if n := count(t, b, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'"); n != 0 {

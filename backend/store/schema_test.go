@@ -355,7 +355,40 @@ func TestFilesAreCreatedPrivate(t *testing.T) {
 // sortedRows dumps a table for comparison.
 func sortedRows(t *testing.T, db *sql.DB, table string) []string {
 	t.Helper()
-	rows, err := db.Query("SELECT * FROM " + table)
+	return sortedQuery(t, db, "SELECT * FROM "+table)
+}
+
+// rankGroups are the tables whose order_index is a position in a group.
+var rankGroups = map[string]string{
+	"step_templates": "release_id, category",
+	"customer_steps": "release_id, customer_id, category",
+}
+
+// sortedRowsByRank is sortedRows with each order_index read as its rank in
+// its group: the order a migration must keep, whatever numbers it uses.
+func sortedRowsByRank(t *testing.T, db *sql.DB, table string) []string {
+	t.Helper()
+	group, ok := rankGroups[table]
+	if !ok {
+		return sortedRows(t, db, table)
+	}
+	cols := query(t, db, func(r *sql.Rows) (string, error) {
+		var cid, notnull, pk int
+		var name, typ string
+		var dflt any
+		return name, r.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
+	}, "PRAGMA table_info("+table+")")
+	for i, c := range cols {
+		if c == "order_index" {
+			cols[i] = "rank() OVER (PARTITION BY " + group + " ORDER BY order_index) AS order_index"
+		}
+	}
+	return sortedQuery(t, db, "SELECT "+strings.Join(cols, ", ")+" FROM "+table)
+}
+
+func sortedQuery(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
 	if err != nil {
 		t.Fatal(err)
 	}
