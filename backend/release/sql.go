@@ -1,6 +1,5 @@
 package release
 
-
 // Placeholders are Bun's: ?0, ?1… index the arguments from zero, and Bun
 // inlines the values before SQLite sees the statement.
 //
