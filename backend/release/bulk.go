@@ -100,8 +100,8 @@ func (s *Steps) bulk(action, note string, sel selection) (out BulkResult, err er
 			return problem.State("Release '%s' is not active: its steps cannot be changed.", archivedName)
 		}
 		from := `coalesce(cs.status, 'pending') IN ('` + strings.Join(transitionFrom[action], "','") + `')`
-		if _, err := tx.ExecContext(ctx, `INSERT INTO step_history (step_id, release_id, customer_id, step_name, action, from_status, to_status, note, actor, created_at)
-			SELECT cs.id, cs.release_id, cs.customer_id, cs.name, '`+action+`', coalesce(cs.status, 'pending'), ?0, nullif(?1, ''), ?2, ?3
+		if _, err := tx.ExecContext(ctx, `INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, actor, created_at)
+			SELECT cs.id, cs.release_id, cs.customer_id, cs.template_id, cs.name, '`+action+`', coalesce(cs.status, 'pending'), ?0, nullif(?1, ''), ?2, ?3
 			FROM customer_steps cs WHERE `+sel.where+` AND `+from+` ORDER BY cs.id`, args...); err != nil {
 			return fmt.Errorf("write bulk history: %w", err)
 		}

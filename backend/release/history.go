@@ -21,7 +21,7 @@ const (
 // record writes one history row for one step.
 func record(ctx context.Context, tx bun.IDB, step store.CustomerStep, action string, from, to, note, before, after *string, actor string, now int64) error {
 	h := store.StepHistory{
-		StepID: &step.ID, ReleaseID: step.ReleaseID, CustomerID: step.CustomerID, StepName: step.Name,
+		StepID: &step.ID, ReleaseID: step.ReleaseID, CustomerID: &step.CustomerID, TemplateID: step.TemplateID, StepName: step.Name,
 		Action: action, FromStatus: from, ToStatus: to, Note: note, ContentBefore: before, ContentAfter: after,
 		Actor: actor, CreatedAt: now,
 	}

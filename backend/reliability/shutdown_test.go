@@ -126,6 +126,7 @@ func TestRealBinaryQuitsCleanlyDuringAWrite(t *testing.T) {
 var migrationMarks = map[int]string{
 	4: "SELECT count(*) = 1 FROM sqlite_master WHERE name = 'customer_steps_template_idx'",
 	5: "SELECT count(*) = 0 FROM step_templates WHERE order_index % 1024 <> 0",
+	6: "SELECT count(*) = 1 FROM sqlite_master WHERE name = 'step_runs'",
 }
 
 // afterExit checks the database left behind: intact, WAL checkpointed, at

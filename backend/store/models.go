@@ -107,23 +107,29 @@ type ReleaseTarget struct {
 	CustomerID *int64 `bun:"customer_id"`
 }
 
-// ReleaseCustomer is one customer covered by an activated release.
+// ReleaseCustomer is one customer covered by an activated release, and
+// whether it is held back in it (migration 6).
 type ReleaseCustomer struct {
 	bun.BaseModel `bun:"table:release_customers,alias:rc"`
 
-	ReleaseID  int64 `bun:"release_id,pk"`
-	CustomerID int64 `bun:"customer_id,pk"`
-	AddedAt    int64 `bun:"added_at,notnull"`
+	ReleaseID  int64   `bun:"release_id,pk"`
+	CustomerID int64   `bun:"customer_id,pk"`
+	AddedAt    int64   `bun:"added_at,notnull"`
+	HeldAt     *int64  `bun:"held_at"`
+	HeldBy     *string `bun:"held_by"`
+	HoldReason *string `bun:"hold_reason"`
 }
 
-// StepHistory is one change to one customer step.
+// StepHistory is one change to a customer step, or (CustomerID nil) to the
+// release, its templates or its customers.
 type StepHistory struct {
 	bun.BaseModel `bun:"table:step_history,alias:h"`
 
 	ID            int64   `bun:"id,pk,autoincrement"`
-	StepID        *int64  `bun:"step_id"`
 	ReleaseID     int64   `bun:"release_id,notnull"`
-	CustomerID    int64   `bun:"customer_id,notnull"`
+	StepID        *int64  `bun:"step_id"`
+	CustomerID    *int64  `bun:"customer_id"`
+	TemplateID    *int64  `bun:"template_id"`
 	StepName      string  `bun:"step_name,notnull"`
 	Action        string  `bun:"action,notnull"`
 	FromStatus    *string `bun:"from_status"`
@@ -131,8 +137,30 @@ type StepHistory struct {
 	Note          *string `bun:"note"`
 	ContentBefore *string `bun:"content_before"`
 	ContentAfter  *string `bun:"content_after"`
+	Rendered      *string `bun:"rendered"`
+	Detail        *string `bun:"detail"`
 	Actor         string  `bun:"actor,notnull"`
+	Source        string  `bun:"source,notnull,default:'app'"`
 	CreatedAt     int64   `bun:"created_at,notnull"`
+}
+
+// StepRun is one run of a bash step (migration 6).
+type StepRun struct {
+	bun.BaseModel `bun:"table:step_runs,alias:run"`
+
+	ID          int64  `bun:"id,pk,autoincrement"`
+	StepID      *int64 `bun:"step_id"`
+	ReleaseID   int64  `bun:"release_id,notnull"`
+	CustomerID  int64  `bun:"customer_id,notnull"`
+	StepName    string `bun:"step_name,notnull"`
+	Script      string `bun:"script,notnull"`
+	StartedAt   int64  `bun:"started_at,notnull"`
+	FinishedAt  *int64 `bun:"finished_at"`
+	ExitCode    *int   `bun:"exit_code"`
+	Outcome     string `bun:"outcome,notnull"`
+	Output      string `bun:"output,notnull"`
+	OutputBytes int64  `bun:"output_bytes,notnull"`
+	Actor       string `bun:"actor,notnull"`
 }
 
 // Setting is one operator preference.
