@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -66,28 +65,21 @@ type Service struct {
 // NewService returns the cluster service.
 func NewService(st *store.Store) *Service { return &Service{st: st} }
 
+// selectClusters reads clusters with their customer counts (a NULL
+// is_active, as the specification's app may leave it, reads as active).
 const selectClusters = `
-SELECT cl.id, cl.name, coalesce(cl.kubeconfig_path, ''), coalesce(cl.description, ''), coalesce(cl.is_active, 1),
-	coalesce(cl.created_at, 0), coalesce(cl.updated_at, 0),
-	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 1),
-	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 0)
+SELECT cl.id, cl.name, coalesce(cl.kubeconfig_path, '') AS kubeconfig_path, coalesce(cl.description, '') AS description,
+	coalesce(cl.is_active, 1) AS is_active, coalesce(cl.created_at, 0) AS created_at, coalesce(cl.updated_at, 0) AS updated_at,
+	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 1) AS customer_count,
+	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 0) AS archived_customer_count
 FROM clusters cl`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Cluster, error) {
-	rows, err := db.QueryContext(ctx, selectClusters+" "+where, args...)
-	if err != nil {
+	out := []Cluster{}
+	if err := db.NewRaw(selectClusters+" "+where, args...).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("list clusters: %w", err)
 	}
-	defer rows.Close()
-	out := []Cluster{}
-	for rows.Next() {
-		var c Cluster
-		if err := rows.Scan(&c.ID, &c.Name, &c.KubeconfigPath, &c.Description, &c.IsActive, &c.CreatedAt, &c.UpdatedAt, &c.CustomerCount, &c.ArchivedCustomerCount); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func get(ctx context.Context, db bun.IDB, id int64) (Cluster, error) {
@@ -167,20 +159,16 @@ func nameTaken(ctx context.Context, db bun.IDB, name string, self int64) error {
 	return problem.Conflict("name", "A cluster named '%s' already exists.", name)
 }
 
-func ptr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // conflictBackstop turns a UNIQUE failure that slipped past the checks into
 // the same sentence.
 func conflictBackstop(err error, name string) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if store.IsUnique(err) {
 		return problem.Conflict("name", "A cluster named '%s' already exists.", name)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("save cluster %s: %w", name, err)
+	}
+	return nil
 }
 
 // Create adds a cluster.
@@ -195,7 +183,7 @@ func (s *Service) Create(in Input) (out Cluster, err error) {
 			return err
 		}
 		now := s.st.Now().Unix()
-		c := store.Cluster{Name: f.name, KubeconfigPath: ptr(f.kubeconfig), Description: ptr(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
+		c := store.Cluster{Name: f.name, KubeconfigPath: store.Text(f.kubeconfig), Description: store.Text(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(&c).Exec(ctx); err != nil {
 			return conflictBackstop(err, f.name)
 		}
@@ -226,8 +214,8 @@ func (s *Service) Update(in UpdateInput) (out Cluster, err error) {
 		if err := nameTaken(ctx, tx, f.name, in.ID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE clusters SET name = ?, kubeconfig_path = ?, description = ?, updated_at = ? WHERE id = ?`,
-			f.name, ptr(f.kubeconfig), ptr(f.description), s.st.Now().Unix(), in.ID); err != nil {
+		c := store.Cluster{ID: in.ID, Name: f.name, KubeconfigPath: store.Text(f.kubeconfig), Description: store.Text(f.description), UpdatedAt: s.st.Now().Unix()}
+		if _, err := tx.NewUpdate().Model(&c).Column("name", "kubeconfig_path", "description", "updated_at").WherePK().Exec(ctx); err != nil {
 			return conflictBackstop(err, f.name)
 		}
 		out, err = get(ctx, tx, in.ID)
@@ -237,36 +225,13 @@ func (s *Service) Update(in UpdateInput) (out Cluster, err error) {
 }
 
 // Archive soft-deletes a cluster; refused while it has active customers.
-func (s *Service) Archive(id int64) (out Cluster, err error) {
-	defer problem.Recover(&err)
-	if err := validate.ID("Cluster", id); err != nil {
-		return out, err
-	}
-	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		cur, err := get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !cur.IsActive {
-			return problem.State("Cluster '%s' is already archived.", cur.Name)
-		}
-		switch n := cur.CustomerCount; {
-		case n == 1:
-			return problem.State("Cluster '%s' still has 1 active customer: archive or move it first.", cur.Name)
-		case n > 1:
-			return problem.State("Cluster '%s' still has %d active customers: archive or move them first.", cur.Name, n)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE clusters SET is_active = 0, updated_at = ? WHERE id = ?`, s.st.Now().Unix(), id); err != nil {
-			return err
-		}
-		out, err = get(ctx, tx, id)
-		return err
-	})
-	return out, err
-}
+func (s *Service) Archive(id int64) (Cluster, error) { return s.setActive(id, false) }
 
 // Restore brings an archived cluster back.
-func (s *Service) Restore(id int64) (out Cluster, err error) {
+func (s *Service) Restore(id int64) (Cluster, error) { return s.setActive(id, true) }
+
+// setActive archives or restores a cluster, in one transaction.
+func (s *Service) setActive(id int64, active bool) (out Cluster, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Cluster", id); err != nil {
 		return out, err
@@ -276,11 +241,19 @@ func (s *Service) Restore(id int64) (out Cluster, err error) {
 		if err != nil {
 			return err
 		}
-		if cur.IsActive {
+		switch {
+		case cur.IsActive && active:
 			return problem.State("Cluster '%s' is not archived.", cur.Name)
+		case !cur.IsActive && !active:
+			return problem.State("Cluster '%s' is already archived.", cur.Name)
+		case !active && cur.CustomerCount == 1:
+			return problem.State("Cluster '%s' still has 1 active customer: archive or move it first.", cur.Name)
+		case !active && cur.CustomerCount > 1:
+			return problem.State("Cluster '%s' still has %d active customers: archive or move them first.", cur.Name, cur.CustomerCount)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE clusters SET is_active = 1, updated_at = ? WHERE id = ?`, s.st.Now().Unix(), id); err != nil {
-			return err
+		c := store.Cluster{ID: id, IsActive: store.Active(active), UpdatedAt: s.st.Now().Unix()}
+		if _, err := tx.NewUpdate().Model(&c).Column("is_active", "updated_at").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("archive or restore cluster %d: %w", id, err)
 		}
 		out, err = get(ctx, tx, id)
 		return err

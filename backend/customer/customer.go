@@ -81,26 +81,19 @@ type Service struct {
 // NewService returns the customer service.
 func NewService(st *store.Store) *Service { return &Service{st: st} }
 
+// selectCustomers reads customers with their cluster's name (a NULL
+// is_active, as the specification's app may leave it, reads as active).
 const selectCustomers = `
-SELECT cu.id, cu.cluster_id, cl.name, cu.namespace, cu.name, coalesce(cu.description, ''), coalesce(cu.is_active, 1),
-	coalesce(cu.created_at, 0), coalesce(cu.updated_at, 0)
+SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
+	coalesce(cu.is_active, 1) AS is_active, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Customer, error) {
-	rows, err := db.QueryContext(ctx, selectCustomers+" "+where, args...)
-	if err != nil {
+	out := []Customer{}
+	if err := db.NewRaw(selectCustomers+" "+where, args...).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
 	}
-	defer rows.Close()
-	out := []Customer{}
-	for rows.Next() {
-		var c Customer
-		if err := rows.Scan(&c.ID, &c.ClusterID, &c.ClusterName, &c.Namespace, &c.Name, &c.Description, &c.IsActive, &c.CreatedAt, &c.UpdatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func get(ctx context.Context, db bun.IDB, id int64) (Customer, error) {
@@ -134,14 +127,6 @@ func (s *Service) List(f ListFilter) (out []Customer, err error) {
 	return out, err
 }
 
-// ListByCluster returns a cluster's active customers.
-func (s *Service) ListByCluster(clusterID int64) ([]Customer, error) {
-	if err := validate.ID("Cluster", clusterID); err != nil {
-		return nil, err
-	}
-	return s.List(ListFilter{ClusterID: clusterID})
-}
-
 // Get returns a customer with its releases and its progress in each.
 func (s *Service) Get(id int64) (out Detail, err error) {
 	defer problem.Recover(&err)
@@ -155,26 +140,23 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 		if err := db.QueryRowContext(ctx, `SELECT coalesce(is_active, 1) FROM clusters WHERE id = ?`, out.Customer.ClusterID).Scan(&out.ClusterIsActive); err != nil {
 			return err
 		}
-		rows, err := db.QueryContext(ctx, `
-			SELECT r.id, r.name, r.type, coalesce(r.status, 'draft'), coalesce(r.version_number, ''), `+progress.SQL+`
+		var rs []struct {
+			ReleaseProgress
+			progress.Counts
+		}
+		if err := db.NewRaw(`
+			SELECT r.id AS release_id, r.name, r.type, coalesce(r.status, 'draft') AS status, coalesce(r.version_number, '') AS version_number, `+progress.SQL+`
 			FROM release_customers rc JOIN releases r ON r.id = rc.release_id
 			LEFT JOIN customer_steps cs ON cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id
-			WHERE rc.customer_id = ? GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC`, id)
-		if err != nil {
+			WHERE rc.customer_id = ? GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC`, id).Scan(ctx, &rs); err != nil {
 			return fmt.Errorf("releases of customer %d: %w", id, err)
 		}
-		defer rows.Close()
-		out.Releases = []ReleaseProgress{}
-		for rows.Next() {
-			var p ReleaseProgress
-			var d, sk, rv, pe int
-			if err := rows.Scan(&p.ReleaseID, &p.Name, &p.Type, &p.Status, &p.VersionNumber, &d, &sk, &rv, &pe); err != nil {
-				return err
-			}
-			p.Progress = progress.Of(d, sk, rv, pe)
-			out.Releases = append(out.Releases, p)
+		out.Releases = make([]ReleaseProgress, len(rs))
+		for i, r := range rs {
+			out.Releases[i] = r.ReleaseProgress
+			out.Releases[i].Progress = r.Counts.Progress()
 		}
-		return rows.Err()
+		return nil
 	})
 	return out, err
 }
@@ -207,7 +189,7 @@ func activeCluster(ctx context.Context, db bun.IDB, id int64) (store.Cluster, er
 		return c, problem.NotFound("Cluster %d does not exist.", id)
 	}
 	if err != nil {
-		return c, err
+		return c, fmt.Errorf("load cluster %d: %w", id, err)
 	}
 	if !c.IsActive {
 		return c, problem.State("Cluster '%s' is archived: restore it first.", c.Name)
@@ -232,18 +214,14 @@ func namespaceTaken(ctx context.Context, db bun.IDB, cl store.Cluster, namespace
 	return problem.Conflict("namespace", "A customer with namespace '%s' already exists on cluster '%s'.", namespace, cl.Name)
 }
 
-func ptr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func backstop(err error, namespace, cluster string) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if store.IsUnique(err) {
 		return problem.Conflict("namespace", "A customer with namespace '%s' already exists on cluster '%s'.", namespace, cluster)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("save customer %s on %s: %w", namespace, cluster, err)
+	}
+	return nil
 }
 
 // Create adds a customer to an active cluster.
@@ -262,7 +240,7 @@ func (s *Service) Create(in Input) (out Customer, err error) {
 			return err
 		}
 		now := s.st.Now().Unix()
-		c := store.Customer{ClusterID: cl.ID, Namespace: f.namespace, Name: f.name, Description: ptr(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
+		c := store.Customer{ClusterID: cl.ID, Namespace: f.namespace, Name: f.name, Description: store.Text(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(&c).Exec(ctx); err != nil {
 			return backstop(err, f.namespace, cl.Name)
 		}
@@ -297,8 +275,8 @@ func (s *Service) Update(in UpdateInput) (out Customer, err error) {
 		if err := namespaceTaken(ctx, tx, cl, f.namespace, in.ID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET cluster_id = ?, namespace = ?, name = ?, description = ?, updated_at = ? WHERE id = ?`,
-			cl.ID, f.namespace, f.name, ptr(f.description), s.st.Now().Unix(), in.ID); err != nil {
+		c := store.Customer{ID: in.ID, ClusterID: cl.ID, Namespace: f.namespace, Name: f.name, Description: store.Text(f.description), UpdatedAt: s.st.Now().Unix()}
+		if _, err := tx.NewUpdate().Model(&c).Column("cluster_id", "namespace", "name", "description", "updated_at").WherePK().Exec(ctx); err != nil {
 			return backstop(err, f.namespace, cl.Name)
 		}
 		out, err = get(ctx, tx, in.ID)
@@ -328,8 +306,9 @@ func (s *Service) setActive(id int64, active bool) (out Customer, err error) {
 				return problem.State("Customer '%s' is on archived cluster '%s': restore the cluster first.", cur.Name, cur.ClusterName)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET is_active = ?, updated_at = ? WHERE id = ?`, active, s.st.Now().Unix(), id); err != nil {
-			return err
+		c := store.Customer{ID: id, IsActive: store.Active(active), UpdatedAt: s.st.Now().Unix()}
+		if _, err := tx.NewUpdate().Model(&c).Column("is_active", "updated_at").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("archive or restore customer %d: %w", id, err)
 		}
 		out, err = get(ctx, tx, id)
 		return err

@@ -37,7 +37,7 @@ func TestCustomerLifecycle(t *testing.T) {
 	if found, _ := svc.List(customer.ListFilter{Search: "%"}); len(found) != 0 {
 		t.Fatalf("search for a literal %% matched %+v", found)
 	}
-	if byCl, _ := svc.ListByCluster(us.ID); len(byCl) != 1 {
+	if byCl, _ := svc.List(customer.ListFilter{ClusterID: us.ID}); len(byCl) != 1 {
 		t.Fatalf("by cluster %+v", byCl)
 	}
 	// Move acme to prod-us: allowed, its namespace is free there.

@@ -61,7 +61,7 @@ func (s *Service) Activate(id int64) (out Release, err error) {
 		if err != nil {
 			return err
 		}
-		if r.Status != Draft {
+		if ReleaseStatus(r.Status) != Draft {
 			return problem.State("Release '%s' is %s: only a draft can be activated.", r.Name, r.Status)
 		}
 		p, err := preview(ctx, tx, id)

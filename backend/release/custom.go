@@ -102,8 +102,8 @@ func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 			return err
 		}
 		step := store.CustomerStep{
-			ReleaseID: r.ID, CustomerID: in.CustomerID, TemplateID: templateID, Name: t.Name, Category: t.Category,
-			Type: t.Type, Content: t.Content, OrderIndex: int(pos), Status: Pending, IsCustom: templateID == nil,
+			ReleaseID: r.ID, CustomerID: in.CustomerID, TemplateID: templateID, Name: t.Name, Category: string(t.Category),
+			Type: string(t.Type), Content: t.Content, OrderIndex: int(pos), Status: string(Pending), IsCustom: templateID == nil,
 			CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&step).Exec(ctx); err != nil {
@@ -139,7 +139,7 @@ func (s *Steps) EditCustom(in CustomStepEdit) (out Step, err error) {
 	if err != nil {
 		return out, err
 	}
-	typ, err := validate.OneOf("type", "Step type", in.Type, StepTypes...)
+	typ, err := oneOf("type", "Step type", in.Type, StepTypes...)
 	if err != nil {
 		return out, err
 	}
@@ -184,8 +184,8 @@ func (s *Steps) DeleteCustom(stepID int64) (err error) {
 		if err != nil {
 			return err
 		}
-		if st.Status != Pending {
-			return problem.State("'%s' is %s: only a pending custom step can be deleted.", st.Name, statusWords[st.Status])
+		if s := Status(st.Status); s != Pending {
+			return problem.State("'%s' is %s: only a pending custom step can be deleted.", st.Name, statusWords[s])
 		}
 		actor, err := settings.Actor(ctx, tx)
 		if err != nil {

@@ -5,28 +5,6 @@ import "shipdeck/backend/progress"
 // The DTOs of the release domain, as the frontend receives them. Timestamps
 // are unix seconds; optional text is "" rather than null.
 
-// Status values of a release, and of a customer step.
-const (
-	Draft    = "draft"
-	Active   = "active"
-	Archived = "archived"
-
-	Pending  = "pending"
-	Done     = "done"
-	Skipped  = "skipped"
-	Reverted = "reverted"
-
-	Deploy = "deploy"
-	Verify = "verify"
-)
-
-// Enumerations accepted on input.
-var (
-	ReleaseTypes = []string{"onboarding", "release", "hotfix"}
-	Categories   = []string{Deploy, Verify}
-	StepTypes    = []string{"bash", "sql", "text"}
-)
-
 // Targets says who a release is for. Mode "all" means every active customer
 // at activation; "selected" means the union of the listed clusters' active
 // customers and the listed customers.
@@ -40,8 +18,8 @@ type Targets struct {
 type Release struct {
 	ID            int64             `json:"id"`
 	Name          string            `json:"name"`
-	Type          string            `json:"type"`
-	Status        string            `json:"status"`
+	Type          ReleaseType       `json:"type"`
+	Status        ReleaseStatus     `json:"status"`
 	VersionNumber string            `json:"versionNumber"`
 	ReleaseDate   *int64            `json:"releaseDate"`
 	Description   string            `json:"description"`
@@ -55,18 +33,18 @@ type Release struct {
 
 // TemplateInput is one step template as the wizard or editor sends it.
 type TemplateInput struct {
-	Name        string `json:"name"`
-	Category    string `json:"category"`
-	Type        string `json:"type"`
-	Content     string `json:"content"`
-	Description string `json:"description"`
+	Name        string   `json:"name"`
+	Category    Category `json:"category"`
+	Type        StepType `json:"type"`
+	Content     string   `json:"content"`
+	Description string   `json:"description"`
 }
 
 // Input creates a release. Templates are added in the order given (per
 // category); CopyTemplatesFrom, when not 0, first copies another release's.
 type Input struct {
 	Name              string          `json:"name"`
-	Type              string          `json:"type"`
+	Type              ReleaseType     `json:"type"`
 	VersionNumber     string          `json:"versionNumber"`
 	ReleaseDate       *int64          `json:"releaseDate"`
 	Description       string          `json:"description"`
@@ -78,26 +56,26 @@ type Input struct {
 // UpdateInput edits a release's details; targets only while it is a draft
 // (nil Targets leaves them as they are).
 type UpdateInput struct {
-	ID            int64    `json:"id"`
-	Name          string   `json:"name"`
-	Type          string   `json:"type"`
-	VersionNumber string   `json:"versionNumber"`
-	ReleaseDate   *int64   `json:"releaseDate"`
-	Description   string   `json:"description"`
-	Targets       *Targets `json:"targets"`
+	ID            int64       `json:"id"`
+	Name          string      `json:"name"`
+	Type          ReleaseType `json:"type"`
+	VersionNumber string      `json:"versionNumber"`
+	ReleaseDate   *int64      `json:"releaseDate"`
+	Description   string      `json:"description"`
+	Targets       *Targets    `json:"targets"`
 }
 
 // Template is one step template of a release.
 type Template struct {
-	ID          int64  `json:"id"`
-	ReleaseID   int64  `json:"releaseId"`
-	Name        string `json:"name"`
-	Category    string `json:"category"`
-	Type        string `json:"type"`
-	Content     string `json:"content"`
-	OrderIndex  int    `json:"orderIndex"`
-	Description string `json:"description"`
-	CreatedAt   int64  `json:"createdAt"`
+	ID          int64    `json:"id"`
+	ReleaseID   int64    `json:"releaseId"`
+	Name        string   `json:"name"`
+	Category    Category `json:"category"`
+	Type        StepType `json:"type"`
+	Content     string   `json:"content"`
+	OrderIndex  int      `json:"orderIndex"`
+	Description string   `json:"description"`
+	CreatedAt   int64    `json:"createdAt"`
 	// Pending and Executed count this template's customer steps.
 	Pending  int `json:"pending"`
 	Executed int `json:"executed"`
@@ -153,22 +131,22 @@ type AddCustomersInput struct {
 // AddTemplateInput adds a template at Position (0-based within its category;
 // nil appends).
 type AddTemplateInput struct {
-	ReleaseID   int64  `json:"releaseId"`
-	Name        string `json:"name"`
-	Category    string `json:"category"`
-	Type        string `json:"type"`
-	Content     string `json:"content"`
-	Description string `json:"description"`
-	Position    *int   `json:"position"`
+	ReleaseID   int64    `json:"releaseId"`
+	Name        string   `json:"name"`
+	Category    Category `json:"category"`
+	Type        StepType `json:"type"`
+	Content     string   `json:"content"`
+	Description string   `json:"description"`
+	Position    *int     `json:"position"`
 }
 
 // UpdateTemplateInput edits a template; its category stays.
 type UpdateTemplateInput struct {
-	ID          int64  `json:"id"`
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Content     string `json:"content"`
-	Description string `json:"description"`
+	ID          int64    `json:"id"`
+	Name        string   `json:"name"`
+	Type        StepType `json:"type"`
+	Content     string   `json:"content"`
+	Description string   `json:"description"`
 }
 
 // TemplateChange reports an edit and how many pending steps followed it.
@@ -185,39 +163,31 @@ type TemplateDeletion struct {
 
 // ReorderInput is the new order of all templates of one category.
 type ReorderInput struct {
-	ReleaseID  int64   `json:"releaseId"`
-	Category   string  `json:"category"`
-	OrderedIDs []int64 `json:"orderedIds"`
+	ReleaseID  int64    `json:"releaseId"`
+	Category   Category `json:"category"`
+	OrderedIDs []int64  `json:"orderedIds"`
 }
-
-// Step sources, for the badge of the step panel.
-const (
-	SourceTemplate        = "template"
-	SourceCustom          = "custom"
-	SourceOverridden      = "overridden"
-	SourceTemplateDeleted = "template-deleted"
-)
 
 // Step is one customer step.
 type Step struct {
-	ID           int64  `json:"id"`
-	ReleaseID    int64  `json:"releaseId"`
-	CustomerID   int64  `json:"customerId"`
-	TemplateID   *int64 `json:"templateId"`
-	Name         string `json:"name"`
-	Category     string `json:"category"`
-	Type         string `json:"type"`
-	Content      string `json:"content"`
-	OrderIndex   int    `json:"orderIndex"`
-	Status       string `json:"status"`
-	ExecutedAt   *int64 `json:"executedAt"`
-	ExecutedBy   string `json:"executedBy"`
-	SkipReason   string `json:"skipReason"`
-	Notes        string `json:"notes"`
-	IsCustom     bool   `json:"isCustom"`
-	IsOverridden bool   `json:"isOverridden"`
-	Source       string `json:"source"`
-	UpdatedAt    int64  `json:"updatedAt"`
+	ID           int64    `json:"id"`
+	ReleaseID    int64    `json:"releaseId"`
+	CustomerID   int64    `json:"customerId"`
+	TemplateID   *int64   `json:"templateId"`
+	Name         string   `json:"name"`
+	Category     Category `json:"category"`
+	Type         StepType `json:"type"`
+	Content      string   `json:"content"`
+	OrderIndex   int      `json:"orderIndex"`
+	Status       Status   `json:"status"`
+	ExecutedAt   *int64   `json:"executedAt"`
+	ExecutedBy   string   `json:"executedBy"`
+	SkipReason   string   `json:"skipReason"`
+	Notes        string   `json:"notes"`
+	IsCustom     bool     `json:"isCustom"`
+	IsOverridden bool     `json:"isOverridden"`
+	Source       Source   `json:"source"`
+	UpdatedAt    int64    `json:"updatedAt"`
 }
 
 // HistoryEntry is one change to a customer step.
@@ -226,8 +196,10 @@ type HistoryEntry struct {
 	StepID        *int64 `json:"stepId"`
 	ReleaseID     int64  `json:"releaseId"`
 	ReleaseName   string `json:"releaseName"`
-	CustomerID    int64  `json:"customerId"`
+	CustomerID    *int64 `json:"customerId"` // nil for a change to the release itself
 	CustomerName  string `json:"customerName"`
+	ClusterName   string `json:"clusterName"`
+	TemplateID    *int64 `json:"templateId"`
 	StepName      string `json:"stepName"`
 	Action        string `json:"action"`
 	FromStatus    string `json:"fromStatus"`
@@ -235,7 +207,10 @@ type HistoryEntry struct {
 	Note          string `json:"note"`
 	ContentBefore string `json:"contentBefore"`
 	ContentAfter  string `json:"contentAfter"`
+	Rendered      string `json:"rendered"`
+	Detail        string `json:"detail"`
 	Actor         string `json:"actor"`
+	Source        string `json:"source"`
 	CreatedAt     int64  `json:"createdAt"`
 }
 
@@ -250,7 +225,7 @@ type StepDetail struct {
 	Step      Step           `json:"step"`
 	Template  *Template      `json:"template"`
 	Release   Ref            `json:"release"`
-	Status    string         `json:"releaseStatus"`
+	Status    ReleaseStatus  `json:"releaseStatus"`
 	Customer  CustomerRef    `json:"customer"`
 	History   []HistoryEntry `json:"history"`
 	Actions   []string       `json:"actions"`
@@ -284,37 +259,22 @@ type OverrideInput struct {
 // its category). AddToTemplate also adds it to the release's templates, and
 // so to every customer of the release.
 type CustomStepInput struct {
-	ReleaseID     int64  `json:"releaseId"`
-	CustomerID    int64  `json:"customerId"`
-	Category      string `json:"category"`
-	Name          string `json:"name"`
-	Type          string `json:"type"`
-	Content       string `json:"content"`
-	Position      int    `json:"position"`
-	AddToTemplate bool   `json:"addToTemplate"`
+	ReleaseID     int64    `json:"releaseId"`
+	CustomerID    int64    `json:"customerId"`
+	Category      Category `json:"category"`
+	Name          string   `json:"name"`
+	Type          StepType `json:"type"`
+	Content       string   `json:"content"`
+	Position      int      `json:"position"`
+	AddToTemplate bool     `json:"addToTemplate"`
 }
 
 // CustomStepEdit edits a custom step.
 type CustomStepEdit struct {
-	StepID  int64  `json:"stepId"`
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	Content string `json:"content"`
-}
-
-// Bulk actions.
-const (
-	ActionDone    = "done"
-	ActionSkip    = "skip"
-	ActionRevert  = "revert"
-	ActionPending = "pending"
-)
-
-// BulkInput changes many steps at once, by id.
-type BulkInput struct {
-	StepIDs []int64 `json:"stepIds"`
-	Action  string  `json:"action"`
-	Note    string  `json:"note"`
+	StepID  int64    `json:"stepId"`
+	Name    string   `json:"name"`
+	Type    StepType `json:"type"`
+	Content string   `json:"content"`
 }
 
 // BulkCellsInput changes the steps of a matrix selection: every step of the
@@ -323,13 +283,21 @@ type BulkCellsInput struct {
 	ReleaseID   int64   `json:"releaseId"`
 	TemplateIDs []int64 `json:"templateIds"`
 	CustomerIDs []int64 `json:"customerIds"`
-	Action      string  `json:"action"`
+	Action      Action  `json:"action"`
 	Note        string  `json:"note"`
 }
 
-// BulkResult says how many steps changed; the others were already there or
-// could not make that transition.
+// BulkResult says how many steps changed, and why the others did not: by
+// the state that kept them, each with its reason in words.
 type BulkResult struct {
-	Changed   int `json:"changed"`
-	Unchanged int `json:"unchanged"`
+	Changed   int         `json:"changed"`
+	Unchanged int         `json:"unchanged"`
+	Kept      []KeptSteps `json:"kept"`
+}
+
+// KeptSteps are the steps of one state a bulk action left as they were.
+type KeptSteps struct {
+	Status Status `json:"status"`
+	Count  int    `json:"count"`
+	Why    string `json:"why"` // "7 are done: revert them first"
 }

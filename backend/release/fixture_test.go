@@ -73,7 +73,7 @@ func (f *fixture) fleet(clusters, customersPer int) []int64 {
 	return ids
 }
 
-func tpl(category, name string) TemplateInput {
+func tpl(category Category, name string) TemplateInput {
 	return TemplateInput{Name: name, Category: category, Type: "bash", Content: "echo " + name}
 }
 

@@ -36,14 +36,14 @@ func FuzzPositions(f *testing.F) {
 		n++
 		var ts []TemplateInput
 		for i := 0; i < 5; i++ {
-			ts = append(ts, tpl([]string{Deploy, Deploy, Deploy, Verify, Verify}[i], fmt.Sprintf("s%d", i)))
+			ts = append(ts, tpl([]Category{Deploy, Deploy, Deploy, Verify, Verify}[i], fmt.Sprintf("s%d", i)))
 		}
 		r := must[Release](t)(fx.rel.Create(Input{Name: fmt.Sprintf("fuzz %d", n), Type: "release", Targets: Targets{Mode: "all"}, Templates: ts}))
 		defer db.ExecContext(context.Background(), "DELETE FROM releases WHERE id = ?", r.ID)
 		must[Release](t)(fx.rel.Activate(r.ID))
 
 		// ids picks templates of a category by the bytes of perm.
-		ids := func(category string, bytes []byte) []int64 {
+		ids := func(category Category, bytes []byte) []int64 {
 			d := must[Detail](t)(fx.rel.Get(r.ID))
 			list := d.Deploy
 			if category == Verify {
@@ -75,7 +75,7 @@ func FuzzPositions(f *testing.F) {
 		for i, b := range perm {
 			rev[len(perm)-1-i] = b
 		}
-		refusedOK("reorder "+category, fx.rel.ReorderTemplates(ReorderInput{ReleaseID: r.ID, Category: category, OrderedIDs: ids(category, rev)}))
+		refusedOK("reorder "+string(category), fx.rel.ReorderTemplates(ReorderInput{ReleaseID: r.ID, Category: category, OrderedIDs: ids(category, rev)}))
 		if msg := checkInvariants(fx, []int64{r.ID}, history); msg != "" {
 			t.Fatal(msg)
 		}

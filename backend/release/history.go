@@ -31,27 +31,20 @@ func record(ctx context.Context, tx bun.IDB, step store.CustomerStep, action str
 	return nil
 }
 
-const historyColumns = `h.id, h.step_id, h.release_id, coalesce(r.name, ''), h.customer_id, coalesce(cu.name, ''), h.step_name, h.action,
-	coalesce(h.from_status, ''), coalesce(h.to_status, ''), coalesce(h.note, ''), coalesce(h.content_before, ''), coalesce(h.content_after, ''),
-	h.actor, h.created_at`
+const historyColumns = `h.id, h.step_id, h.release_id, coalesce(r.name, '') AS release_name, h.customer_id, coalesce(cu.name, '') AS customer_name,
+	coalesce(cl.name, '') AS cluster_name, h.template_id, h.step_name, h.action,
+	coalesce(h.from_status, '') AS from_status, coalesce(h.to_status, '') AS to_status, coalesce(h.note, '') AS note,
+	coalesce(h.content_before, '') AS content_before, coalesce(h.content_after, '') AS content_after,
+	coalesce(h.rendered, '') AS rendered, coalesce(h.detail, '') AS detail, h.actor, h.source, h.created_at`
 
 func scanHistory(ctx context.Context, db bun.IDB, where string, args ...any) ([]HistoryEntry, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+historyColumns+` FROM step_history h
-		LEFT JOIN releases r ON r.id = h.release_id LEFT JOIN customers cu ON cu.id = h.customer_id `+where, args...)
-	if err != nil {
+	out := []HistoryEntry{}
+	if err := db.NewRaw(`SELECT `+historyColumns+` FROM step_history h
+		LEFT JOIN releases r ON r.id = h.release_id LEFT JOIN customers cu ON cu.id = h.customer_id
+		LEFT JOIN clusters cl ON cl.id = cu.cluster_id `+where, args...).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("read step history: %w", err)
 	}
-	defer rows.Close()
-	out := []HistoryEntry{}
-	for rows.Next() {
-		var e HistoryEntry
-		if err := rows.Scan(&e.ID, &e.StepID, &e.ReleaseID, &e.ReleaseName, &e.CustomerID, &e.CustomerName, &e.StepName, &e.Action,
-			&e.FromStatus, &e.ToStatus, &e.Note, &e.ContentBefore, &e.ContentAfter, &e.Actor, &e.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RecentHistory returns the latest changes across all releases.

@@ -31,7 +31,7 @@ func TestInvariantsUnderRandomOperations(t *testing.T) {
 		}
 		return all[rng.Intn(len(all))], true
 	}
-	templates := func(rel int64, cat string) []Template {
+	templates := func(rel int64, cat Category) []Template {
 		d := must[Detail](t)(f.rel.Get(rel))
 		if cat == Verify {
 			return d.Verify
@@ -56,7 +56,7 @@ func TestInvariantsUnderRandomOperations(t *testing.T) {
 			if !ok {
 				continue
 			}
-			action := []string{ActionDone, ActionSkip, ActionRevert, ActionPending}[rng.Intn(4)]
+			action := Actions[rng.Intn(4)]
 			what = fmt.Sprintf("%s step %d (%s)", action, st.ID, st.Status)
 			in := TransitionInput{StepID: st.ID, Note: "n"}
 			switch action {
@@ -77,8 +77,8 @@ func TestInvariantsUnderRandomOperations(t *testing.T) {
 			if len(ts) == 0 {
 				continue
 			}
-			action := []string{ActionDone, ActionSkip, ActionRevert, ActionPending}[rng.Intn(4)]
-			what = "bulk " + action
+			action := Actions[rng.Intn(4)]
+			what = "bulk " + string(action)
 			var res BulkResult
 			res, err = f.steps.BulkCells(BulkCellsInput{ReleaseID: rel, TemplateIDs: []int64{ts[rng.Intn(len(ts))].ID}, CustomerIDs: custs[:1+rng.Intn(len(custs))], Action: action, Note: "bulk"})
 			history += res.Changed
@@ -245,13 +245,13 @@ func checkInvariants(f *fixture, rels []int64, wantHistory int) string {
 		return fmt.Sprintf("history rows = %d, want %d (%v)", n, wantHistory, err)
 	}
 	for _, rel := range rels {
-		m, err := BuildMatrix(ctx, db, rel, 0)
+		m, err := buildMatrix(ctx, db, rel, 0)
 		if err != nil {
 			return err.Error()
 		}
 		var steps int
 		db.QueryRowContext(ctx, `SELECT count(*) FROM customer_steps WHERE release_id = ?`, rel).Scan(&steps)
-		sum := m.Total[0] + m.Total[1] + m.Total[2] + m.Total[3]
+		sum := m.Total.Done + m.Total.Skipped + m.Total.Reverted + m.Total.Pending
 		if sum != steps {
 			return fmt.Sprintf("matrix total %v sums to %d, release has %d steps", m.Total, sum, steps)
 		}
@@ -260,12 +260,12 @@ func checkInvariants(f *fixture, rels []int64, wantHistory int) string {
 			return err.Error()
 		}
 		p := r.Progress
-		if p.Total != steps || p.Done+p.Skipped+p.Reverted+p.Pending != p.Total || p.Done != m.Total[0] || p.Skipped != m.Total[1] {
+		if p.Total != steps || p.Done+p.Skipped+p.Reverted+p.Pending != p.Total || p != m.Total {
 			return fmt.Sprintf("progress %+v disagrees with matrix %v / %d steps", p, m.Total, steps)
 		}
 		var colSum int
 		for _, c := range m.ColCounts {
-			colSum += c[0] + c[1] + c[2] + c[3]
+			colSum += c.Total
 		}
 		if colSum != steps {
 			return fmt.Sprintf("column counts sum to %d, release has %d steps", colSum, steps)

@@ -94,7 +94,7 @@ func TestReleaseLifecycle(t *testing.T) {
 	if !reflect.DeepEqual(trail, []string{"reverted>done", "done>reverted", "pending>done"}) {
 		t.Fatalf("history %v", trail)
 	}
-	if !reflect.DeepEqual(det.Actions, []string{ActionRevert}) || det.Step.Source != SourceTemplate || det.Customer.ClusterName == "" {
+	if !reflect.DeepEqual(det.Actions, []string{string(ActionRevert)}) || det.Step.Source != SourceTemplate || det.Customer.ClusterName == "" {
 		t.Fatalf("detail actions %v source %s", det.Actions, det.Step.Source)
 	}
 	at := must[StepDetail](t)(f.steps.StepDetailAt(r.ID, *s.TemplateID, custs[0]))
@@ -116,7 +116,7 @@ func TestReleaseLifecycle(t *testing.T) {
 	for _, st := range append(cs.Deploy, cs.Verify...) {
 		ids = append(ids, st.ID)
 	}
-	res := must[BulkResult](t)(f.steps.Bulk(BulkInput{StepIDs: ids, Action: ActionDone}))
+	res := must[BulkResult](t)(ChangeSteps(f.st, ids, ActionDone, ""))
 	if res.Changed != 3 || res.Unchanged != 1 {
 		t.Fatalf("bulk %+v", res)
 	}

@@ -7,46 +7,48 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/progress"
 	"shipdeck/backend/validate"
 )
 
-// Matrix is the release dashboard's grid (DECISIONS.md 12), shaped for 2,000
-// customers × 100 steps: one character per cell, not step objects.
+// Matrix is the release page's grid (docs/design.md, "The matrix"), shaped
+// for 2,000 customers × 100 steps: one character per cell, not step
+// objects.
 //
-// Cells[row][col] is the status of template row's step for customer col:
-// 'p' pending, 'd' done, 's' skipped, 'r' reverted — upper case when the step
-// is overridden — and '.' when the customer has no such step. Extras lists
-// [row, col, count] for steps without a template (custom, or kept after
-// their template was deleted) that follow row's step for customer col.
-// Counts are [done, skipped, reverted, pending].
+// Cells[row] is a string of CellCode characters, one per column: the state
+// of row's template step for that customer. Extras lists [row, col, count]
+// for steps without a template (custom, or kept after their template was
+// deleted) that follow row's step for customer col. Rules is the state
+// machine: what each state allows, so the frontend offers exactly that.
 type Matrix struct {
-	Release   MatrixRelease    `json:"release"`
-	Clusters  []MatrixCluster  `json:"clusters"`
-	Customers []MatrixCustomer `json:"customers"`
-	Rows      []MatrixRow      `json:"rows"`
-	Cells     []string         `json:"cells"`
-	Extras    [][]int          `json:"extras"`
-	RowCounts [][]int          `json:"rowCounts"`
-	ColCounts [][]int          `json:"colCounts"`
-	Total     []int            `json:"total"`
+	Release   MatrixRelease       `json:"release"`
+	Clusters  []MatrixCluster     `json:"clusters"`
+	Customers []MatrixCustomer    `json:"customers"`
+	Rows      []MatrixRow         `json:"rows"`
+	Cells     []string            `json:"cells"`
+	Extras    [][]int             `json:"extras"`
+	RowCounts []progress.Progress `json:"rowCounts"`
+	ColCounts []progress.Progress `json:"colCounts"`
+	Total     progress.Progress   `json:"total"`
+	Rules     []StateRules        `json:"rules"`
 }
 
 // MatrixRelease is the release the matrix shows.
 type MatrixRelease struct {
-	ID            int64  `json:"id"`
-	Name          string `json:"name"`
-	Type          string `json:"type"`
-	Status        string `json:"status"`
-	VersionNumber string `json:"versionNumber"`
+	ID            int64         `json:"id"`
+	Name          string        `json:"name"`
+	Type          ReleaseType   `json:"type"`
+	Status        ReleaseStatus `json:"status"`
+	VersionNumber string        `json:"versionNumber"`
 }
 
 // MatrixCluster is a group of consecutive columns.
 type MatrixCluster struct {
-	ID     int64  `json:"id"`
-	Name   string `json:"name"`
-	First  int    `json:"first"`
-	Count  int    `json:"count"`
-	Counts []int  `json:"counts"`
+	ID     int64             `json:"id"`
+	Name   string            `json:"name"`
+	First  int               `json:"first"`
+	Count  int               `json:"count"`
+	Counts progress.Progress `json:"counts"`
 }
 
 // MatrixCustomer is one column.
@@ -60,11 +62,10 @@ type MatrixCustomer struct {
 
 // MatrixRow is one template step.
 type MatrixRow struct {
-	TemplateID int64  `json:"templateId"`
-	Name       string `json:"name"`
-	Category   string `json:"category"`
-	Type       string `json:"type"`
-	OrderIndex int    `json:"orderIndex"`
+	TemplateID int64    `json:"templateId"`
+	Name       string   `json:"name"`
+	Category   Category `json:"category"`
+	Type       StepType `json:"type"`
 }
 
 // Matrix returns the grid of a release; clusterID 0 means every cluster.
@@ -77,32 +78,26 @@ func (s *Steps) Matrix(releaseID, clusterID int64) (out Matrix, err error) {
 		return out, problem.Invalid("clusterId", "Cluster id must not be negative.")
 	}
 	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
-		out, err = BuildMatrix(ctx, db, releaseID, clusterID)
+		out, err = buildMatrix(ctx, db, releaseID, clusterID)
 		return err
 	})
 	return out, err
 }
 
-// cellCode maps a cell character to 0 pending, 1 done, 2 skipped, 3 reverted.
-func cellCode(ch byte) int {
-	switch ch | 0x20 { // lower case
-	case 'd':
-		return 1
-	case 's':
-		return 2
-	case 'r':
-		return 3
-	}
-	return 0
-}
+// sqlMatrixColumns are the covered customers, grouped by cluster.
+const sqlMatrixColumns = `
+SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name, coalesce(cu.is_active, 1) AS is_active
+FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
+WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)
+ORDER BY cl.name, cl.id, cu.name, cu.id`
 
 // sqlMatrixCells reads the template steps of a release as one string of
-// status characters per template, ordered by customer id. It is an in-order
-// scan of customer_steps_template_idx (covering: no table access), and it
-// hands Go 100 strings instead of 200,000 rows — the per-row cost of the
-// driver is what made the matrix slow. Every covered customer has exactly one
-// step per template, so all strings line up with the covered customers
-// sorted by id; a row that does not (n differs) is read cell by cell.
+// cell codes per template, ordered by customer id. It is an in-order scan of
+// customer_steps_template_idx (covering: no table access), and it hands Go
+// 100 strings instead of 200,000 rows — the per-row cost of the driver is
+// what made the matrix slow. Every covered customer has exactly one step
+// per template, so all strings line up with the covered customers sorted by
+// id; a row that does not (n differs) is read cell by cell.
 const sqlMatrixCells = `
 SELECT template_id, count(*), group_concat(
 	CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
@@ -113,7 +108,7 @@ GROUP BY template_id`
 
 // sqlMatrixRow is the cell-by-cell fallback for one template.
 const sqlMatrixRow = `
-SELECT customer_id, CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END
+SELECT customer_id, CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END AS code
 FROM customer_steps WHERE template_id = ?`
 
 // sqlMatrixExtras reads the steps without a template, with the template of
@@ -122,130 +117,130 @@ FROM customer_steps WHERE template_id = ?`
 // to go on, and no statistics, the planner would take customer_steps_release_id_idx
 // and walk all of the release's steps.
 const sqlMatrixExtras = `
-SELECT cs.customer_id, cs.category,
-	CASE cs.status WHEN 'done' THEN 1 WHEN 'skipped' THEN 2 WHEN 'reverted' THEN 3 ELSE 0 END,
+SELECT cs.customer_id, cs.category, coalesce(cs.status, 'pending') AS status,
 	coalesce((SELECT a.template_id FROM customer_steps a
 		WHERE a.release_id = cs.release_id AND a.customer_id = cs.customer_id AND a.category = cs.category
 			AND a.order_index < cs.order_index AND a.template_id IS NOT NULL
-		ORDER BY a.order_index DESC LIMIT 1), 0)
+		ORDER BY a.order_index DESC LIMIT 1), 0) AS anchor
 FROM customer_steps cs INDEXED BY customer_steps_untemplated_idx
 WHERE cs.release_id = ? AND cs.template_id IS NULL`
 
-// BuildMatrix computes the matrix inside a read (also used by benchmarks).
-func BuildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (Matrix, error) {
-	var m Matrix
+// grid is a matrix being built: where each customer and template landed.
+type grid struct {
+	m       *Matrix
+	col     map[int64]int // customer id → column
+	row     map[int64]int // template id → row
+	firstOf map[Category]int
+	cells   [][]byte
+	counts  struct{ rows, cols []progress.Counter }
+}
+
+// buildMatrix computes the matrix inside a read: the columns, the rows, the
+// cells of the template steps, the extras, then the counts.
+func buildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (Matrix, error) {
+	m := Matrix{Rules: stateRules()}
 	r, err := loadRelease(ctx, db, releaseID)
 	if err != nil {
 		return m, err
 	}
-	m.Release = MatrixRelease{ID: r.ID, Name: r.Name, Type: r.Type, Status: r.Status, VersionNumber: str(r.VersionNumber)}
-
-	// Columns: the covered customers, grouped by cluster.
-	rows, err := db.QueryContext(ctx, `
-		SELECT cu.id, cu.name, cu.namespace, cl.id, cl.name, coalesce(cu.is_active, 1)
-		FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
-		WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)
-		ORDER BY cl.name, cl.id, cu.name, cu.id`, releaseID, clusterID)
-	if err != nil {
-		return m, fmt.Errorf("matrix columns: %w", err)
+	m.Release = MatrixRelease{ID: r.ID, Name: r.Name, Type: ReleaseType(r.Type), Status: ReleaseStatus(r.Status), VersionNumber: str(r.VersionNumber)}
+	g := &grid{m: &m}
+	if err := g.columns(ctx, db, releaseID, clusterID); err != nil {
+		return m, err
 	}
-	col := map[int64]int{}
-	m.Customers, m.Clusters = []MatrixCustomer{}, []MatrixCluster{}
-	for rows.Next() {
-		var c MatrixCustomer
-		var clName string
-		if err := rows.Scan(&c.ID, &c.Name, &c.Namespace, &c.ClusterID, &clName, &c.IsActive); err != nil {
-			rows.Close()
-			return m, err
-		}
+	if err := g.rows(ctx, db, releaseID); err != nil {
+		return m, err
+	}
+	if err := g.templateCells(ctx, db, releaseID); err != nil {
+		return m, err
+	}
+	if err := g.extras(ctx, db, releaseID); err != nil {
+		return m, err
+	}
+	g.finish()
+	return m, nil
+}
+
+// columns reads the covered customers, grouped by cluster.
+func (g *grid) columns(ctx context.Context, db bun.IDB, releaseID, clusterID int64) error {
+	var cols []struct {
+		MatrixCustomer
+		ClusterName string `bun:"cluster_name"`
+	}
+	if err := db.NewRaw(sqlMatrixColumns, releaseID, clusterID).Scan(ctx, &cols); err != nil {
+		return fmt.Errorf("matrix columns: %w", err)
+	}
+	m := g.m
+	g.col = make(map[int64]int, len(cols))
+	m.Customers, m.Clusters = make([]MatrixCustomer, 0, len(cols)), []MatrixCluster{}
+	for _, c := range cols {
 		if n := len(m.Clusters); n == 0 || m.Clusters[n-1].ID != c.ClusterID {
-			m.Clusters = append(m.Clusters, MatrixCluster{ID: c.ClusterID, Name: clName, First: len(m.Customers)})
+			m.Clusters = append(m.Clusters, MatrixCluster{ID: c.ClusterID, Name: c.ClusterName, First: len(m.Customers)})
 		}
 		m.Clusters[len(m.Clusters)-1].Count++
-		col[c.ID] = len(m.Customers)
-		m.Customers = append(m.Customers, c)
+		g.col[c.ID] = len(m.Customers)
+		m.Customers = append(m.Customers, c.MatrixCustomer)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return m, err
-	}
+	g.counts.cols = make([]progress.Counter, len(m.Customers))
+	return nil
+}
 
-	// Rows: the templates, deploy then verify.
-	rows, err = db.QueryContext(ctx, `SELECT id, name, category, type, order_index FROM step_templates
-		WHERE release_id = ? ORDER BY category = 'verify', order_index`, releaseID)
-	if err != nil {
-		return m, fmt.Errorf("matrix rows: %w", err)
-	}
-	row := map[int64]int{}
-	firstOf := map[string]int{}
+// rows reads the templates, deploy then verify, and lays out empty cells.
+func (g *grid) rows(ctx context.Context, db bun.IDB, releaseID int64) error {
+	m := g.m
 	m.Rows = []MatrixRow{}
-	for rows.Next() {
-		var t MatrixRow
-		if err := rows.Scan(&t.TemplateID, &t.Name, &t.Category, &t.Type, &t.OrderIndex); err != nil {
-			rows.Close()
-			return m, err
-		}
-		if _, ok := firstOf[t.Category]; !ok {
-			firstOf[t.Category] = len(m.Rows)
-		}
-		row[t.TemplateID] = len(m.Rows)
-		m.Rows = append(m.Rows, t)
+	if err := db.NewRaw(`SELECT id AS template_id, name, category, type FROM step_templates
+		WHERE release_id = ? ORDER BY category = 'verify', order_index`, releaseID).Scan(ctx, &m.Rows); err != nil {
+		return fmt.Errorf("matrix rows: %w", err)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return m, err
+	g.row = make(map[int64]int, len(m.Rows))
+	g.firstOf = map[Category]int{}
+	for i, t := range m.Rows {
+		if _, ok := g.firstOf[t.Category]; !ok {
+			g.firstOf[t.Category] = i
+		}
+		g.row[t.TemplateID] = i
 	}
+	g.cells = make([][]byte, len(m.Rows))
+	for i := range g.cells {
+		g.cells[i] = make([]byte, len(m.Customers))
+		for j := range g.cells[i] {
+			g.cells[i][j] = CellNone[0]
+		}
+	}
+	g.counts.rows = make([]progress.Counter, len(m.Rows))
+	return nil
+}
 
-	ncol := len(m.Customers)
-	grid := make([][]byte, len(m.Rows))
-	for i := range grid {
-		grid[i] = make([]byte, ncol)
-		for j := range grid[i] {
-			grid[i][j] = '.'
-		}
+// put sets one cell and counts it.
+func (g *grid) put(r, c int, ch byte) {
+	st, ok := cellStatus(ch)
+	if !ok {
+		return
 	}
-	// Counts are small slices, not arrays: the binding generator cannot
-	// type fixed-size arrays.
-	counts := func(n int) [][]int {
-		flat := make([]int, 4*n)
-		out := make([][]int, n)
-		for i := range out {
-			out[i] = flat[4*i : 4*i+4 : 4*i+4]
-		}
-		return out
-	}
-	m.RowCounts = counts(len(m.Rows))
-	m.ColCounts = counts(ncol)
-	m.Total = make([]int, 4)
-	count := func(r, c, code int) {
-		k := [4]int{3, 0, 1, 2}[code&3] // done, skipped, reverted, pending order
-		if r >= 0 {
-			m.RowCounts[r][k]++
-		}
-		m.ColCounts[c][k]++
-		m.Total[k]++
-	}
+	g.cells[r][c] = ch
+	g.counts.rows[r].Add(string(st), 1)
+	g.counts.cols[c].Add(string(st), 1)
+}
 
+// templateCells reads the cells of the template steps, one string per row.
+func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) error {
 	// The covered customers by id: the order of every row string.
 	var byID []int64
 	if err := db.NewRaw(`SELECT customer_id FROM release_customers WHERE release_id = ? ORDER BY customer_id`, releaseID).Scan(ctx, &byID); err != nil {
-		return m, fmt.Errorf("matrix customers: %w", err)
+		return fmt.Errorf("matrix customers: %w", err)
 	}
 	colOf := make([]int, len(byID)) // position in byID → column, -1 when filtered out
 	for i, id := range byID {
-		if c, ok := col[id]; ok {
+		if c, ok := g.col[id]; ok {
 			colOf[i] = c
 		} else {
 			colOf[i] = -1
 		}
 	}
-	put := func(r, c int, ch byte) {
-		grid[r][c] = ch
-		count(r, c, cellCode(ch))
-	}
-	rows, err = db.QueryContext(ctx, sqlMatrixCells, releaseID)
+	rows, err := db.QueryContext(ctx, sqlMatrixCells, releaseID)
 	if err != nil {
-		return m, fmt.Errorf("matrix cells: %w", err)
+		return fmt.Errorf("matrix cells: %w", err)
 	}
 	var uneven []int64
 	for rows.Next() {
@@ -254,9 +249,9 @@ func BuildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (M
 		var codes string
 		if err := rows.Scan(&t, &n, &codes); err != nil {
 			rows.Close()
-			return m, err
+			return fmt.Errorf("matrix cells: %w", err)
 		}
-		r, ok := row[t]
+		r, ok := g.row[t]
 		if !ok {
 			continue
 		}
@@ -266,59 +261,55 @@ func BuildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (M
 		}
 		for i := 0; i < n; i++ {
 			if c := colOf[i]; c >= 0 {
-				put(r, c, codes[i])
+				g.put(r, c, codes[i])
 			}
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return m, err
+		return fmt.Errorf("matrix cells: %w", err)
 	}
 	for _, t := range uneven {
-		rows, err := db.QueryContext(ctx, sqlMatrixRow, t)
-		if err != nil {
-			return m, fmt.Errorf("matrix row: %w", err)
+		var cells []struct {
+			CustomerID int64  `bun:"customer_id"`
+			Code       string `bun:"code"`
 		}
-		for rows.Next() {
-			var cu int64
-			var ch string
-			if err := rows.Scan(&cu, &ch); err != nil {
-				rows.Close()
-				return m, err
-			}
-			if c, ok := col[cu]; ok && ch != "" {
-				put(row[t], c, ch[0])
-			}
+		if err := db.NewRaw(sqlMatrixRow, t).Scan(ctx, &cells); err != nil {
+			return fmt.Errorf("matrix row of template %d: %w", t, err)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return m, err
+		for _, cell := range cells {
+			if c, ok := g.col[cell.CustomerID]; ok && cell.Code != "" {
+				g.put(g.row[t], c, cell.Code[0])
+			}
 		}
 	}
+	return nil
+}
 
-	m.Extras = [][]int{}
+// extras reads the steps without a template and marks the cell of the step
+// each follows; they count in their column (they are the customer's steps)
+// but in no template row.
+func (g *grid) extras(ctx context.Context, db bun.IDB, releaseID int64) error {
+	var steps []struct {
+		CustomerID int64    `bun:"customer_id"`
+		Category   Category `bun:"category"`
+		Status     Status   `bun:"status"`
+		Anchor     int64    `bun:"anchor"`
+	}
+	if err := db.NewRaw(sqlMatrixExtras, releaseID).Scan(ctx, &steps); err != nil {
+		return fmt.Errorf("matrix extras: %w", err)
+	}
 	extra := map[[2]int]int{}
 	var order [][2]int
-	rows, err = db.QueryContext(ctx, sqlMatrixExtras, releaseID)
-	if err != nil {
-		return m, fmt.Errorf("matrix extras: %w", err)
-	}
-	for rows.Next() {
-		var cu, anchor int64
-		var category string
-		var code int
-		if err := rows.Scan(&cu, &category, &code, &anchor); err != nil {
-			rows.Close()
-			return m, err
-		}
-		c, ok := col[cu]
+	for _, s := range steps {
+		c, ok := g.col[s.CustomerID]
 		if !ok {
 			continue
 		}
-		r, ok := row[anchor]
+		r, ok := g.row[s.Anchor]
 		if !ok {
 			// No template step before it: show it on the category's first row.
-			if r, ok = firstOf[category]; !ok {
+			if r, ok = g.firstOf[s.Category]; !ok {
 				r = -1
 			}
 		}
@@ -327,28 +318,40 @@ func BuildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (M
 			order = append(order, key)
 		}
 		extra[key]++
-		count(-1, c, code)
+		g.counts.cols[c].Add(string(s.Status), 1)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return m, err
-	}
+	g.m.Extras = make([][]int, 0, len(order))
 	for _, k := range order {
-		m.Extras = append(m.Extras, []int{k[0], k[1], extra[k]})
+		g.m.Extras = append(g.m.Extras, []int{k[0], k[1], extra[k]})
 	}
+	return nil
+}
 
-	m.Cells = make([]string, len(grid))
-	for i, g := range grid {
-		m.Cells[i] = string(g)
+// finish turns the cells into strings and the counters into progress, per
+// row, column, cluster and in total.
+func (g *grid) finish() {
+	m := g.m
+	m.Cells = make([]string, len(g.cells))
+	for i, c := range g.cells {
+		m.Cells[i] = string(c)
 	}
+	m.RowCounts = make([]progress.Progress, len(g.counts.rows))
+	for i, c := range g.counts.rows {
+		m.RowCounts[i] = c.Progress()
+	}
+	var total progress.Counter
+	m.ColCounts = make([]progress.Progress, len(g.counts.cols))
+	for i, c := range g.counts.cols {
+		m.ColCounts[i] = c.Progress()
+		total.Merge(c)
+	}
+	m.Total = total.Progress()
 	for i := range m.Clusters {
 		cl := &m.Clusters[i]
-		cl.Counts = make([]int, 4)
+		var sum progress.Counter
 		for c := cl.First; c < cl.First+cl.Count; c++ {
-			for k := 0; k < 4; k++ {
-				cl.Counts[k] += m.ColCounts[c][k]
-			}
+			sum.Merge(g.counts.cols[c])
 		}
+		cl.Counts = sum.Progress()
 	}
-	return m, nil
 }

@@ -43,7 +43,7 @@ type templateAt struct {
 }
 
 // categoryTemplates reads a category's templates in order.
-func categoryTemplates(ctx context.Context, db bun.IDB, releaseID int64, category string) ([]templateAt, error) {
+func categoryTemplates(ctx context.Context, db bun.IDB, releaseID int64, category Category) ([]templateAt, error) {
 	var ts []templateAt
 	err := db.NewRaw(`SELECT id, order_index FROM step_templates WHERE release_id = ? AND category = ? ORDER BY order_index, id`,
 		releaseID, category).Scan(ctx, &ts)
@@ -99,7 +99,7 @@ WHERE t.id = customer_steps.template_id
 
 // renumber gives a category's templates the order of ids (all of them) at
 // Gap spacing, and every customer's steps the positions that follow from it.
-func renumber(ctx context.Context, db bun.IDB, releaseID int64, category string, ids []int64) error {
+func renumber(ctx context.Context, db bun.IDB, releaseID int64, category Category, ids []int64) error {
 	js, _ := json.Marshal(ids)
 	for _, q := range []string{sqlLiftTemplatePositions, sqlSetTemplatePositions} {
 		if _, err := db.ExecContext(ctx, q, string(js)); err != nil {
@@ -116,7 +116,7 @@ func renumber(ctx context.Context, db bun.IDB, releaseID int64, category string,
 }
 
 // renumberAsIs renumbers a category keeping its current order.
-func renumberAsIs(ctx context.Context, db bun.IDB, releaseID int64, category string) ([]templateAt, error) {
+func renumberAsIs(ctx context.Context, db bun.IDB, releaseID int64, category Category) ([]templateAt, error) {
 	ts, err := categoryTemplates(ctx, db, releaseID, category)
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func renumberAsIs(ctx context.Context, db bun.IDB, releaseID int64, category str
 // steps anchored to it. The steps anchored to prev (at the top: the steps
 // before every template) stay before it. ok is false when the gap is used
 // up. Positions may go below zero: only their order counts.
-func slot(ctx context.Context, db bun.IDB, releaseID int64, category string, prev, next *templateAt, following int64) (pos int64, ok bool, err error) {
+func slot(ctx context.Context, db bun.IDB, releaseID int64, category Category, prev, next *templateAt, following int64) (pos int64, ok bool, err error) {
 	lo, hi := int64(-unbounded), int64(unbounded)
 	if prev != nil {
 		lo = prev.Pos
@@ -198,7 +198,7 @@ const (
 
 // anchoredCount is the largest number of steps any one customer has
 // anchored to the template at pos (next is the following template's).
-func anchoredCount(ctx context.Context, db bun.IDB, releaseID int64, category string, pos, next int64) (int64, error) {
+func anchoredCount(ctx context.Context, db bun.IDB, releaseID int64, category Category, pos, next int64) (int64, error) {
 	var n int64
 	err := db.QueryRowContext(ctx, sqlMostAnchored, releaseID, category, pos, next).Scan(&n)
 	if err != nil {
@@ -210,7 +210,7 @@ func anchoredCount(ctx context.Context, db bun.IDB, releaseID int64, category st
 // moveTemplate moves one template (with its customers' steps and the steps
 // anchored to them) between the templates at prev and next. It reports false
 // when there is no room there, and changes nothing then.
-func moveTemplate(ctx context.Context, db bun.IDB, releaseID int64, category string, ts []templateAt, i int, prev, next *templateAt) (bool, error) {
+func moveTemplate(ctx context.Context, db bun.IDB, releaseID int64, category Category, ts []templateAt, i int, prev, next *templateAt) (bool, error) {
 	x := ts[i]
 	oldNext := int64(unbounded)
 	if i+1 < len(ts) {
@@ -300,7 +300,7 @@ func singleMove(ts []templateAt, want []int64) (from int, prev, next *templateAt
 // reorder gives a category the order of ids: one template moved goes to a
 // free position between its new neighbours; anything else, or a move with
 // no room, renumbers the category.
-func reorder(ctx context.Context, db bun.IDB, releaseID int64, category string, ids []int64) error {
+func reorder(ctx context.Context, db bun.IDB, releaseID int64, category Category, ids []int64) error {
 	ts, err := categoryTemplates(ctx, db, releaseID, category)
 	if err != nil {
 		return err
@@ -331,7 +331,7 @@ func sameOrder(ts []templateAt, ids []int64) bool {
 // templateSlot finds the position for a new template at rank (0 = first)
 // of its category, with room after it for `following` steps anchored to
 // it, renumbering the category first when the gap there is used up.
-func templateSlot(ctx context.Context, db bun.IDB, releaseID int64, category string, rank int, following int64) (int64, error) {
+func templateSlot(ctx context.Context, db bun.IDB, releaseID int64, category Category, rank int, following int64) (int64, error) {
 	ts, err := categoryTemplates(ctx, db, releaseID, category)
 	if err != nil {
 		return 0, err
@@ -359,7 +359,7 @@ func templateSlot(ctx context.Context, db bun.IDB, releaseID int64, category str
 // one customer's category, renumbering the category when the gap between
 // its neighbours is used up. A step there is anchored to the template step
 // before it, which may be followed by at most maxAnchored such steps.
-func stepSlot(ctx context.Context, db bun.IDB, releaseID, customerID int64, category string, rank int) (int64, error) {
+func stepSlot(ctx context.Context, db bun.IDB, releaseID, customerID int64, category Category, rank int) (int64, error) {
 	for attempt := 0; attempt < 2; attempt++ {
 		var pos []struct {
 			Pos      int64 `bun:"order_index"`

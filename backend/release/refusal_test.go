@@ -187,25 +187,25 @@ func TestRefusalsChangeNothing(t *testing.T) {
 			return err
 		}, problem.CodeState, "comes from the release template"},
 		{"delete custom: done", func() error { return f.steps.DeleteCustom(custom.ID) }, problem.CodeState, "stays on record"},
-		{"bulk: empty", func() error { _, err := f.steps.Bulk(BulkInput{Action: ActionDone}); return err }, problem.CodeInvalid, "at least one step"},
+		{"bulk: empty", func() error { _, err := ChangeSteps(f.st, nil, ActionDone, ""); return err }, problem.CodeInvalid, "at least one step"},
 		{"bulk: duplicates", func() error {
-			_, err := f.steps.Bulk(BulkInput{StepIDs: []int64{pending.ID, pending.ID}, Action: ActionDone})
+			_, err := ChangeSteps(f.st, []int64{pending.ID, pending.ID}, ActionDone, "")
 			return err
 		}, problem.CodeInvalid, "twice"},
 		{"bulk: unknown id", func() error {
-			_, err := f.steps.Bulk(BulkInput{StepIDs: []int64{pending.ID, 99999}, Action: ActionDone})
+			_, err := ChangeSteps(f.st, []int64{pending.ID, 99999}, ActionDone, "")
 			return err
 		}, problem.CodeNotFound, "1 of the 2 selected steps do not exist"},
 		{"bulk: bad action", func() error {
-			_, err := f.steps.Bulk(BulkInput{StepIDs: []int64{pending.ID}, Action: "explode"})
+			_, err := ChangeSteps(f.st, []int64{pending.ID}, "explode", "")
 			return err
 		}, problem.CodeInvalid, "Action must be one of"},
 		{"bulk: skip without reason", func() error {
-			_, err := f.steps.Bulk(BulkInput{StepIDs: []int64{pending.ID}, Action: ActionSkip})
+			_, err := ChangeSteps(f.st, []int64{pending.ID}, ActionSkip, "")
 			return err
 		}, problem.CodeInvalid, "reason for skipping"},
 		{"bulk: archived release", func() error {
-			_, err := f.steps.Bulk(BulkInput{StepIDs: []int64{oldSteps.Deploy[0].ID}, Action: ActionDone})
+			_, err := ChangeSteps(f.st, []int64{oldSteps.Deploy[0].ID}, ActionDone, "")
 			return err
 		}, problem.CodeState, "not active"},
 		{"bulk cells: none selected", func() error {

@@ -25,11 +25,11 @@ func (s *Service) List() (out []Release, err error) {
 }
 
 // ListByStatus is List restricted to one status (the dashboard's active ones).
-func ListByStatus(ctx context.Context, db bun.IDB, status string) ([]Release, error) {
+func ListByStatus(ctx context.Context, db bun.IDB, status ReleaseStatus) ([]Release, error) {
 	return listReleases(ctx, db, status)
 }
 
-func listReleases(ctx context.Context, db bun.IDB, status string) ([]Release, error) {
+func listReleases(ctx context.Context, db bun.IDB, status ReleaseStatus) ([]Release, error) {
 	var rs []store.Release
 	q := db.NewSelect().Model(&rs).OrderExpr("r.created_at DESC, r.id DESC")
 	if status != "" {
@@ -56,23 +56,16 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release) ([]Release, e
 		return out, nil
 	}
 	idJSON, _ := json.Marshal(ids)
-	rows, err := db.QueryContext(ctx, `SELECT cs.release_id, `+progress.SQL+`
-		FROM customer_steps cs WHERE cs.release_id IN (SELECT value FROM json_each(?)) GROUP BY cs.release_id`, string(idJSON))
-	if err != nil {
+	var counts []struct {
+		ReleaseID int64 `bun:"release_id"`
+		progress.Counts
+	}
+	if err := db.NewRaw(`SELECT cs.release_id, `+progress.SQL+`
+		FROM customer_steps cs WHERE cs.release_id IN (SELECT value FROM json_each(?)) GROUP BY cs.release_id`, string(idJSON)).Scan(ctx, &counts); err != nil {
 		return nil, fmt.Errorf("release progress: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		var d, sk, rv, p int
-		if err := rows.Scan(&id, &d, &sk, &rv, &p); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[idx[id]].Progress = progress.Of(d, sk, rv, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for _, c := range counts {
+		out[idx[c.ReleaseID]].Progress = c.Counts.Progress()
 	}
 	type count struct {
 		ReleaseID int64 `bun:"release_id"`
@@ -108,12 +101,12 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release) ([]Release, e
 }
 
 func toRelease(r store.Release) Release {
-	st := r.Status
+	st := ReleaseStatus(r.Status)
 	if st == "" {
 		st = Draft
 	}
 	return Release{
-		ID: r.ID, Name: r.Name, Type: r.Type, Status: st,
+		ID: r.ID, Name: r.Name, Type: ReleaseType(r.Type), Status: st,
 		VersionNumber: str(r.VersionNumber), ReleaseDate: r.ReleaseDate, Description: str(r.Description),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Targets: Targets{Mode: "all", ClusterIDs: []int64{}, CustomerIDs: []int64{}},
@@ -153,51 +146,52 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 }
 
 func clusterProgress(ctx context.Context, db bun.IDB, releaseID int64) ([]ClusterProgress, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT cl.id, cl.name, cu.id, cu.name, cu.namespace, coalesce(cu.is_active, 1), `+progress.SQL+`
+	var rows []struct {
+		ClusterID   int64  `bun:"cluster_id"`
+		ClusterName string `bun:"cluster_name"`
+		ID          int64  `bun:"id"`
+		Name        string `bun:"name"`
+		Namespace   string `bun:"namespace"`
+		IsActive    bool   `bun:"is_active"`
+		progress.Counts
+	}
+	if err := db.NewRaw(`
+		SELECT cl.id AS cluster_id, cl.name AS cluster_name, cu.id, cu.name, cu.namespace, coalesce(cu.is_active, 1) AS is_active, `+progress.SQL+`
 		FROM release_customers rc
 		JOIN customers cu ON cu.id = rc.customer_id
 		JOIN clusters cl ON cl.id = cu.cluster_id
 		LEFT JOIN customer_steps cs ON cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id
 		WHERE rc.release_id = ?
 		GROUP BY cu.id
-		ORDER BY cl.name, cl.id, cu.name, cu.id`, releaseID)
-	if err != nil {
+		ORDER BY cl.name, cl.id, cu.name, cu.id`, releaseID).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("progress by customer: %w", err)
 	}
-	defer rows.Close()
 	out := []ClusterProgress{}
-	for rows.Next() {
-		var clID int64
-		var clName string
-		var c CustomerProgress
-		var d, sk, rv, p int
-		if err := rows.Scan(&clID, &clName, &c.ID, &c.Name, &c.Namespace, &c.IsActive, &d, &sk, &rv, &p); err != nil {
-			return nil, err
-		}
-		c.Progress = progress.Of(d, sk, rv, p)
-		if n := len(out); n == 0 || out[n-1].ID != clID {
-			out = append(out, ClusterProgress{ID: clID, Name: clName, Customers: []CustomerProgress{}})
+	for _, r := range rows {
+		c := CustomerProgress{ID: r.ID, Name: r.Name, Namespace: r.Namespace, IsActive: r.IsActive, Progress: r.Counts.Progress()}
+		if n := len(out); n == 0 || out[n-1].ID != r.ClusterID {
+			out = append(out, ClusterProgress{ID: r.ClusterID, Name: r.ClusterName, Customers: []CustomerProgress{}})
 		}
 		cl := &out[len(out)-1]
 		cl.Customers = append(cl.Customers, c)
 		cl.Progress = cl.Progress.Add(c.Progress)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 type releaseFields struct {
-	name, typ, version, description string
-	date                            *int64
+	name, version, description string
+	typ                        ReleaseType
+	date                       *int64
 }
 
-func validRelease(name, typ, version, description string, date *int64) (releaseFields, error) {
+func validRelease(name string, typ ReleaseType, version, description string, date *int64) (releaseFields, error) {
 	var f releaseFields
 	var err error
 	if f.name, err = validate.Name("name", "Release name", name); err != nil {
 		return f, err
 	}
-	if f.typ, err = validate.OneOf("type", "Release type", typ, ReleaseTypes...); err != nil {
+	if f.typ, err = oneOf("type", "Release type", typ, ReleaseTypes...); err != nil {
 		return f, err
 	}
 	if f.version, err = validate.Optional("versionNumber", "Version", version, 50, false); err != nil {
@@ -306,7 +300,7 @@ func (s *Service) Create(in Input) (out Release, err error) {
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		now := s.st.Now().Unix()
 		r := store.Release{
-			Name: f.name, Type: f.typ, Status: Draft, VersionNumber: ptr(f.version), ReleaseDate: f.date,
+			Name: f.name, Type: string(f.typ), Status: string(Draft), VersionNumber: ptr(f.version), ReleaseDate: f.date,
 			Description: ptr(f.description), CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
@@ -347,16 +341,16 @@ func validTemplates(in []TemplateInput) ([]TemplateInput, error) {
 	return out, nil
 }
 
-func validTemplate(name, category, typ, content, description string) (TemplateInput, error) {
+func validTemplate(name string, category Category, typ StepType, content, description string) (TemplateInput, error) {
 	var t TemplateInput
 	var err error
 	if t.Name, err = validate.Name("name", "Step name", name); err != nil {
 		return t, err
 	}
-	if t.Category, err = validate.OneOf("category", "Category", category, Categories...); err != nil {
+	if t.Category, err = oneOf("category", "Category", category, Categories...); err != nil {
 		return t, err
 	}
-	if t.Type, err = validate.OneOf("type", "Step type", typ, StepTypes...); err != nil {
+	if t.Type, err = oneOf("type", "Step type", typ, StepTypes...); err != nil {
 		return t, err
 	}
 	if t.Content, err = validate.Content(content); err != nil {
@@ -375,7 +369,7 @@ func appendTemplates(ctx context.Context, tx bun.Tx, releaseID int64, tpls []Tem
 	}
 	// Each goes Gap after the last one of its category (docs/design.md,
 	// "Ordering").
-	next := map[string]int{}
+	next := map[Category]int{}
 	for _, c := range Categories {
 		var last int
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(order_index), 0) FROM step_templates WHERE release_id = ? AND category = ?`, releaseID, c).Scan(&last); err != nil {
@@ -386,7 +380,7 @@ func appendTemplates(ctx context.Context, tx bun.Tx, releaseID int64, tpls []Tem
 	rows := make([]store.StepTemplate, len(tpls))
 	for i, t := range tpls {
 		rows[i] = store.StepTemplate{
-			ReleaseID: releaseID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
+			ReleaseID: releaseID, Name: t.Name, Category: string(t.Category), Type: string(t.Type), Content: t.Content,
 			OrderIndex: next[t.Category], Description: ptr(t.Description), CreatedAt: now,
 		}
 		next[t.Category] += Gap
@@ -429,14 +423,14 @@ func (s *Service) Update(in UpdateInput) (out Release, err error) {
 			return err
 		}
 		if in.Targets != nil {
-			if r.Status != Draft {
+			if ReleaseStatus(r.Status) != Draft {
 				return problem.State("Release '%s' is already active: its customers can only be extended with \"Add customers\".", r.Name)
 			}
 			if err := saveTargets(ctx, tx, r.ID, targets); err != nil {
 				return err
 			}
 		}
-		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, f.typ, ptr(f.version), f.date, ptr(f.description)
+		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, string(f.typ), ptr(f.version), f.date, ptr(f.description)
 		r.UpdatedAt = s.st.Now().Unix()
 		if _, err := tx.NewUpdate().Model(&r).Column("name", "type", "version_number", "release_date", "description", "updated_at").WherePK().Exec(ctx); err != nil {
 			return err
@@ -458,7 +452,7 @@ func (s *Service) Archive(id int64) (out Release, err error) {
 		if err != nil {
 			return err
 		}
-		if r.Status == Archived {
+		if ReleaseStatus(r.Status) == Archived {
 			return problem.State("Release '%s' is already archived.", r.Name)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE releases SET status = 'archived', updated_at = ? WHERE id = ?", s.st.Now().Unix(), id); err != nil {
@@ -487,7 +481,7 @@ func (s *Service) Clone(id int64) (out Release, err error) {
 			name = string([]rune(name)[:validate.MaxName])
 		}
 		r := store.Release{
-			Name: name, Type: src.Type, Status: Draft, VersionNumber: src.VersionNumber, ReleaseDate: src.ReleaseDate,
+			Name: name, Type: src.Type, Status: string(Draft), VersionNumber: src.VersionNumber, ReleaseDate: src.ReleaseDate,
 			Description: src.Description, CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
 )
 
 // Service is the bound service for releases and their step templates.
@@ -40,14 +41,14 @@ func loadRelease(ctx context.Context, db bun.IDB, id int64) (store.Release, erro
 		return r, problem.NotFound("Release %d does not exist.", id)
 	}
 	if r.Status == "" {
-		r.Status = Draft // Drizzle's default; a NULL reads as the default
+		r.Status = string(Draft) // Drizzle's default; a NULL reads as the default
 	}
 	return r, err
 }
 
 // editable refuses every change to an archived release.
 func editable(r store.Release) error {
-	if r.Status == Archived {
+	if ReleaseStatus(r.Status) == Archived {
 		return problem.State("Release '%s' is archived and can no longer be changed.", r.Name)
 	}
 	return nil
@@ -57,7 +58,7 @@ func requireActive(r store.Release, what string) error {
 	if err := editable(r); err != nil {
 		return err
 	}
-	if r.Status != Active {
+	if ReleaseStatus(r.Status) != Active {
 		return problem.State("Release '%s' is a draft: activate it before you %s.", r.Name, what)
 	}
 	return nil
@@ -81,4 +82,14 @@ func ptr(s string) *string {
 // made inside each transaction.
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// oneOf requires v to be one of allowed (validate.OneOf for the enums).
+func oneOf[T ~string](field, label string, v T, allowed ...T) (T, error) {
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	_, err := validate.OneOf(field, label, string(v), names...)
+	return v, err
 }

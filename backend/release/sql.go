@@ -36,35 +36,3 @@ FROM release_customers rc JOIN step_templates t ON t.release_id = rc.release_id
 WHERE rc.release_id = ?0 AND (?2 IS NULL OR rc.customer_id IN (SELECT value FROM json_each(?2)))
 ORDER BY rc.customer_id, t.category, t.order_index`
 
-// Transitions of DECISIONS.md 7, as the statuses each action may start from.
-var transitionFrom = map[string][]string{
-	ActionDone:    {Pending, Reverted},
-	ActionSkip:    {Pending},
-	ActionRevert:  {Done},
-	ActionPending: {Skipped, Reverted},
-}
-
-var transitionTo = map[string]string{
-	ActionDone: Done, ActionSkip: Skipped, ActionRevert: Reverted, ActionPending: Pending,
-}
-
-// sqlTransitionSet is the SET list of a status change; ?0 to-status, ?1 note,
-// ?2 actor, ?3 now; the WHERE that follows numbers from ?4. done/skip/revert stamp who and when; back to pending
-// clears them (the history keeps the record). A done or revert note
-// replaces the notes; an empty one keeps them. Back to pending, a step that
-// follows its template takes the template's current name, type and content.
-const sqlTransitionSet = `
-	status = ?0,
-	executed_at = CASE WHEN ?0 = 'pending' THEN NULL ELSE ?3 END,
-	executed_by = CASE WHEN ?0 = 'pending' THEN NULL ELSE ?2 END,
-	skip_reason = CASE WHEN ?0 = 'skipped' THEN ?1 ELSE NULL END,
-	notes = CASE WHEN ?0 IN ('done', 'reverted') AND ?1 <> '' THEN ?1 ELSE notes END,
-	name = CASE WHEN ?0 = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.name FROM step_templates t WHERE t.id = template_id), name) ELSE name END,
-	type = CASE WHEN ?0 = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.type FROM step_templates t WHERE t.id = template_id), type) ELSE type END,
-	content = CASE WHEN ?0 = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.content FROM step_templates t WHERE t.id = template_id), content) ELSE content END,
-	updated_at = ?3`
-
-// followsTemplate is true for a step that takes its template's edits while
-// pending. A step going back to pending catches up with the edits made while
-// it was skipped or reverted.
-const followsTemplate = `template_id IS NOT NULL AND coalesce(is_overridden, 0) = 0 AND coalesce(is_custom, 0) = 0`

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -16,19 +15,19 @@ import (
 )
 
 func toStep(s store.CustomerStep) Step {
-	st := s.Status
+	st := Status(s.Status)
 	if st == "" {
 		st = Pending
 	}
 	return Step{
 		ID: s.ID, ReleaseID: s.ReleaseID, CustomerID: s.CustomerID, TemplateID: s.TemplateID,
-		Name: s.Name, Category: s.Category, Type: s.Type, Content: s.Content, OrderIndex: s.OrderIndex,
+		Name: s.Name, Category: Category(s.Category), Type: StepType(s.Type), Content: s.Content, OrderIndex: s.OrderIndex,
 		Status: st, ExecutedAt: s.ExecutedAt, ExecutedBy: str(s.ExecutedBy), SkipReason: str(s.SkipReason),
 		Notes: str(s.Notes), IsCustom: s.IsCustom, IsOverridden: s.IsOverridden, Source: source(s), UpdatedAt: s.UpdatedAt,
 	}
 }
 
-func source(s store.CustomerStep) string {
+func source(s store.CustomerStep) Source {
 	switch {
 	case s.IsCustom:
 		return SourceCustom
@@ -47,7 +46,7 @@ func loadStep(ctx context.Context, db bun.IDB, id int64) (store.CustomerStep, er
 		return s, problem.NotFound("Step %d does not exist.", id)
 	}
 	if s.Status == "" {
-		s.Status = Pending
+		s.Status = string(Pending)
 	}
 	return s, err
 }
@@ -125,24 +124,24 @@ func (s *Steps) CustomerSteps(releaseID, customerID int64) (out CustomerSteps, e
 	return out, err
 }
 
-// actions lists what the panel may offer for a step in its state.
-func actions(s store.CustomerStep, releaseStatus string) []string {
+// panelActions lists what the panel may offer for a step in its state:
+// the state actions first, then the content actions.
+func panelActions(s store.CustomerStep, releaseStatus ReleaseStatus) []string {
 	out := []string{}
 	if releaseStatus != Active {
 		return out
 	}
-	for _, a := range []string{ActionDone, ActionSkip, ActionRevert, ActionPending} {
-		if allowed(a, s.Status) {
-			out = append(out, a)
-		}
+	st := Status(s.Status)
+	for _, a := range Allowed(st) {
+		out = append(out, string(a))
 	}
-	open := s.Status == Pending || s.Status == Reverted
+	open := st == Pending || st == Reverted
 	switch {
 	case s.IsCustom:
 		if open {
 			out = append(out, "edit")
 		}
-		if s.Status == Pending {
+		if st == Pending {
 			out = append(out, "delete")
 		}
 	case open:
@@ -154,15 +153,6 @@ func actions(s store.CustomerStep, releaseStatus string) []string {
 	return out
 }
 
-func allowed(action, status string) bool {
-	for _, f := range transitionFrom[action] {
-		if f == status {
-			return true
-		}
-	}
-	return false
-}
-
 func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDetail, error) {
 	var out StepDetail
 	r, err := loadRelease(ctx, db, s.ReleaseID)
@@ -171,7 +161,7 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 	}
 	out.Step = toStep(s)
 	out.Release = Ref{ID: r.ID, Name: r.Name}
-	out.Status = r.Status
+	out.Status = ReleaseStatus(r.Status)
 	if out.Customer, err = customerRef(ctx, db, s.CustomerID); err != nil {
 		return out, err
 	}
@@ -186,7 +176,7 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 	if out.History, err = scanHistory(ctx, db, "WHERE h.step_id = ? ORDER BY h.id DESC", s.ID); err != nil {
 		return out, err
 	}
-	out.Actions = actions(s, r.Status)
+	out.Actions = panelActions(s, ReleaseStatus(r.Status))
 	if err := db.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2 AND order_index < ?3),
 			(SELECT count(*) FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2)`,
@@ -232,89 +222,13 @@ func (s *Steps) StepDetailAt(releaseID, templateID, customerID int64) (out StepD
 			return err
 		}
 		if st.Status == "" {
-			st.Status = Pending
+			st.Status = string(Pending)
 		}
 		out, err = stepDetail(ctx, db, st)
 		return err
 	})
 	return out, err
 }
-
-var statusWords = map[string]string{Pending: "pending", Done: "done", Skipped: "skipped", Reverted: "reverted"}
-
-// refusal explains a transition the step's state does not allow.
-func refusal(action string, s store.CustomerStep) error {
-	verbs := map[string]string{ActionDone: "mark as done", ActionSkip: "skip", ActionRevert: "revert", ActionPending: "set back to pending"}
-	hint := map[string]string{
-		Pending:  "a pending step can be marked done or skipped",
-		Done:     "a done step can only be reverted",
-		Skipped:  "a skipped step can only be set back to pending",
-		Reverted: "a reverted step can be marked done again or set back to pending",
-	}[s.Status]
-	return problem.State("Cannot %s '%s': it is %s, and %s.", verbs[action], s.Name, statusWords[s.Status], hint)
-}
-
-// transition applies one status action to one step with its history row.
-func (s *Steps) transition(action string, in TransitionInput) (out Step, err error) {
-	defer problem.Recover(&err)
-	if err := validate.ID("Step", in.StepID); err != nil {
-		return out, err
-	}
-	var note string
-	if action == ActionSkip {
-		note, err = validate.Required("note", "A reason for skipping", in.Note, validate.MaxNote)
-	} else {
-		note, err = validate.Optional("note", "The note", in.Note, validate.MaxNote, true)
-	}
-	if err != nil {
-		return out, err
-	}
-	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		st, err := loadStep(ctx, tx, in.StepID)
-		if err != nil {
-			return err
-		}
-		r, err := loadRelease(ctx, tx, st.ReleaseID)
-		if err != nil {
-			return err
-		}
-		if err := requireActive(r, "work on its steps"); err != nil {
-			return err
-		}
-		if !allowed(action, st.Status) {
-			return refusal(action, st)
-		}
-		actor, err := settings.Actor(ctx, tx)
-		if err != nil {
-			return err
-		}
-		now := s.st.Now().Unix()
-		to := transitionTo[action]
-		from := st.Status
-		if err := record(ctx, tx, st, action, &from, &to, ptr(note), nil, nil, actor, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET `+sqlTransitionSet+` WHERE id = ?4`, to, note, actor, now, st.ID); err != nil {
-			return fmt.Errorf("update step %d: %w", st.ID, err)
-		}
-		st, err = loadStep(ctx, tx, st.ID)
-		out = toStep(st)
-		return err
-	})
-	return out, err
-}
-
-// MarkDone records a step as executed, with an optional note.
-func (s *Steps) MarkDone(in TransitionInput) (Step, error) { return s.transition(ActionDone, in) }
-
-// Skip records that a step was deliberately not run; the reason is required.
-func (s *Steps) Skip(in TransitionInput) (Step, error) { return s.transition(ActionSkip, in) }
-
-// Revert records that a done step was undone, with an optional reason.
-func (s *Steps) Revert(in TransitionInput) (Step, error) { return s.transition(ActionRevert, in) }
-
-// SetPending puts a skipped or reverted step back to pending.
-func (s *Steps) SetPending(in TransitionInput) (Step, error) { return s.transition(ActionPending, in) }
 
 // editableStep loads a step of an active release that is open for edits
 // (pending or reverted): executed content is the record and stays.
@@ -330,8 +244,8 @@ func editableStep(ctx context.Context, tx bun.IDB, id int64, what string) (store
 	if err := requireActive(r, what); err != nil {
 		return st, err
 	}
-	if st.Status != Pending && st.Status != Reverted {
-		return st, problem.State("'%s' is %s: what was executed stays on record. Revert it or set it back to pending first.", st.Name, statusWords[st.Status])
+	if s := Status(st.Status); s != Pending && s != Reverted {
+		return st, problem.State("'%s' is %s: what was executed stays on record. Revert it or set it back to pending first.", st.Name, statusWords[s])
 	}
 	return st, nil
 }

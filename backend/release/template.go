@@ -13,32 +13,31 @@ import (
 	"shipdeck/backend/validate"
 )
 
+// sqlTemplates reads a release's templates in order, each with how many of
+// its customer steps are still pending and how many were executed.
+const sqlTemplates = `
+SELECT t.id, t.release_id, t.name, t.category, t.type, t.content, t.order_index, coalesce(t.description, '') AS description,
+	coalesce(t.created_at, 0) AS created_at, coalesce(c.pending, 0) AS pending, coalesce(c.executed, 0) AS executed
+FROM step_templates t LEFT JOIN (
+	SELECT template_id, sum(coalesce(status, 'pending') = 'pending') AS pending, sum(coalesce(status, 'pending') <> 'pending') AS executed
+	FROM customer_steps WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?0) GROUP BY template_id
+) c ON c.template_id = t.id
+WHERE t.release_id = ?0 ORDER BY t.category = 'verify', t.order_index`
+
 func listTemplates(ctx context.Context, db bun.IDB, releaseID int64) (deploy, verify []Template, err error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT t.id, t.release_id, t.name, t.category, t.type, t.content, t.order_index, coalesce(t.description, ''), coalesce(t.created_at, 0),
-			coalesce(c.pending, 0), coalesce(c.executed, 0)
-		FROM step_templates t LEFT JOIN (
-			SELECT template_id, sum(coalesce(status, 'pending') = 'pending') AS pending, sum(coalesce(status, 'pending') <> 'pending') AS executed
-			FROM customer_steps WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?0) GROUP BY template_id
-		) c ON c.template_id = t.id
-		WHERE t.release_id = ?0 ORDER BY t.category = 'verify', t.order_index`, releaseID)
-	if err != nil {
+	var all []Template
+	if err := db.NewRaw(sqlTemplates, releaseID).Scan(ctx, &all); err != nil {
 		return nil, nil, fmt.Errorf("list templates: %w", err)
 	}
-	defer rows.Close()
 	deploy, verify = []Template{}, []Template{}
-	for rows.Next() {
-		var t Template
-		if err := rows.Scan(&t.ID, &t.ReleaseID, &t.Name, &t.Category, &t.Type, &t.Content, &t.OrderIndex, &t.Description, &t.CreatedAt, &t.Pending, &t.Executed); err != nil {
-			return nil, nil, err
-		}
+	for _, t := range all {
 		if t.Category == Verify {
 			verify = append(verify, t)
 		} else {
 			deploy = append(deploy, t)
 		}
 	}
-	return deploy, verify, rows.Err()
+	return deploy, verify, nil
 }
 
 func loadTemplate(ctx context.Context, db bun.IDB, id int64) (store.StepTemplate, error) {
@@ -52,12 +51,12 @@ func loadTemplate(ctx context.Context, db bun.IDB, id int64) (store.StepTemplate
 
 func toTemplate(t store.StepTemplate) Template {
 	return Template{
-		ID: t.ID, ReleaseID: t.ReleaseID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
+		ID: t.ID, ReleaseID: t.ReleaseID, Name: t.Name, Category: Category(t.Category), Type: StepType(t.Type), Content: t.Content,
 		OrderIndex: t.OrderIndex, Description: str(t.Description), CreatedAt: t.CreatedAt,
 	}
 }
 
-func templateCount(ctx context.Context, db bun.IDB, releaseID int64, category string) (int, error) {
+func templateCount(ctx context.Context, db bun.IDB, releaseID int64, category Category) (int, error) {
 	n, err := db.NewSelect().Model((*store.StepTemplate)(nil)).Where("release_id = ? AND category = ?", releaseID, category).Count(ctx)
 	return int(n), err
 }
@@ -74,13 +73,13 @@ func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateI
 		return store.StepTemplate{}, err
 	}
 	row := store.StepTemplate{
-		ReleaseID: r.ID, Name: t.Name, Category: t.Category, Type: t.Type, Content: t.Content,
+		ReleaseID: r.ID, Name: t.Name, Category: string(t.Category), Type: string(t.Type), Content: t.Content,
 		OrderIndex: int(pos), Description: ptr(t.Description), CreatedAt: now,
 	}
 	if _, err := tx.NewInsert().Model(&row).Exec(ctx); err != nil {
 		return row, fmt.Errorf("insert template: %w", err)
 	}
-	if r.Status != Active {
+	if ReleaseStatus(r.Status) != Active {
 		return row, nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index,
@@ -146,7 +145,7 @@ func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, er
 		if err != nil {
 			return err
 		}
-		t, err := validTemplate(in.Name, row.Category, in.Type, in.Content, in.Description)
+		t, err := validTemplate(in.Name, Category(row.Category), in.Type, in.Content, in.Description)
 		if err != nil {
 			return err
 		}
@@ -157,7 +156,7 @@ func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, er
 		if err := editable(r); err != nil {
 			return err
 		}
-		row.Name, row.Type, row.Content, row.Description = t.Name, t.Type, t.Content, ptr(t.Description)
+		row.Name, row.Type, row.Content, row.Description = t.Name, string(t.Type), t.Content, ptr(t.Description)
 		if _, err := tx.NewUpdate().Model(&row).Column("name", "type", "content", "description").WherePK().Exec(ctx); err != nil {
 			return err
 		}
@@ -221,7 +220,7 @@ func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 	if err := validate.ID("Release", in.ReleaseID); err != nil {
 		return err
 	}
-	if _, err := validate.OneOf("category", "Category", in.Category, Categories...); err != nil {
+	if _, err := oneOf("category", "Category", in.Category, Categories...); err != nil {
 		return err
 	}
 	if err := validate.IDs("step", in.OrderedIDs, 1000); err != nil {

@@ -115,7 +115,6 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	}
 	for _, id := range []int64{0, -1} {
 		id := id
-		add("customer.ListByCluster", func() error { return e(w.customers.ListByCluster(id)) })
 		add("steps.Matrix", func() error { return e(w.steps.Matrix(id, 0)) })
 	}
 	add("steps.Matrix", func() error { return e(w.steps.Matrix(999999, 0)) })
@@ -124,12 +123,14 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("customer.List", func() error { return e(w.customers.List(customer.ListFilter{Search: nul})) })
 	for _, typ := range []string{"", "python", "BASH"} {
 		typ := typ
-		add("release.Create", func() error { return e(w.releases.Create(release.Input{Name: "x", Type: typ})) })
+		add("release.Create", func() error { return e(w.releases.Create(release.Input{Name: "x", Type: release.ReleaseType(typ)})) })
 		add("release.AddTemplate", func() error {
-			return e(w.releases.AddTemplate(release.AddTemplateInput{ReleaseID: r.ID, Name: "x", Category: "deploy", Type: typ, Content: "x"}))
+			return e(w.releases.AddTemplate(release.AddTemplateInput{ReleaseID: r.ID, Name: "x", Category: "deploy", Type: release.StepType(typ), Content: "x"}))
 		})
 		add("highlight.Highlight", func() error { return e(hl.Highlight(highlight.Request{Type: typ, Content: "x"})) })
-		add("steps.Bulk", func() error { return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{step}, Action: typ})) })
+		add("steps.BulkCells", func() error {
+			return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, CustomerIDs: cust, Action: release.Action(typ)}))
+		})
 	}
 	for _, content := range []string{"", blank, huge, "echo \x00"} {
 		content := content
@@ -171,10 +172,11 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("release.AddCustomers", func() error {
 		return e(w.releases.AddCustomers(release.AddCustomersInput{ReleaseID: r.ID, CustomerIDs: []int64{0}}))
 	})
-	add("steps.Bulk", func() error { return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{step, step}, Action: "done"})) })
-	add("steps.Bulk", func() error { return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{-4}, Action: "done"})) })
-	add("steps.Bulk", func() error {
-		return e(w.steps.Bulk(release.BulkInput{StepIDs: []int64{step}, Action: "skip", Note: blank}))
+	add("steps.BulkCells", func() error {
+		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, CustomerIDs: []int64{-4}, Action: "done"}))
+	})
+	add("steps.BulkCells", func() error {
+		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, CustomerIDs: cust, Action: "skip", Note: blank}))
 	})
 	add("steps.BulkCells", func() error {
 		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl, tpl}, CustomerIDs: cust, Action: "done"}))

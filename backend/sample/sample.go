@@ -59,9 +59,15 @@ var mainRelease = []release.TemplateInput{
 }
 
 // Load fills an empty database with three clusters, twelve customers, an
-// active release part-way done, a draft hotfix and an archived onboarding.
+// active release part-way done, a draft hotfix and an archived onboarding —
+// all in one transaction, through the services the window calls: it lands
+// whole or not at all.
 func (s *Service) Load() (err error) {
 	defer problem.Recover(&err)
+	return s.st.Atomic(func(st *store.Store) error { return NewService(st).load() })
+}
+
+func (s *Service) load() error {
 	empty := false
 	if err := s.st.Read(func(ctx context.Context, db bun.IDB) error {
 		var n int

@@ -49,3 +49,34 @@ func TestLoadSampleWorkspace(t *testing.T) {
 		t.Fatalf("second load: %v", err)
 	}
 }
+
+// A failure half-way leaves the database empty, so the load can be tried
+// again (it refuses a database that is not empty).
+func TestLoadIsAllOrNothing(t *testing.T) {
+	st := store.New(nil)
+	if err := st.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, _ := st.DB()
+	ctx := context.Background()
+	// The sixth customer cannot be written (a stand-in for a full disk).
+	if _, err := db.ExecContext(ctx, `CREATE TRIGGER half_way BEFORE INSERT ON customers WHEN (SELECT count(*) FROM customers) >= 5
+		BEGIN SELECT RAISE(ABORT, 'no room'); END`); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewService(st).Load(); err == nil {
+		t.Fatal("the load went through the failing insert")
+	}
+	var rows int
+	db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clusters) + (SELECT count(*) FROM customers) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM step_history)`).Scan(&rows)
+	if rows != 0 {
+		t.Fatalf("a failed load left %d rows behind", rows)
+	}
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER half_way`); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewService(st).Load(); err != nil {
+		t.Fatalf("the load after a failed one: %v", err)
+	}
+}

@@ -20,7 +20,7 @@ type Cluster struct {
 	Name           string   `bun:"name,notnull"`
 	KubeconfigPath *string  `bun:"kubeconfig_path"`
 	Description    *string  `bun:"description"`
-	IsActive       bool     `bun:"is_active"`
+	IsActive       Active   `bun:"is_active"`
 	Metadata       Metadata `bun:"metadata"`
 	CreatedAt      int64    `bun:"created_at"`
 	UpdatedAt      int64    `bun:"updated_at"`
@@ -35,7 +35,7 @@ type Customer struct {
 	Namespace   string   `bun:"namespace,notnull"`
 	Name        string   `bun:"name,notnull"`
 	Description *string  `bun:"description"`
-	IsActive    bool     `bun:"is_active"`
+	IsActive    Active   `bun:"is_active"`
 	Metadata    Metadata `bun:"metadata"`
 	CreatedAt   int64    `bun:"created_at"`
 	UpdatedAt   int64    `bun:"updated_at"`

@@ -41,6 +41,9 @@ type Store struct {
 	// ones in flight.
 	closing bool
 	log     *slog.Logger
+	// tx, in a store made by Atomic, is the transaction every Tx and Read
+	// of the services on it joins.
+	tx *bun.Tx
 }
 
 // New returns a closed store. now is the clock for every timestamp written
@@ -52,12 +55,6 @@ func New(now func() time.Time) *Store {
 	return &Store{now: now, ctx: context.Background(), log: slog.Default()}
 }
 
-// dsn sets the pragmas on every connection of the pool: foreign keys are off
-// by default in SQLite, WAL lets the UI read while a bulk write runs, and
-// _txlock=immediate takes the write lock at BEGIN so two writers queue on the
-// busy timeout instead of failing with SQLITE_BUSY half-way. A 64 MiB page
-// cache per connection (the default is 2 MiB) keeps a release's pages warm:
-// a matrix row or a reorder touches thousands of pages scattered over the file.
 // FileURI is path as a file: URI for the driver. The characters that would
 // end or corrupt its path part ('?', '#', '%') are escaped, so a data
 // directory named "ops#2" or "50%" opens the file it names, not another.
@@ -67,6 +64,12 @@ func FileURI(path string) string {
 
 var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
+// dsn sets the pragmas on every connection of the pool: foreign keys are off
+// by default in SQLite, WAL lets the UI read while a bulk write runs, and
+// _txlock=immediate takes the write lock at BEGIN so two writers queue on the
+// busy timeout instead of failing with SQLITE_BUSY half-way. A 64 MiB page
+// cache per connection (the default is 2 MiB) keeps a release's pages warm:
+// a matrix row or a reorder touches thousands of pages scattered over the file.
 func dsn(path string) string {
 	return FileURI(path) +
 		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
@@ -194,8 +197,12 @@ func (s *Store) Context() context.Context {
 func (s *Store) Now() time.Time { return s.now() }
 
 // Tx runs fn in one immediate transaction: all of fn's writes land, or none.
-// Close waits for a Tx in flight to finish.
+// Close waits for a Tx in flight to finish. Inside Atomic, it runs in a
+// savepoint of the outer transaction.
 func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
+	if s.tx != nil {
+		return s.tx.RunInTx(s.ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	}
 	s.mu.RLock()
 	db := s.db
 	if s.closing {
@@ -213,9 +220,22 @@ func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
 }
 
-// Read runs fn against the open database (reads need no transaction, but a
-// multi-query read that must be consistent can use ReadTx).
+// Atomic runs fn with a store whose every Tx and Read joins one
+// transaction: the services built on it do many things that land together
+// or not at all (the sample workspace is one such write).
+func (s *Store) Atomic(fn func(st *Store) error) error {
+	return s.Tx(func(ctx context.Context, tx bun.Tx) error {
+		return fn(&Store{db: s.db, path: s.path, ctx: ctx, now: s.now, log: s.log, tx: &tx})
+	})
+}
+
+// Read runs fn against the open database. Reads need no transaction: each
+// query sees a consistent snapshot, and a read of several queries that
+// must agree runs inside a Tx.
 func (s *Store) Read(fn func(ctx context.Context, db bun.IDB) error) error {
+	if s.tx != nil {
+		return fn(s.ctx, *s.tx)
+	}
 	db, err := s.DB()
 	if err != nil {
 		return err

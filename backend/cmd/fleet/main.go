@@ -48,7 +48,7 @@ func main() {
 	defer st.Close()
 	start := time.Now()
 	f := &filler{
-		clusters: cluster.NewService(st), customers: customer.NewService(st),
+		st: st, clusters: cluster.NewService(st), customers: customer.NewService(st),
 		releases: release.NewService(st), steps: release.NewSteps(st), rng: rand.New(rand.NewSource(*seed)),
 	}
 	ids := f.fleet(*clusters, *customers)
@@ -69,6 +69,7 @@ func main() {
 }
 
 type filler struct {
+	st        *store.Store
 	clusters  *cluster.Service
 	customers *customer.Service
 	releases  *release.Service
@@ -98,7 +99,7 @@ func (f *filler) fleet(clusters, customers int) []int64 {
 func (f *filler) release(name string, templates int) release.Release {
 	ts := make([]release.TemplateInput, templates)
 	for i := range ts {
-		cat, typ := release.Deploy, []string{"bash", "bash", "sql", "text"}[i%4]
+		cat, typ := release.Deploy, []release.StepType{release.Bash, release.Bash, release.SQL, release.Text}[i%4]
 		if i >= templates*7/10 {
 			cat = release.Verify
 		}
@@ -122,9 +123,9 @@ func (f *filler) work(r release.Release, customers []int64, extras bool) {
 	f.rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	n := len(all)
 	done, skip, revert := all[:n*65/100], all[n*65/100:n*75/100], all[:n*5/100]
-	must(f.steps.Bulk(release.BulkInput{StepIDs: done, Action: release.ActionDone}))
-	must(f.steps.Bulk(release.BulkInput{StepIDs: skip, Action: release.ActionSkip, Note: "Not needed for this tenant"}))
-	must(f.steps.Bulk(release.BulkInput{StepIDs: revert, Action: release.ActionRevert, Note: "Rolled back"}))
+	must(release.ChangeSteps(f.st, done, release.ActionDone, ""))
+	must(release.ChangeSteps(f.st, skip, release.ActionSkip, "Not needed for this tenant"))
+	must(release.ChangeSteps(f.st, revert, release.ActionRevert, "Rolled back"))
 	if !extras {
 		return
 	}

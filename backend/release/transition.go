@@ -1,0 +1,328 @@
+package release
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/settings"
+	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
+)
+
+// Every change of a step's state — one step from its panel or a key, a row,
+// a column or a rectangle of the matrix — goes through change: one
+// transaction, one INSERT … SELECT for the history rows and one UPDATE for
+// the steps, whatever their number (docs/design.md, "Step states" and
+// "Bulk actions"). Steps whose state does not allow the action are left as
+// they are and counted by state.
+
+// changeArgs are the named arguments of the statements below (Bun reads
+// ?name from the bun tags).
+type changeArgs struct {
+	Action    Action `bun:"action"`
+	To        Status `bun:"to"`
+	From      string `bun:"from"` // JSON array of the states the action starts from
+	Note      string `bun:"note"`
+	Actor     string `bun:"actor"`
+	Source    string `bun:"source"`
+	Now       int64  `bun:"now"`
+	Release   int64  `bun:"release"`
+	Steps     string `bun:"steps"`     // JSON array of step ids
+	Templates string `bun:"templates"` // JSON array of template ids
+	Customers string `bun:"customers"` // JSON array of customer ids
+}
+
+// Selections: which steps a change names, as a WHERE over customer_steps cs.
+const (
+	selectSteps = `cs.id IN (SELECT value FROM json_each(?steps))`
+	selectCells = `cs.release_id = ?release AND cs.template_id IN (SELECT value FROM json_each(?templates))
+		AND cs.customer_id IN (SELECT value FROM json_each(?customers))`
+)
+
+// canChange keeps the selected steps whose state the action starts from.
+const canChange = `coalesce(cs.status, 'pending') IN (SELECT value FROM json_each(?from))`
+
+// sqlChangeHistory writes one history row per step that changes, before the
+// UPDATE (it reads the state the step leaves).
+const sqlChangeHistory = `
+INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, actor, source, created_at)
+SELECT cs.id, cs.release_id, cs.customer_id, cs.template_id, cs.name, ?action, coalesce(cs.status, 'pending'), ?to, nullif(?note, ''), ?actor, ?source, ?now
+FROM customer_steps cs WHERE `
+
+// sqlChangeSet is the SET list of a change. done, skip and revert stamp who
+// and when; back to pending clears them (the history keeps the record). A
+// done or revert note replaces the notes; an empty one keeps them. Back to
+// pending, a step that follows its template takes the template's current
+// name, type and content: it catches up with the edits made while it was
+// skipped or reverted.
+const sqlChangeSet = `
+	status = ?to,
+	executed_at = CASE WHEN ?to = 'pending' THEN NULL ELSE ?now END,
+	executed_by = CASE WHEN ?to = 'pending' THEN NULL ELSE ?actor END,
+	skip_reason = CASE WHEN ?to = 'skipped' THEN ?note ELSE NULL END,
+	notes = CASE WHEN ?to IN ('done', 'reverted') AND ?note <> '' THEN ?note ELSE notes END,
+	name = CASE WHEN ?to = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.name FROM step_templates t WHERE t.id = template_id), name) ELSE name END,
+	type = CASE WHEN ?to = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.type FROM step_templates t WHERE t.id = template_id), type) ELSE type END,
+	content = CASE WHEN ?to = 'pending' AND ` + followsTemplate + ` THEN coalesce((SELECT t.content FROM step_templates t WHERE t.id = template_id), content) ELSE content END,
+	updated_at = ?now`
+
+// followsTemplate is true for a step that takes its template's edits while
+// pending.
+const followsTemplate = `template_id IS NOT NULL AND coalesce(is_overridden, 0) = 0 AND coalesce(is_custom, 0) = 0`
+
+// sqlSelectionStates counts the selected steps by state, and says whether
+// any belongs to a release that is not active (naming one).
+const sqlSelectionStates = `
+SELECT coalesce(cs.status, 'pending') AS status, count(*) AS n,
+	max(CASE WHEN coalesce(r.status, 'draft') <> 'active' THEN r.name END) AS inactive
+FROM customer_steps cs JOIN releases r ON r.id = cs.release_id WHERE `
+
+// selection names the steps of a change: a WHERE over customer_steps cs
+// with its arguments, and (want > 0) how many steps it must find.
+type selection struct {
+	where string
+	args  changeArgs
+	want  int
+}
+
+// changed is what a change did: how many steps changed, and the others by
+// the state that kept them.
+type changed struct {
+	n    int
+	kept map[Status]int
+}
+
+// change applies an action to the steps sel names, in one transaction.
+func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note string, sel selection) (changed, error) {
+	out := changed{kept: map[Status]int{}}
+	actor, err := settings.Actor(ctx, tx)
+	if err != nil {
+		return out, err
+	}
+	a := sel.args
+	a.Action, a.To, a.Note, a.Actor, a.Now = action, transitions[action].to, note, actor, s.st.Now().Unix()
+	if a.Source == "" {
+		a.Source = SourceApp
+	}
+	from, _ := json.Marshal(transitions[action].from)
+	a.From = string(from)
+
+	// Every selected step must exist and belong to an active release.
+	var states []struct {
+		Status   Status  `bun:"status"`
+		N        int     `bun:"n"`
+		Inactive *string `bun:"inactive"`
+	}
+	if err := tx.NewRaw(sqlSelectionStates+sel.where+` GROUP BY 1`, a).Scan(ctx, &states); err != nil {
+		return out, fmt.Errorf("check the selection: %w", err)
+	}
+	total := 0
+	for _, st := range states {
+		total += st.N
+		if st.Inactive != nil {
+			return out, problem.State("Release '%s' is not active: its steps cannot be changed.", *st.Inactive)
+		}
+		if !action.Allows(st.Status) {
+			out.kept[st.Status] += st.N
+		}
+	}
+	if sel.want > 0 && total != sel.want {
+		return out, problem.NotFound("%d of the %d selected steps do not exist; reload and try again.", sel.want-total, sel.want)
+	}
+	if total == 0 {
+		return out, problem.NotFound("The selection holds no steps.")
+	}
+	if _, err := tx.NewRaw(sqlChangeHistory+sel.where+` AND `+canChange+` ORDER BY cs.id`, a).Exec(ctx); err != nil {
+		return out, fmt.Errorf("write %s history: %w", action, err)
+	}
+	res, err := tx.NewRaw(`UPDATE customer_steps AS cs SET `+sqlChangeSet+` WHERE `+sel.where+` AND `+canChange, a).Exec(ctx)
+	if err != nil {
+		return out, fmt.Errorf("%s steps: %w", action, err)
+	}
+	n, _ := res.RowsAffected()
+	out.n = int(n)
+	return out, nil
+}
+
+// History sources: where a change was made.
+const (
+	SourceApp = "app"
+	SourceCLI = "cli"
+)
+
+var statusWords = map[Status]string{Pending: "pending", Done: "done", Skipped: "skipped", Reverted: "reverted"}
+
+var actionVerbs = map[Action]string{ActionDone: "mark as done", ActionSkip: "skip", ActionRevert: "revert", ActionPending: "set back to pending"}
+
+// refusal explains, for one step, a change its state does not allow.
+func refusal(action Action, name string, st Status) error {
+	return problem.State("Cannot %s '%s': it is %s, and %s.", actionVerbs[action], name, statusWords[st], stateHint(st))
+}
+
+// stateHint says what a state allows, in words.
+func stateHint(st Status) string {
+	var can []string
+	for _, a := range Allowed(st) {
+		can = append(can, map[Action]string{ActionDone: "marked done", ActionSkip: "skipped", ActionRevert: "reverted", ActionPending: "set back to pending"}[a])
+	}
+	a := "a " + statusWords[st] + " step"
+	switch len(can) {
+	case 0:
+		return a + " cannot change"
+	case 1:
+		return a + " can only be " + can[0]
+	}
+	return a + " can be " + strings.Join(can[:len(can)-1], ", ") + " or " + can[len(can)-1]
+}
+
+// noteFor validates the note of an action: a skip needs its reason.
+func noteFor(action Action, note string) (string, error) {
+	if _, err := validate.OneOf("action", "Action", string(action), "done", "skip", "revert", "pending"); err != nil {
+		return "", err
+	}
+	if action == ActionSkip {
+		return validate.Required("note", "A reason for skipping", note, validate.MaxNote)
+	}
+	return validate.Optional("note", "The note", note, validate.MaxNote, true)
+}
+
+// transition applies one action to one step, through change.
+func (s *Steps) transition(action Action, in TransitionInput) (out Step, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Step", in.StepID); err != nil {
+		return out, err
+	}
+	note, err := noteFor(action, in.Note)
+	if err != nil {
+		return out, err
+	}
+	ids, _ := json.Marshal([]int64{in.StepID})
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		st, err := loadStep(ctx, tx, in.StepID)
+		if err != nil {
+			return err
+		}
+		r, err := loadRelease(ctx, tx, st.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := requireActive(r, "work on its steps"); err != nil {
+			return err
+		}
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(ids)}, want: 1})
+		if err != nil {
+			return err
+		}
+		if res.n == 0 {
+			return refusal(action, st.Name, Status(st.Status))
+		}
+		st, err = loadStep(ctx, tx, st.ID)
+		out = toStep(st)
+		return err
+	})
+	return out, err
+}
+
+// MarkDone records a step as executed, with an optional note.
+func (s *Steps) MarkDone(in TransitionInput) (Step, error) { return s.transition(ActionDone, in) }
+
+// Skip records that a step was deliberately not run; the reason is required.
+func (s *Steps) Skip(in TransitionInput) (Step, error) { return s.transition(ActionSkip, in) }
+
+// Revert records that a done step was undone, with an optional reason.
+func (s *Steps) Revert(in TransitionInput) (Step, error) { return s.transition(ActionRevert, in) }
+
+// SetPending puts a skipped or reverted step back to pending.
+func (s *Steps) SetPending(in TransitionInput) (Step, error) { return s.transition(ActionPending, in) }
+
+// maxBulk bounds one bulk action: a whole release at fleet size.
+const maxBulk = 1_000_000
+
+// BulkCells applies one action to a matrix selection: the steps of the given
+// templates (rows) for the given customers (columns) of one release.
+func (s *Steps) BulkCells(in BulkCellsInput) (out BulkResult, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return out, err
+	}
+	if err := validate.IDs("step template", in.TemplateIDs, 10000); err != nil {
+		return out, err
+	}
+	if err := validate.IDs("customer", in.CustomerIDs, maxBulk); err != nil {
+		return out, err
+	}
+	note, err := noteFor(in.Action, in.Note)
+	if err != nil {
+		return out, err
+	}
+	tj, _ := json.Marshal(in.TemplateIDs)
+	cj, _ := json.Marshal(in.CustomerIDs)
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		res, err := s.change(ctx, tx, in.Action, note, selection{where: selectCells, args: changeArgs{Release: in.ReleaseID, Templates: string(tj), Customers: string(cj)}})
+		if err != nil {
+			return err
+		}
+		out = bulkResult(in.Action, res)
+		return nil
+	})
+	return out, err
+}
+
+// ChangeSteps applies one action to steps named by id, as a bulk action
+// does. It is not bound to the window (the matrix names cells, not steps):
+// the fleet generator uses it to give a generated release its mix of states.
+func ChangeSteps(st *store.Store, ids []int64, action Action, note string) (out BulkResult, err error) {
+	if err := validate.IDs("step", ids, maxBulk); err != nil {
+		return out, err
+	}
+	note, err = noteFor(action, note)
+	if err != nil {
+		return out, err
+	}
+	js, _ := json.Marshal(ids)
+	s := NewSteps(st)
+	err = st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(js)}, want: len(ids)})
+		out = bulkResult(action, res)
+		return err
+	})
+	return out, err
+}
+
+// bulkResult says what a bulk action did, and why the rest stayed.
+func bulkResult(action Action, res changed) BulkResult {
+	out := BulkResult{Changed: res.n, Kept: []KeptSteps{}}
+	for _, st := range Statuses {
+		if n := res.kept[st]; n > 0 {
+			out.Unchanged += n
+			out.Kept = append(out.Kept, KeptSteps{Status: st, Count: n, Why: keptWhy(action, st, n)})
+		}
+	}
+	return out
+}
+
+// keptWhy is why n steps in state st did not take the action: "7 are done:
+// revert them first".
+func keptWhy(action Action, st Status, n int) string {
+	are := "are"
+	if n == 1 {
+		are = "is"
+	}
+	head := fmt.Sprintf("%d %s %s", n, are, statusWords[st])
+	if transitions[action].to == st {
+		return head + " already"
+	}
+	// The action that leads from st to a state this action accepts.
+	for _, a := range Allowed(st) {
+		if action.Allows(transitions[a].to) {
+			verb := map[Action]string{ActionDone: "mark them done", ActionSkip: "skip them", ActionRevert: "revert them", ActionPending: "set them back to pending"}[a]
+			return fmt.Sprintf("%s: %s first", head, verb)
+		}
+	}
+	return fmt.Sprintf("%s: %s", head, stateHint(st))
+}
