@@ -17,6 +17,8 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 
+	"shipdeck/backend/cluster"
+	"shipdeck/backend/customer"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
 )
@@ -491,4 +493,47 @@ func TestDrizzleFleetUpgradesAndKeepsWorking(t *testing.T) {
 		t.Fatal(err)
 	}
 	ordersWhole(t, w)
+}
+
+// The specification's schema lets is_active be NULL (with a default of 1),
+// and its app may have written such rows: every path reads them as active —
+// listed, editable, archivable, and targeted at activation.
+func TestNullIsActiveReadsAsActive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), store.FileName)
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drizzleMigrate(t, raw, filepath.Join("testdata", "drizzle_0000_spec.sql"))
+	for _, q := range []string{
+		`INSERT INTO clusters (id, name, is_active, created_at, updated_at) VALUES (1, 'legacy', NULL, 1, 1)`,
+		`INSERT INTO customers (id, cluster_id, namespace, name, is_active, created_at, updated_at) VALUES (1, 1, 'acme', 'Acme', NULL, 1, 1), (2, 1, 'globex', 'Globex', NULL, 1, 1)`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	w := open(t, path)
+
+	cls := check[[]cluster.Cluster](t)(w.clusters.List(false))
+	if len(cls) != 1 || !cls[0].IsActive || cls[0].CustomerCount != 2 {
+		t.Fatalf("clusters %+v", cls)
+	}
+	if _, err := w.clusters.Update(cluster.UpdateInput{ID: 1, Name: "legacy-eu"}); err != nil {
+		t.Fatalf("editing a NULL-active cluster: %v", err)
+	}
+	if _, err := w.clusters.Create(cluster.Input{Name: "legacy-eu"}); err == nil || !strings.Contains(err.Error(), "already exists.") || strings.Contains(err.Error(), "archived") {
+		t.Fatalf("a name taken by a NULL-active cluster: %v", err)
+	}
+	if _, err := w.customers.Update(customer.UpdateInput{ID: 1, ClusterID: 1, Namespace: "acme", Name: "Acme AG"}); err != nil {
+		t.Fatalf("editing a NULL-active customer: %v", err)
+	}
+	r := check[release.Release](t)(w.releases.Create(release.Input{Name: "r", Type: release.Regular, Templates: templates(1, 0, "r")}))
+	if p := check[release.Preview](t)(w.releases.ActivationPreview(r.ID)); p.CustomerCount != 2 {
+		t.Fatalf("activation would cover %d customers, want the 2 NULL-active ones", p.CustomerCount)
+	}
+	if c := check[customer.Customer](t)(w.customers.Archive(2)); c.IsActive {
+		t.Fatalf("archive: %+v", c)
+	}
 }
