@@ -24,6 +24,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/release"
 	"shipdeck/backend/store"
 )
 
@@ -99,8 +100,9 @@ func Run(cfg Config) error {
 			UniqueId:               InstanceID(cfg.DataDir),
 			OnSecondInstanceLaunch: s.secondInstance,
 		},
-		Menu: s.menu(),
-		Bind: s.services.Bindings(),
+		Menu:     s.menu(),
+		Bind:     s.services.Bindings(),
+		EnumBind: release.Enums(),
 		// Copy, Paste and Select All on right-click, where they make sense:
 		// Wails shows the browser's menu only in text fields and on
 		// selected text (its --default-contextmenu: auto).

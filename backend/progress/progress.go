@@ -34,9 +34,10 @@ func (p Progress) Add(q Progress) Progress {
 }
 
 // SQL is an aggregate select list over a customer_steps alias cs, named as
-// Counts reads it. One pass, no per-status queries.
+// Counts reads it. One pass, no per-status queries. A LEFT JOIN that finds
+// no step gives a row of NULLs: it counts as nothing, not as a pending step.
 const SQL = `coalesce(sum(cs.status = 'done'), 0) AS done, coalesce(sum(cs.status = 'skipped'), 0) AS skipped,
-	coalesce(sum(cs.status = 'reverted'), 0) AS reverted, coalesce(sum(coalesce(cs.status, 'pending') = 'pending'), 0) AS pending`
+	coalesce(sum(cs.status = 'reverted'), 0) AS reverted, coalesce(sum(cs.id IS NOT NULL AND coalesce(cs.status, 'pending') = 'pending'), 0) AS pending`
 
 // Counts are the columns of SQL, scanned by name (embed it in a row).
 type Counts struct {

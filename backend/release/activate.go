@@ -8,20 +8,44 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
 
-// targetCount counts the customers activation would cover, with the same
-// rule as sqlActivateTargets.
-func targetCount(ctx context.Context, db bun.IDB, releaseID int64) (int, error) {
+// releaseTargets reads a release's targets.
+func releaseTargets(ctx context.Context, db bun.IDB, releaseID int64) (Targets, error) {
+	t := Targets{Mode: "all", ClusterIDs: []int64{}, CustomerIDs: []int64{}}
+	var rows []store.ReleaseTarget
+	if err := db.NewSelect().Model(&rows).Where("release_id = ?", releaseID).Order("id").Scan(ctx); err != nil {
+		return t, fmt.Errorf("targets of release %d: %w", releaseID, err)
+	}
+	for _, r := range rows {
+		t.Mode = "selected"
+		if r.ClusterID != nil {
+			t.ClusterIDs = append(t.ClusterIDs, *r.ClusterID)
+		} else if r.CustomerID != nil {
+			t.CustomerIDs = append(t.CustomerIDs, *r.CustomerID)
+		}
+	}
+	return t, nil
+}
+
+// targetCount counts the customers targets cover today.
+func targetCount(ctx context.Context, db bun.IDB, t Targets) (int, error) {
 	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*)`+targetedCustomers, releaseID).Scan(&n)
-	return n, err
+	if err := db.NewRaw(`SELECT count(*)`+targetedCustomers, argsOf(t)).Scan(ctx, &n); err != nil {
+		return 0, fmt.Errorf("count targeted customers: %w", err)
+	}
+	return n, nil
 }
 
 func preview(ctx context.Context, db bun.IDB, releaseID int64) (Preview, error) {
-	customers, err := targetCount(ctx, db, releaseID)
+	t, err := releaseTargets(ctx, db, releaseID)
+	if err != nil {
+		return Preview{}, err
+	}
+	customers, err := targetCount(ctx, db, t)
 	if err != nil {
 		return Preview{}, err
 	}
@@ -46,6 +70,20 @@ func (s *Service) ActivationPreview(id int64) (out Preview, err error) {
 		return err
 	})
 	return out, err
+}
+
+// TargetPreview says how many active customers targets cover today: the
+// wizard asks it while they are being chosen, before the draft exists.
+func (s *Service) TargetPreview(t Targets) (n int, err error) {
+	defer problem.Recover(&err)
+	if t, err = validTargets(t); err != nil {
+		return 0, err
+	}
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		n, err = targetCount(ctx, db, t)
+		return err
+	})
+	return n, err
 }
 
 // Activate turns a draft into an active release: in one transaction it
@@ -78,7 +116,15 @@ func (s *Service) Activate(id int64) (out Release, err error) {
 		if err := activateSteps(ctx, tx, id, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE releases SET status = 'active', updated_at = ? WHERE id = ?", now, id); err != nil {
+		r.Status, r.UpdatedAt = string(Active), now
+		if _, err := tx.NewUpdate().Model(&r).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("activate release %d: %w", id, err)
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, tx, id, event{action: EventActivate, subject: r.Name, detail: p}, actor, now); err != nil {
 			return err
 		}
 		out, err = getRelease(ctx, tx, id)
@@ -89,7 +135,13 @@ func (s *Service) Activate(id int64) (out Release, err error) {
 
 // activateSteps is the bulk work of activation, also used by the benchmarks.
 func activateSteps(ctx context.Context, tx bun.IDB, releaseID, now int64) error {
-	if _, err := tx.ExecContext(ctx, sqlActivateTargets, releaseID, now); err != nil {
+	t, err := releaseTargets(ctx, tx, releaseID)
+	if err != nil {
+		return err
+	}
+	a := argsOf(t)
+	a.Release, a.Now = releaseID, now
+	if _, err := tx.NewRaw(sqlActivateTargets, a).Exec(ctx); err != nil {
 		return fmt.Errorf("resolve targets of release %d: %w", releaseID, err)
 	}
 	if _, err := tx.ExecContext(ctx, sqlCopyTemplates, releaseID, now, nil); err != nil {
@@ -156,6 +208,17 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		now := s.st.Now().Unix()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO release_customers (release_id, customer_id, added_at)
 			SELECT ?0, value, ?1 FROM json_each(?2)`, r.ID, now, string(js)); err != nil {
+			return fmt.Errorf("add customers to release %d: %w", r.ID, err)
+		}
+		var names []string
+		if err := tx.NewRaw(`SELECT name FROM customers WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name`, string(js)).Scan(ctx, &names); err != nil {
+			return fmt.Errorf("names of the added customers: %w", err)
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, tx, r.ID, event{action: EventCustomersAdd, subject: r.Name, detail: map[string]any{"customers": names}}, actor, now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, sqlCopyTemplates, r.ID, now, string(js)); err != nil {

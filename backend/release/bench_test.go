@@ -259,3 +259,43 @@ func BenchmarkMatrixLargeHistory(b *testing.B) {
 	}
 	benchMatrix(b, &benchWorld{f: f, rel: newest})
 }
+
+// BenchmarkActivityLog is the activity log's first page of a release whose
+// history holds 200,000 rows (two bulk passes over 2,000 × 50 steps), with
+// no filter and with a filter by customer.
+func BenchmarkActivityLog(b *testing.B) {
+	w := newBenchWorld(b, 20, 100, 100)
+	var rows []int64
+	for _, t := range w.d.Deploy {
+		rows = append(rows, t.ID)
+	}
+	if len(rows) > 50 {
+		rows = rows[:50]
+	}
+	for _, action := range []Action{ActionDone, ActionRevert} {
+		if _, err := w.f.steps.BulkCells(BulkCellsInput{ReleaseID: w.rel.ID, TemplateIDs: rows, CustomerIDs: w.cust, Action: action}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n int
+	db, _ := w.f.st.DB()
+	db.QueryRowContext(context.Background(), `SELECT count(*) FROM step_history WHERE release_id = ?`, w.rel.ID).Scan(&n)
+	b.Logf("%d history rows", n)
+	for _, c := range []struct {
+		name string
+		q    ActivityQuery
+	}{
+		{"first page", ActivityQuery{ReleaseID: w.rel.ID}},
+		{"by customer", ActivityQuery{ReleaseID: w.rel.ID, CustomerID: w.cust[len(w.cust)/2]}},
+		{"by kind", ActivityQuery{ReleaseID: w.rel.ID, Kinds: []string{KindStatus}}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				p, err := w.f.steps.Activity(c.q)
+				if err != nil || len(p.Entries) == 0 {
+					b.Fatalf("%d entries, %v", len(p.Entries), err)
+				}
+			}
+		})
+	}
+}

@@ -293,6 +293,10 @@ type BulkResult struct {
 	Changed   int         `json:"changed"`
 	Unchanged int         `json:"unchanged"`
 	Kept      []KeptSteps `json:"kept"`
+	// HistoryFrom..HistoryTo are the history rows the change wrote: what
+	// Undo takes back (0 when nothing changed).
+	HistoryFrom int64 `json:"historyFrom"`
+	HistoryTo   int64 `json:"historyTo"`
 }
 
 // KeptSteps are the steps of one state a bulk action left as they were.

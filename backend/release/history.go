@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -50,4 +51,54 @@ func scanHistory(ctx context.Context, db bun.IDB, where string, args ...any) ([]
 // RecentHistory returns the latest changes across all releases.
 func RecentHistory(ctx context.Context, db bun.IDB, limit int) ([]HistoryEntry, error) {
 	return scanHistory(ctx, db, "ORDER BY h.id DESC LIMIT ?", limit)
+}
+
+// Release events: changes to the release itself, its templates and its
+// customers, in the same history as the steps' changes (docs/design.md,
+// "History"), with customer_id and step_id NULL.
+const (
+	EventReleaseEdit    = "release-edit"
+	EventActivate       = "activate"
+	EventArchive        = "archive"
+	EventCustomersAdd   = "customers-add"
+	EventTemplateAdd    = "template-add"
+	EventTemplateEdit   = "template-edit"
+	EventTemplateDelete = "template-delete"
+	EventReorder        = "reorder"
+	EventHold           = "hold"
+	EventUnhold         = "unhold"
+	EventUndo           = "undo"
+	EventRun            = "run"
+)
+
+// event is one release event to record.
+type event struct {
+	action     string
+	subject    string // what it is about: a template's name, the release's
+	templateID *int64
+	customerID *int64
+	note       string
+	before     *string
+	after      *string
+	detail     any // JSON-encoded
+}
+
+// recordEvent writes one release event.
+func recordEvent(ctx context.Context, tx bun.IDB, releaseID int64, e event, actor string, now int64) error {
+	var detail *string
+	if e.detail != nil {
+		b, err := json.Marshal(e.detail)
+		if err != nil {
+			return fmt.Errorf("encode %s event: %w", e.action, err)
+		}
+		detail = store.Text(string(b))
+	}
+	h := store.StepHistory{
+		ReleaseID: releaseID, CustomerID: e.customerID, TemplateID: e.templateID, StepName: e.subject, Action: e.action,
+		Note: store.Text(e.note), ContentBefore: e.before, ContentAfter: e.after, Detail: detail, Actor: actor, Source: SourceApp, CreatedAt: now,
+	}
+	if _, err := tx.NewInsert().Model(&h).Exec(ctx); err != nil {
+		return fmt.Errorf("write %s event: %w", e.action, err)
+	}
+	return nil
 }

@@ -134,9 +134,12 @@ func TestReleaseLifecycle(t *testing.T) {
 		t.Fatalf("filtered matrix %+v", m.Clusters)
 	}
 	// Clone, then archive: read-only.
-	cl := must[Release](t)(f.rel.Clone(r.ID))
-	if cl.Name != "Copy of 2026.12 final" || cl.Status != Draft || cl.TemplateCount != 4 || cl.Progress.Total != 0 {
+	cl := must[Release](t)(f.rel.Clone(CloneInput{ID: r.ID, Name: " 2027.01 ", VersionNumber: "2027.01.0"}))
+	if cl.Name != "2027.01" || cl.VersionNumber != "2027.01.0" || cl.Status != Draft || cl.TemplateCount != 4 || cl.Progress.Total != 0 {
 		t.Fatalf("clone %+v", cl)
+	}
+	if _, err := f.rel.Clone(CloneInput{ID: r.ID, Name: "  "}); err == nil || err.Error() != "Release name is required." {
+		t.Fatalf("a clone without a name: %v", err)
 	}
 	r = must[Release](t)(f.rel.Archive(r.ID))
 	if r.Status != Archived {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/progress"
+	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
@@ -430,10 +431,34 @@ func (s *Service) Update(in UpdateInput) (out Release, err error) {
 				return err
 			}
 		}
+		changes := map[string][2]any{}
+		note := func(field string, before, after any) {
+			if before != after {
+				changes[field] = [2]any{before, after}
+			}
+		}
+		note("name", r.Name, f.name)
+		note("type", r.Type, string(f.typ))
+		note("version", str(r.VersionNumber), f.version)
+		note("releaseDate", dateOf(r.ReleaseDate), dateOf(f.date))
+		note("description", str(r.Description), f.description)
+		if in.Targets != nil {
+			changes["targets"] = [2]any{nil, targets}
+		}
 		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, string(f.typ), ptr(f.version), f.date, ptr(f.description)
-		r.UpdatedAt = s.st.Now().Unix()
+		now := s.st.Now().Unix()
+		r.UpdatedAt = now
 		if _, err := tx.NewUpdate().Model(&r).Column("name", "type", "version_number", "release_date", "description", "updated_at").WherePK().Exec(ctx); err != nil {
-			return err
+			return fmt.Errorf("update release %d: %w", r.ID, err)
+		}
+		if len(changes) > 0 {
+			actor, err := settings.Actor(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if err := recordEvent(ctx, tx, r.ID, event{action: EventReleaseEdit, subject: r.Name, detail: changes}, actor, now); err != nil {
+				return err
+			}
 		}
 		out, err = getRelease(ctx, tx, r.ID)
 		return err
@@ -455,7 +480,20 @@ func (s *Service) Archive(id int64) (out Release, err error) {
 		if ReleaseStatus(r.Status) == Archived {
 			return problem.State("Release '%s' is already archived.", r.Name)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE releases SET status = 'archived', updated_at = ? WHERE id = ?", s.st.Now().Unix(), id); err != nil {
+		before, err := getRelease(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		now := s.st.Now().Unix()
+		r.Status, r.UpdatedAt = string(Archived), now
+		if _, err := tx.NewUpdate().Model(&r).Column("status", "updated_at").WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("archive release %d: %w", id, err)
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, tx, id, event{action: EventArchive, subject: r.Name, detail: before.Progress}, actor, now); err != nil {
 			return err
 		}
 		out, err = getRelease(ctx, tx, id)
@@ -464,28 +502,42 @@ func (s *Service) Archive(id int64) (out Release, err error) {
 	return out, err
 }
 
-// Clone makes a new draft with the same details, templates and targets.
-func (s *Service) Clone(id int64) (out Release, err error) {
+// CloneInput names the new draft a clone becomes (a clone is the next
+// release: it needs its own name and version).
+type CloneInput struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	VersionNumber string `json:"versionNumber"`
+}
+
+// Clone makes a new draft with the same type, date, description, templates
+// and targets, under the name and version given.
+func (s *Service) Clone(in CloneInput) (out Release, err error) {
 	defer problem.Recover(&err)
-	if err := validate.ID("Release", id); err != nil {
+	if err := validate.ID("Release", in.ID); err != nil {
+		return out, err
+	}
+	name, err := validate.Name("name", "Release name", in.Name)
+	if err != nil {
+		return out, err
+	}
+	version, err := validate.Optional("versionNumber", "Version", in.VersionNumber, 50, false)
+	if err != nil {
 		return out, err
 	}
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		src, err := loadRelease(ctx, tx, id)
+		src, err := loadRelease(ctx, tx, in.ID)
 		if err != nil {
 			return err
 		}
+		id := src.ID
 		now := s.st.Now().Unix()
-		name := "Copy of " + src.Name
-		if utf8.RuneCountInString(name) > validate.MaxName {
-			name = string([]rune(name)[:validate.MaxName])
-		}
 		r := store.Release{
-			Name: name, Type: src.Type, Status: string(Draft), VersionNumber: src.VersionNumber, ReleaseDate: src.ReleaseDate,
+			Name: name, Type: src.Type, Status: string(Draft), VersionNumber: store.Text(version), ReleaseDate: src.ReleaseDate,
 			Description: src.Description, CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
-			return err
+			return fmt.Errorf("insert the clone of release %d: %w", id, err)
 		}
 		if err := copyTemplates(ctx, tx, src.ID, r.ID, now); err != nil {
 			return err
@@ -501,4 +553,12 @@ func (s *Service) Clone(id int64) (out Release, err error) {
 		return err
 	})
 	return out, err
+}
+
+// dateOf is a release date as the history shows it (YYYY-MM-DD, UTC).
+func dateOf(d *int64) string {
+	if d == nil {
+		return ""
+	}
+	return time.Unix(*d, 0).UTC().Format("2006-01-02")
 }

@@ -1,5 +1,7 @@
 package release
 
+import "encoding/json"
+
 // Placeholders are Bun's: ?0, ?1… index the arguments from zero, and Bun
 // inlines the values before SQLite sees the statement.
 //
@@ -9,19 +11,35 @@ package release
 // updates, and never a row-by-row reorder that trips
 // unique_order_per_release_category (the specification's loop does).
 
-// targetedCustomers is the rule of release targets (DECISIONS.md "release
-// targets"), over customers cu joined to clusters cl, for release ?0: no
-// target rows means every active customer on an active cluster; otherwise
-// the listed customers and the customers of the listed clusters.
+// targetedCustomers is the rule of release targets, over customers cu joined
+// to clusters cl: every active customer on an active cluster when ?all,
+// else the customers listed in ?customers and those of the clusters listed
+// in ?clusters (JSON arrays). The activation preview — for a draft or for
+// targets still being chosen — and activation itself read it from here.
 const targetedCustomers = `
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
-  AND (NOT EXISTS (SELECT 1 FROM release_targets WHERE release_id = ?0)
-    OR cu.id IN (SELECT customer_id FROM release_targets WHERE release_id = ?0 AND customer_id IS NOT NULL)
-    OR cu.cluster_id IN (SELECT cluster_id FROM release_targets WHERE release_id = ?0 AND cluster_id IS NOT NULL))`
+  AND (?all
+    OR cu.id IN (SELECT value FROM json_each(?customers))
+    OR cu.cluster_id IN (SELECT value FROM json_each(?clusters)))`
+
+// targetArgs are targetedCustomers' arguments.
+type targetArgs struct {
+	All       bool   `bun:"all"`
+	Customers string `bun:"customers"`
+	Clusters  string `bun:"clusters"`
+	Release   int64  `bun:"release"`
+	Now       int64  `bun:"now"`
+}
+
+func argsOf(t Targets) targetArgs {
+	cu, _ := json.Marshal(t.CustomerIDs)
+	cl, _ := json.Marshal(t.ClusterIDs)
+	return targetArgs{All: t.Mode != "selected", Customers: string(cu), Clusters: string(cl)}
+}
 
 // sqlActivateTargets resolves a draft's targets into release_customers.
-const sqlActivateTargets = `INSERT INTO release_customers (release_id, customer_id, added_at) SELECT ?0, cu.id, ?1` + targetedCustomers
+const sqlActivateTargets = `INSERT INTO release_customers (release_id, customer_id, added_at) SELECT ?release, cu.id, ?now` + targetedCustomers
 
 // sqlCopyTemplates copies every template of a release to the customers
 // given as a JSON array (or, when ?2 is NULL, to every covered customer).
@@ -35,4 +53,3 @@ SELECT rc.release_id, rc.customer_id, t.id, t.name, t.category, t.type, t.conten
 FROM release_customers rc JOIN step_templates t ON t.release_id = rc.release_id
 WHERE rc.release_id = ?0 AND (?2 IS NULL OR rc.customer_id IN (SELECT value FROM json_each(?2)))
 ORDER BY rc.customer_id, t.category, t.order_index`
-

@@ -144,9 +144,9 @@ func panelActions(s store.CustomerStep, releaseStatus ReleaseStatus) []string {
 		if st == Pending {
 			out = append(out, "delete")
 		}
-	case open:
+	case open && s.TemplateID != nil: // a template deleted leaves nothing to override
 		out = append(out, "override")
-		if s.IsOverridden && s.TemplateID != nil {
+		if s.IsOverridden {
 			out = append(out, "reset")
 		}
 	}
@@ -173,7 +173,7 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 		tt := toTemplate(t)
 		out.Template = &tt
 	}
-	if out.History, err = scanHistory(ctx, db, "WHERE h.step_id = ? ORDER BY h.id DESC", s.ID); err != nil {
+	if out.History, err = stepTimeline(ctx, db, s.ID, s.TemplateID, s.CreatedAt); err != nil {
 		return out, err
 	}
 	out.Actions = panelActions(s, ReleaseStatus(r.Status))

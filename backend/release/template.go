@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
@@ -122,8 +123,17 @@ func (s *Service) AddTemplate(in AddTemplateInput) (out Template, err error) {
 				return problem.Invalid("position", "Position %d is out of range: the %s list has %d steps, so it must be between 0 and %d.", pos, t.Category, n, n)
 			}
 		}
-		row, err := insertTemplate(ctx, tx, r, t, pos, 0, s.st.Now().Unix(), 0)
+		now := s.st.Now().Unix()
+		row, err := insertTemplate(ctx, tx, r, t, pos, 0, now, 0)
 		if err != nil {
+			return err
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, tx, r.ID, event{action: EventTemplateAdd, subject: row.Name, templateID: &row.ID, after: &row.Content,
+			detail: map[string]any{"category": row.Category, "position": pos + 1}}, actor, now); err != nil {
 			return err
 		}
 		out = toTemplate(row)
@@ -156,18 +166,34 @@ func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, er
 		if err := editable(r); err != nil {
 			return err
 		}
+		before := row
 		row.Name, row.Type, row.Content, row.Description = t.Name, string(t.Type), t.Content, ptr(t.Description)
 		if _, err := tx.NewUpdate().Model(&row).Column("name", "type", "content", "description").WherePK().Exec(ctx); err != nil {
-			return err
+			return fmt.Errorf("update template %d: %w", row.ID, err)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?0, type = ?1, content = ?2, updated_at = ?3
-			WHERE template_id = ?4 AND coalesce(status, 'pending') = 'pending' AND coalesce(is_overridden, 0) = 0
-				AND (name <> ?0 OR type <> ?1 OR content <> ?2)`,
-			row.Name, row.Type, row.Content, s.st.Now().Unix(), row.ID)
+		now := s.st.Now().Unix()
+		res, err := tx.ExecContext(ctx, sqlPropagate, row.Name, row.Type, row.Content, now, row.ID)
 		if err != nil {
 			return fmt.Errorf("propagate template %d: %w", row.ID, err)
 		}
 		n, _ := res.RowsAffected()
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// One row for the edit, whatever the number of steps it reached: a
+		// step's timeline finds the edits that reached it through its
+		// template and its own history (stepTimeline).
+		e := event{action: EventTemplateEdit, subject: row.Name, templateID: &row.ID, detail: map[string]any{"propagated": n}}
+		if before.Content != row.Content {
+			e.before, e.after = &before.Content, &row.Content
+		}
+		if before.Name != row.Name {
+			e.detail = map[string]any{"propagated": n, "renamed": [2]string{before.Name, row.Name}}
+		}
+		if err := recordEvent(ctx, tx, r.ID, e, actor, now); err != nil {
+			return err
+		}
 		out = TemplateChange{Template: toTemplate(row), Propagated: int(n)}
 		return nil
 	})
@@ -205,6 +231,14 @@ func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
 		}
 		if _, err := tx.NewDelete().Model(&row).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("delete template %d: %w", id, err)
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, tx, r.ID, event{action: EventTemplateDelete, subject: row.Name, before: &row.Content,
+			detail: map[string]any{"category": row.Category, "removedPending": removed, "keptExecuted": kept}}, actor, s.st.Now().Unix()); err != nil {
+			return err
 		}
 		out = TemplateDeletion{RemovedPending: int(removed), KeptExecuted: int(kept)}
 		return nil
@@ -251,6 +285,24 @@ func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 				return problem.Invalid("orderedIds", "Step %d is not a %s step of release '%s'; reload and try again.", id, in.Category, r.Name)
 			}
 		}
-		return reorder(ctx, tx, r.ID, in.Category, in.OrderedIDs)
+		if err := reorder(ctx, tx, r.ID, in.Category, in.OrderedIDs); err != nil {
+			return err
+		}
+		var names []string
+		if err := tx.NewRaw(`SELECT name FROM step_templates WHERE release_id = ? AND category = ? ORDER BY order_index`, r.ID, in.Category).Scan(ctx, &names); err != nil {
+			return fmt.Errorf("read the new order: %w", err)
+		}
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, r.ID, event{action: EventReorder, subject: r.Name, detail: map[string]any{"category": in.Category, "order": names}}, actor, s.st.Now().Unix())
 	})
 }
+
+// sqlPropagate gives a template's edit to its customer steps that follow it:
+// pending and not overridden. Executed steps keep what was executed
+// (docs/design.md, "Template propagation").
+const sqlPropagate = `UPDATE customer_steps SET name = ?0, type = ?1, content = ?2, updated_at = ?3
+WHERE template_id = ?4 AND coalesce(status, 'pending') = 'pending' AND coalesce(is_overridden, 0) = 0
+	AND (name <> ?0 OR type <> ?1 OR content <> ?2)`

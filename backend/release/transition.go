@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -90,11 +91,12 @@ type selection struct {
 	want  int
 }
 
-// changed is what a change did: how many steps changed, and the others by
-// the state that kept them.
+// changed is what a change did: how many steps changed, the others by the
+// state that kept them, and the history rows it wrote (what an undo names).
 type changed struct {
-	n    int
-	kept map[Status]int
+	n        int
+	kept     map[Status]int
+	from, to int64
 }
 
 // change applies an action to the steps sel names, in one transaction.
@@ -137,9 +139,11 @@ func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note strin
 	if total == 0 {
 		return out, problem.NotFound("The selection holds no steps.")
 	}
-	if _, err := tx.NewRaw(sqlChangeHistory+sel.where+` AND `+canChange+` ORDER BY cs.id`, a).Exec(ctx); err != nil {
+	hist, err := tx.NewRaw(sqlChangeHistory+sel.where+` AND `+canChange+` ORDER BY cs.id`, a).Exec(ctx)
+	if err != nil {
 		return out, fmt.Errorf("write %s history: %w", action, err)
 	}
+	out.from, out.to = historyRange(hist)
 	res, err := tx.NewRaw(`UPDATE customer_steps AS cs SET `+sqlChangeSet+` WHERE `+sel.where+` AND `+canChange, a).Exec(ctx)
 	if err != nil {
 		return out, fmt.Errorf("%s steps: %w", action, err)
@@ -296,7 +300,7 @@ func ChangeSteps(st *store.Store, ids []int64, action Action, note string) (out 
 
 // bulkResult says what a bulk action did, and why the rest stayed.
 func bulkResult(action Action, res changed) BulkResult {
-	out := BulkResult{Changed: res.n, Kept: []KeptSteps{}}
+	out := BulkResult{Changed: res.n, Kept: []KeptSteps{}, HistoryFrom: res.from, HistoryTo: res.to}
 	for _, st := range Statuses {
 		if n := res.kept[st]; n > 0 {
 			out.Unchanged += n
@@ -325,4 +329,122 @@ func keptWhy(action Action, st Status, n int) string {
 		}
 	}
 	return fmt.Sprintf("%s: %s", head, stateHint(st))
+}
+
+// UndoInput names a change to undo: the history rows it wrote, From to To.
+type UndoInput struct {
+	ReleaseID int64 `json:"releaseId"`
+	From      int64 `json:"from"`
+	To        int64 `json:"to"`
+}
+
+// sqlUndoable are the rows of a change that can still be undone: state
+// changes whose step has not changed state since.
+const sqlUndoable = `
+SELECT h.id FROM step_history h JOIN customer_steps cs ON cs.id = h.step_id
+WHERE h.release_id = ?release AND h.id BETWEEN ?from AND ?to AND h.to_status IS NOT NULL AND h.action <> 'undo'
+	AND coalesce(cs.status, 'pending') = h.to_status
+	AND h.id = (SELECT max(h2.id) FROM step_history h2 WHERE h2.step_id = h.step_id AND h2.to_status IS NOT NULL)`
+
+// sqlUndoHistory records each undo as a change of its own.
+const sqlUndoHistory = `
+INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, actor, source, created_at)
+SELECT h.step_id, h.release_id, h.customer_id, h.template_id, h.step_name, 'undo', h.to_status, h.from_status,
+	'Undid "' || h.action || '" of ' || datetime(h.created_at, 'unixepoch') || ' UTC', ?actor, ?source, ?now
+FROM step_history h WHERE h.id IN (SELECT value FROM json_each(?ids)) ORDER BY h.id`
+
+// sqlUndo puts each step back in the state it left, with who and when of
+// the change that had put it there (the state row before the undone one).
+const sqlUndo = `
+WITH u AS (
+	SELECT h.step_id, h.from_status AS back,
+		(SELECT p.id FROM step_history p WHERE p.step_id = h.step_id AND p.to_status IS NOT NULL AND p.id < h.id ORDER BY p.id DESC LIMIT 1) AS prev
+	FROM step_history h WHERE h.id IN (SELECT value FROM json_each(?ids))
+)
+UPDATE customer_steps SET
+	status = u.back,
+	executed_at = CASE WHEN u.back = 'pending' THEN NULL ELSE (SELECT p.created_at FROM step_history p WHERE p.id = u.prev) END,
+	executed_by = CASE WHEN u.back = 'pending' THEN NULL ELSE (SELECT p.actor FROM step_history p WHERE p.id = u.prev) END,
+	skip_reason = CASE WHEN u.back = 'skipped' THEN (SELECT p.note FROM step_history p WHERE p.id = u.prev) ELSE NULL END,
+	updated_at = ?now
+FROM u WHERE customer_steps.id = u.step_id`
+
+type undoArgs struct {
+	Release int64  `bun:"release"`
+	From    int64  `bun:"from"`
+	To      int64  `bun:"to"`
+	IDs     string `bun:"ids"`
+	Actor   string `bun:"actor"`
+	Source  string `bun:"source"`
+	Now     int64  `bun:"now"`
+}
+
+// Undo takes back a change of state just made — a quick action or a bulk
+// one — putting each of its steps back in the state it left, as long as
+// the step has not changed since. The undo is a change of its own in the
+// history; nothing is deleted from it. (An undone "done" goes back to
+// pending, which the state machine does not otherwise allow: undo corrects
+// a slip, it does not record that a step was rolled back.)
+func (s *Steps) Undo(in UndoInput) (out BulkResult, err error) {
+	defer problem.Recover(&err)
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return out, err
+	}
+	if in.From <= 0 || in.To < in.From || in.To-in.From >= maxBulk {
+		return out, problem.Invalid("", "There is no change to undo.")
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		r, err := loadRelease(ctx, tx, in.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if err := requireActive(r, "work on its steps"); err != nil {
+			return err
+		}
+		a := undoArgs{Release: in.ReleaseID, From: in.From, To: in.To, Source: SourceApp, Now: s.st.Now().Unix()}
+		var ids []int64
+		if err := tx.NewRaw(sqlUndoable, a).Scan(ctx, &ids); err != nil {
+			return fmt.Errorf("find what can be undone: %w", err)
+		}
+		var rows int
+		if err := tx.NewRaw(`SELECT count(*) FROM step_history WHERE release_id = ?release AND id BETWEEN ?from AND ?to AND to_status IS NOT NULL`, a).Scan(ctx, &rows); err != nil {
+			return fmt.Errorf("count the change: %w", err)
+		}
+		if rows == 0 {
+			return problem.NotFound("There is no change to undo.")
+		}
+		out = BulkResult{Changed: len(ids), Unchanged: rows - len(ids), Kept: []KeptSteps{}}
+		if out.Unchanged > 0 {
+			out.Kept = append(out.Kept, KeptSteps{Count: out.Unchanged, Why: fmt.Sprintf("%d changed again since: left as they are", out.Unchanged)})
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		js, _ := json.Marshal(ids)
+		a.IDs = string(js)
+		if a.Actor, err = settings.Actor(ctx, tx); err != nil {
+			return err
+		}
+		res, err := tx.NewRaw(sqlUndoHistory, a).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("write undo history: %w", err)
+		}
+		out.HistoryFrom, out.HistoryTo = historyRange(res)
+		if _, err := tx.NewRaw(sqlUndo, a).Exec(ctx); err != nil {
+			return fmt.Errorf("undo: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// historyRange is the ids an INSERT … SELECT gave its rows: consecutive,
+// ending at the last one (AUTOINCREMENT, one writer at a time).
+func historyRange(res sql.Result) (from, to int64) {
+	n, _ := res.RowsAffected()
+	last, _ := res.LastInsertId()
+	if n == 0 {
+		return 0, 0
+	}
+	return last - n + 1, last
 }

@@ -61,6 +61,7 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 			return e(w.customers.Update(customer.UpdateInput{ID: cust[0], ClusterID: 1, Namespace: "ok", Name: n}))
 		})
 		add("release.Create", func() error { return e(w.releases.Create(release.Input{Name: n, Type: "release"})) })
+		add("release.Clone", func() error { return e(w.releases.Clone(release.CloneInput{ID: r.ID, Name: n})) })
 		add("release.Update", func() error { return e(w.releases.Update(release.UpdateInput{ID: r.ID, Name: n, Type: "release"})) })
 		add("release.AddTemplate", func() error {
 			return e(w.releases.AddTemplate(release.AddTemplateInput{ReleaseID: r.ID, Name: n, Category: "deploy", Type: "bash", Content: "x"}))
@@ -100,7 +101,7 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 		add("release.Activate", func() error { return e(w.releases.Activate(id)) })
 		add("release.AddableCustomers", func() error { return e(w.releases.AddableCustomers(id)) })
 		add("release.Archive", func() error { return e(w.releases.Archive(id)) })
-		add("release.Clone", func() error { return e(w.releases.Clone(id)) })
+		add("release.Clone", func() error { return e(w.releases.Clone(release.CloneInput{ID: id, Name: "x"})) })
 		add("release.DeleteTemplate", func() error { return e(w.releases.DeleteTemplate(id)) })
 		add("steps.StepDetail", func() error { return e(w.steps.StepDetail(id)) })
 		add("steps.StepDetailAt", func() error { return e(w.steps.StepDetailAt(r.ID, id, cust[0])) })
@@ -174,6 +175,18 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	})
 	add("steps.BulkCells", func() error {
 		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, CustomerIDs: []int64{-4}, Action: "done"}))
+	})
+	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: 0})) })
+	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Before: -1})) })
+	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Kinds: []string{"x"}})) })
+	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Search: nul})) })
+	add("steps.Undo", func() error { return e(w.steps.Undo(release.UndoInput{ReleaseID: r.ID, From: 5, To: 2})) })
+	add("steps.Undo", func() error { return e(w.steps.Undo(release.UndoInput{ReleaseID: -1, From: 1, To: 2})) })
+	add("steps.Undo", func() error { return e(w.steps.Undo(release.UndoInput{ReleaseID: r.ID, From: 999999, To: 999999})) })
+	add("release.TargetPreview", func() error { return e(w.releases.TargetPreview(release.Targets{Mode: "some"})) })
+	add("release.TargetPreview", func() error { return e(w.releases.TargetPreview(release.Targets{Mode: "selected"})) })
+	add("release.TargetPreview", func() error {
+		return e(w.releases.TargetPreview(release.Targets{Mode: "selected", CustomerIDs: []int64{1, 1}}))
 	})
 	add("steps.BulkCells", func() error {
 		return e(w.steps.BulkCells(release.BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl}, CustomerIDs: cust, Action: "skip", Note: blank}))
