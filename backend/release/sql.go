@@ -3,16 +3,18 @@ package release
 // Placeholders are Bun's: ?0, ?1… index the arguments from zero, and Bun
 // inlines the values before SQLite sees the statement.
 //
-// The statements that carry the weight of Shipdeck at fleet size (2,000
-// customers × 100 steps = 200,000 customer steps a release). Each one is a
-// single statement whatever the number of rows: never a loop of single
-// updates, and never a row-by-row reorder that trips
-// unique_order_per_release_category (the specification's loop does).
+// This file holds the SQL of targets and activation: at fleet size (2,000
+// customers × 100 steps = 200,000 customer steps a release) each is one
+// statement whatever the number of rows, never a loop of single inserts
+// (docs/design.md, "Activation"). The other statements that carry weight
+// live beside the code that runs them: step state changes and bulk actions
+// in transition.go, positions and reorder in order.go, the matrix in
+// matrix.go, template propagation in template.go.
 
-// targetedCustomers is the rule of release targets (DECISIONS.md "release
-// targets"), over customers cu joined to clusters cl, for release ?0: no
-// target rows means every active customer on an active cluster; otherwise
-// the listed customers and the customers of the listed clusters.
+// targetedCustomers is the rule of release targets (docs/design.md,
+// "Release targets"), over customers cu joined to clusters cl, for release
+// ?0: no target rows means every active customer on an active cluster;
+// otherwise the listed customers and the customers of the listed clusters.
 const targetedCustomers = `
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
@@ -35,4 +37,3 @@ SELECT rc.release_id, rc.customer_id, t.id, t.name, t.category, t.type, t.conten
 FROM release_customers rc JOIN step_templates t ON t.release_id = rc.release_id
 WHERE rc.release_id = ?0 AND (?2 IS NULL OR rc.customer_id IN (SELECT value FROM json_each(?2)))
 ORDER BY rc.customer_id, t.category, t.order_index`
-
