@@ -26,8 +26,8 @@ func OSEnv(flagDir string) Env {
 }
 
 // DataDir picks the data directory: the --data-dir flag, else
-// SHIPDECK_DATA_DIR, else the per-OS default of DECISIONS.md. The result is
-// absolute.
+// SHIPDECK_DATA_DIR, else the per-OS default (docs/design.md, "Desktop").
+// The result is absolute.
 func DataDir(env Env) (string, error) {
 	pick := func(p string) (string, error) { return filepath.Abs(p) }
 	if env.FlagDir != "" {

@@ -1,5 +1,6 @@
 // Package cluster holds the Kubernetes clusters customers live on. Deletes
-// are soft (DECISIONS.md 10): an archived cluster keeps its record.
+// are soft (docs/design.md, "Deletion"): an archived cluster keeps its
+// record.
 package cluster
 
 import (

@@ -1,5 +1,5 @@
 // Package customer holds customers: one namespace on one cluster each.
-// Deletes are soft (DECISIONS.md 10).
+// Deletes are soft (docs/design.md, "Deletion").
 package customer
 
 import (

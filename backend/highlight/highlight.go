@@ -1,6 +1,7 @@
 // Package highlight renders step content as HTML with chroma's CSS classes
-// (DECISIONS.md 14). Everything is escaped: content with <script> or HTML is
-// shown as text and never runs. The frontend injects only this HTML.
+// (docs/design.md, "Highlighting"). Everything is escaped: content with
+// <script> or HTML is shown as text and never runs. The frontend injects
+// only this HTML.
 package highlight
 
 import (

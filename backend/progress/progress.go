@@ -1,4 +1,6 @@
-// Package progress is the one progress formula of DECISIONS.md 9.
+// Package progress is the one progress formula (docs/design.md, "Progress"):
+// every figure on every screen is built by Of, from the counts of SQL
+// (scanned into Counts) or of a Counter.
 package progress
 
 // Progress counts steps by status. Percent = (done + skipped) / total,

@@ -88,7 +88,8 @@ func (s *Service) TargetPreview(t Targets) (n int, err error) {
 
 // Activate turns a draft into an active release: in one transaction it
 // resolves the targets and copies every template to every target customer,
-// with two INSERT … SELECT statements whatever the fleet size (DECISIONS.md 1).
+// with two INSERT … SELECT statements whatever the fleet size
+// (docs/design.md, "Activation").
 func (s *Service) Activate(id int64) (out Release, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Release", id); err != nil {
@@ -171,7 +172,7 @@ func (s *Service) AddableCustomers(id int64) (out []CustomerRef, err error) {
 }
 
 // AddCustomers adds active customers to an active release, copying the
-// current templates to them (DECISIONS.md 2).
+// current templates to them (docs/design.md, "Release targets").
 func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Release", in.ReleaseID); err != nil {

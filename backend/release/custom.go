@@ -16,7 +16,8 @@ import (
 // AddCustom inserts a step for one customer at a rank of its category, at a
 // free position between its neighbours. With AddToTemplate the step also
 // becomes a template at the matching place, and every customer of the
-// release gets it (DECISIONS.md 6) — this customer exactly at Position.
+// release gets it — this customer exactly at Position (docs/design.md,
+// "Custom steps").
 func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Release", in.ReleaseID); err != nil {

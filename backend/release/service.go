@@ -1,7 +1,10 @@
 // Package release holds the release domain: releases and their targets, step
 // templates, activation, the customer steps with their history, ordering and
-// the matrix. The SQL that matters (activation, reorder, bulk, matrix) lives
-// in sql.go with the reason for its shape.
+// the matrix. The SQL that matters lives beside the code that runs it, with
+// the reason for its shape: targets and activation in sql.go, step state
+// changes and bulk actions in transition.go, positions and reorder in
+// order.go, the matrix in matrix.go, template propagation in template.go
+// (docs/design.md, "Where the code lives").
 package release
 
 import (

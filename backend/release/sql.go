@@ -5,17 +5,20 @@ import "encoding/json"
 // Placeholders are Bun's: ?0, ?1… index the arguments from zero, and Bun
 // inlines the values before SQLite sees the statement.
 //
-// The statements that carry the weight of Shipdeck at fleet size (2,000
-// customers × 100 steps = 200,000 customer steps a release). Each one is a
-// single statement whatever the number of rows: never a loop of single
-// updates, and never a row-by-row reorder that trips
-// unique_order_per_release_category (the specification's loop does).
+// This file holds the SQL of targets and activation: at fleet size (2,000
+// customers × 100 steps = 200,000 customer steps a release) each is one
+// statement whatever the number of rows, never a loop of single inserts
+// (docs/design.md, "Activation"). The other statements that carry weight
+// live beside the code that runs them: step state changes and bulk actions
+// in transition.go, positions and reorder in order.go, the matrix in
+// matrix.go, template propagation in template.go.
 
 // targetedCustomers is the rule of release targets, over customers cu joined
 // to clusters cl: every active customer on an active cluster when ?all,
 // else the customers listed in ?customers and those of the clusters listed
 // in ?clusters (JSON arrays). The activation preview — for a draft or for
-// targets still being chosen — and activation itself read it from here.
+// targets still being chosen — and activation itself read it from here
+// (docs/design.md, "Release targets").
 const targetedCustomers = `
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1

@@ -144,7 +144,8 @@ func (s *Service) AddTemplate(in AddTemplateInput) (out Template, err error) {
 
 // UpdateTemplate edits a template. On an active release the new name, type
 // and content flow to customer steps that are still pending and not
-// overridden; executed steps keep what was executed (DECISIONS.md 3).
+// overridden; executed steps keep what was executed (docs/design.md,
+// "Template propagation").
 func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Step template", in.ID); err != nil {

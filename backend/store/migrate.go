@@ -32,7 +32,8 @@ type Migration struct {
 // already has it.
 const baselineVersion = 1
 
-// specTables are the five tables of spec §2.1.
+// specTables are the specification's five tables (docs/design.md,
+// "Schema").
 var specTables = []string{"clusters", "customers", "releases", "step_templates", "customer_steps"}
 
 // Migrations returns the embedded migrations in version order.

@@ -8,9 +8,10 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// The Bun models of spec §2.1, column for column. Timestamps are INTEGER unix
-// seconds as Drizzle stores them (int64 here, so Bun never writes TEXT);
-// booleans are INTEGER 0/1; metadata is JSON text.
+// The Bun models of the specification's five tables, column for column,
+// and of Shipdeck's own (docs/design.md, "Schema"). Timestamps are INTEGER
+// unix seconds as Drizzle stores them (int64 here, so Bun never writes
+// TEXT); booleans are INTEGER 0/1; metadata is JSON text.
 
 // Cluster is a Kubernetes cluster that customers live on.
 type Cluster struct {

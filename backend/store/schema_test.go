@@ -40,8 +40,9 @@ type foreignKey struct {
 	From, Table, To, OnDelete string
 }
 
-// The schema of spec §2.1 and §2.2, written out by hand from the
-// specification: the migrated database must match it exactly.
+// The specification's schema (its tables and indexes), written out by hand
+// from the specification: the migrated database must match it exactly
+// (docs/design.md, "Schema").
 var specColumns = map[string][]column{
 	"clusters": {
 		{"id", "INTEGER", true, "", true},
@@ -121,8 +122,8 @@ var specForeignKeys = map[string][]foreignKey{
 	},
 }
 
-// unique indexes: name → table and columns (the three of §2.2 and the one
-// .unique() on clusters.name generates).
+// unique indexes: name → table and columns (the specification's three and
+// the one .unique() on clusters.name generates).
 var specUnique = map[string][]string{
 	"clusters_name_unique":              {"clusters", "name"},
 	"unique_namespace_per_cluster":      {"customers", "cluster_id", "namespace"},
@@ -130,7 +131,7 @@ var specUnique = map[string][]string{
 	"unique_customer_step":              {"customer_steps", "release_id", "customer_id", "template_id"},
 }
 
-// foreign-key indexes of §2.2: table → leading column.
+// the specification's four foreign-key indexes: table → leading column.
 var specFKIndexes = [][2]string{
 	{"customer_steps", "release_id"},
 	{"customer_steps", "customer_id"},

@@ -1,6 +1,6 @@
-// Package validate holds the pure input checks of DECISIONS.md 11. Each
-// returns the cleaned value or a problem.Invalid error whose message is one
-// sentence an operator understands.
+// Package validate holds the pure input checks (docs/design.md,
+// "Validation"). Each returns the cleaned value or a problem.Invalid error
+// whose message is one sentence an operator understands.
 package validate
 
 import (

@@ -13,7 +13,7 @@ import { EmptyState } from "./components/ui/misc";
 import { Compass } from "lucide-react";
 
 // Hash routes: the webview loads one index.html, and the paths are those of
-// spec §3 behind the '#'.
+// the specification's pages behind the '#' (docs/design.md, "Screens").
 export const router = createHashRouter([
   {
     path: "/",

@@ -1,5 +1,5 @@
--- The schema of the specification (§2.1) exactly as drizzle-kit generates it
--- for SQLite. A database created by the specification's own app already has
+-- The specification's schema (docs/design.md, "Schema") exactly as
+-- drizzle-kit generates it for SQLite. A database created by the specification's own app already has
 -- all of this: Open recognises such a file and records this version as
 -- applied without running it.
 CREATE TABLE `clusters` (

@@ -1,4 +1,4 @@
--- Shipdeck's own tables (DECISIONS.md "Schema"): the five tables of the
+-- Shipdeck's own tables (docs/design.md, "Schema"): the five tables of the
 -- specification stay exactly as they are.
 
 -- Who a release is meant for, as chosen while it is a draft. No rows means

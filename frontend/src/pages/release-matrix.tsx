@@ -26,7 +26,8 @@ const refusal: Record<Action, string> = {
   pending: "Only a skipped or reverted step can go back to pending.",
 };
 
-/** The release page: its matrix of steps × customers (spec §6.1). */
+/** The release page: its matrix of steps × customers
+ * (docs/design.md, "The matrix"). */
 export function ReleaseMatrixPage() {
   const id = Number(useParams().id);
   const release = useRelease(id);

@@ -15,7 +15,9 @@ export function cellStatus(ch: string | undefined): CellStatus {
 
 export const isOverridden = (ch: string | undefined) => !!ch && ch !== "." && ch === ch.toUpperCase();
 
-/** The actions a status allows (DECISIONS.md 7). */
+/** The actions a status allows: a copy of the Go table `transitions` in
+ * backend/release/status.go, which the matrix also receives as `rules`
+ * (docs/design.md, "Step states"). Change both together. */
 export const allowedFrom: Record<string, CellStatus[]> = {
   done: ["pending", "reverted"],
   skip: ["pending"],

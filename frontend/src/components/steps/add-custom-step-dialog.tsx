@@ -6,7 +6,7 @@ import { useAddCustom } from "@/api/steps";
 import type { release } from "@wails/go/models";
 
 /** AddCustomStepDialog adds a step for one customer at a chosen position,
- * optionally to the release's template too (spec §6.4, DECISIONS.md 6). */
+ * optionally to the release's template too (docs/design.md, "Custom steps"). */
 export function AddCustomStepDialog({ open, onOpenChange, releaseId, customerId, customerName, category, existing, initialPosition }: {
   open: boolean;
   onOpenChange: (o: boolean) => void;

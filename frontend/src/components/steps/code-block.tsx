@@ -21,7 +21,7 @@ function useChromaStyles() {
 
 /** CodeBlock shows step content highlighted by chroma in Go, with line
  * numbers and a copy button. The HTML is the only HTML the app injects: Go
- * escapes every character of the content (DECISIONS.md 14). */
+ * escapes every character of the content (docs/design.md, "Highlighting"). */
 export function CodeBlock({ code, type, className }: { code: string; type: string; className?: string }) {
   useChromaStyles();
   const { data, isLoading, error } = useHighlight(type, code);

@@ -32,7 +32,8 @@ const historyWords: Record<string, string> = {
   delete: "Deleted the step",
 };
 
-/** StepPanel is the side panel of one customer step (spec §6.3). */
+/** StepPanel is the side panel of one customer step
+ * (docs/design.md, "The step panel"). */
 export function StepPanel({ query, releaseId, open, onOpenChange, cell }: {
   query: UseQueryResult<release.StepDetail, unknown>;
   releaseId: number;
