@@ -171,6 +171,92 @@ export namespace progress {
 
 export namespace release {
 	
+	export enum CellCode {
+	    PENDING = "p",
+	    DONE = "d",
+	    SKIPPED = "s",
+	    REVERTED = "r",
+	    PENDING_OVERRIDDEN = "P",
+	    DONE_OVERRIDDEN = "D",
+	    SKIPPED_OVERRIDDEN = "S",
+	    REVERTED_OVERRIDDEN = "R",
+	    NONE = ".",
+	}
+	export enum Status {
+	    PENDING = "pending",
+	    DONE = "done",
+	    SKIPPED = "skipped",
+	    REVERTED = "reverted",
+	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
+	}
+	export enum ReleaseType {
+	    ONBOARDING = "onboarding",
+	    RELEASE = "release",
+	    HOTFIX = "hotfix",
+	}
+	export enum Category {
+	    DEPLOY = "deploy",
+	    VERIFY = "verify",
+	}
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
+	}
+	export enum Source {
+	    TEMPLATE = "template",
+	    CUSTOM = "custom",
+	    OVERRIDDEN = "overridden",
+	    TEMPLATE_DELETED = "template-deleted",
+	}
+	export interface HistoryEntry {
+	    id: number;
+	    stepId?: number;
+	    releaseId: number;
+	    releaseName: string;
+	    customerId?: number;
+	    customerName: string;
+	    clusterName: string;
+	    templateId?: number;
+	    stepName: string;
+	    action: string;
+	    fromStatus: string;
+	    toStatus: string;
+	    note: string;
+	    contentBefore: string;
+	    contentAfter: string;
+	    rendered: string;
+	    detail: string;
+	    actor: string;
+	    source: string;
+	    createdAt: number;
+	}
+	export interface ActivityPage {
+	    entries: HistoryEntry[];
+	    next: number;
+	    actors: string[];
+	}
+	export interface ActivityQuery {
+	    releaseId: number;
+	    before: number;
+	    limit: number;
+	    actor: string;
+	    customerId: number;
+	    clusterId: number;
+	    templateId: number;
+	    kinds: string[];
+	    search: string;
+	}
 	export interface AddCustomersInput {
 	    releaseId: number;
 	    customerIds: number[];
@@ -178,8 +264,8 @@ export namespace release {
 	export interface AddTemplateInput {
 	    releaseId: number;
 	    name: string;
-	    category: string;
-	    type: string;
+	    category: Category;
+	    type: StepType;
 	    content: string;
 	    description: string;
 	    position?: number;
@@ -188,17 +274,25 @@ export namespace release {
 	    releaseId: number;
 	    templateIds: number[];
 	    customerIds: number[];
-	    action: string;
+	    action: Action;
 	    note: string;
 	}
-	export interface BulkInput {
-	    stepIds: number[];
-	    action: string;
-	    note: string;
+	export interface KeptSteps {
+	    status: Status;
+	    count: number;
+	    why: string;
 	}
 	export interface BulkResult {
 	    changed: number;
 	    unchanged: number;
+	    kept: KeptSteps[];
+	    historyFrom: number;
+	    historyTo: number;
+	}
+	export interface CloneInput {
+	    id: number;
+	    name: string;
+	    versionNumber: string;
 	}
 	export interface CustomerProgress {
 	    id: number;
@@ -216,15 +310,15 @@ export namespace release {
 	export interface CustomStepEdit {
 	    stepId: number;
 	    name: string;
-	    type: string;
+	    type: StepType;
 	    content: string;
 	}
 	export interface CustomStepInput {
 	    releaseId: number;
 	    customerId: number;
-	    category: string;
+	    category: Category;
 	    name: string;
-	    type: string;
+	    type: StepType;
 	    content: string;
 	    position: number;
 	    addToTemplate: boolean;
@@ -243,18 +337,18 @@ export namespace release {
 	    customerId: number;
 	    templateId?: number;
 	    name: string;
-	    category: string;
-	    type: string;
+	    category: Category;
+	    type: StepType;
 	    content: string;
 	    orderIndex: number;
-	    status: string;
+	    status: Status;
 	    executedAt?: number;
 	    executedBy: string;
 	    skipReason: string;
 	    notes: string;
 	    isCustom: boolean;
 	    isOverridden: boolean;
-	    source: string;
+	    source: Source;
 	    updatedAt: number;
 	}
 	export interface Targets {
@@ -265,8 +359,8 @@ export namespace release {
 	export interface Release {
 	    id: number;
 	    name: string;
-	    type: string;
-	    status: string;
+	    type: ReleaseType;
+	    status: ReleaseStatus;
 	    versionNumber: string;
 	    releaseDate?: number;
 	    description: string;
@@ -288,8 +382,8 @@ export namespace release {
 	    id: number;
 	    releaseId: number;
 	    name: string;
-	    category: string;
-	    type: string;
+	    category: Category;
+	    type: StepType;
 	    content: string;
 	    orderIndex: number;
 	    description: string;
@@ -303,33 +397,17 @@ export namespace release {
 	    verify: Template[];
 	    clusters: ClusterProgress[];
 	}
-	export interface HistoryEntry {
-	    id: number;
-	    stepId?: number;
-	    releaseId: number;
-	    releaseName: string;
-	    customerId: number;
-	    customerName: string;
-	    stepName: string;
-	    action: string;
-	    fromStatus: string;
-	    toStatus: string;
-	    note: string;
-	    contentBefore: string;
-	    contentAfter: string;
-	    actor: string;
-	    createdAt: number;
-	}
+	
 	export interface TemplateInput {
 	    name: string;
-	    category: string;
-	    type: string;
+	    category: Category;
+	    type: StepType;
 	    content: string;
 	    description: string;
 	}
 	export interface Input {
 	    name: string;
-	    type: string;
+	    type: ReleaseType;
 	    versionNumber: string;
 	    releaseDate?: number;
 	    description: string;
@@ -337,12 +415,16 @@ export namespace release {
 	    copyTemplatesFrom: number;
 	    templates: TemplateInput[];
 	}
+	
+	export interface StateRules {
+	    status: Status;
+	    actions: string[];
+	}
 	export interface MatrixRow {
 	    templateId: number;
 	    name: string;
-	    category: string;
-	    type: string;
-	    orderIndex: number;
+	    category: Category;
+	    type: StepType;
 	}
 	export interface MatrixCustomer {
 	    id: number;
@@ -356,13 +438,13 @@ export namespace release {
 	    name: string;
 	    first: number;
 	    count: number;
-	    counts: number[];
+	    counts: progress.Progress;
 	}
 	export interface MatrixRelease {
 	    id: number;
 	    name: string;
-	    type: string;
-	    status: string;
+	    type: ReleaseType;
+	    status: ReleaseStatus;
 	    versionNumber: string;
 	}
 	export interface Matrix {
@@ -372,9 +454,10 @@ export namespace release {
 	    rows: MatrixRow[];
 	    cells: string[];
 	    extras: number[][];
-	    rowCounts: number[][];
-	    colCounts: number[][];
-	    total: number[];
+	    rowCounts: progress.Progress[];
+	    colCounts: progress.Progress[];
+	    total: progress.Progress;
+	    rules: StateRules[];
 	}
 	
 	
@@ -396,15 +479,16 @@ export namespace release {
 	
 	export interface ReorderInput {
 	    releaseId: number;
-	    category: string;
+	    category: Category;
 	    orderedIds: number[];
 	}
+	
 	
 	export interface StepDetail {
 	    step: Step;
 	    template?: Template;
 	    release: Ref;
-	    releaseStatus: string;
+	    releaseStatus: ReleaseStatus;
 	    customer: CustomerRef;
 	    history: HistoryEntry[];
 	    actions: string[];
@@ -426,10 +510,15 @@ export namespace release {
 	    stepId: number;
 	    note: string;
 	}
+	export interface UndoInput {
+	    releaseId: number;
+	    from: number;
+	    to: number;
+	}
 	export interface UpdateInput {
 	    id: number;
 	    name: string;
-	    type: string;
+	    type: ReleaseType;
 	    versionNumber: string;
 	    releaseDate?: number;
 	    description: string;
@@ -438,7 +527,7 @@ export namespace release {
 	export interface UpdateTemplateInput {
 	    id: number;
 	    name: string;
-	    type: string;
+	    type: StepType;
 	    content: string;
 	    description: string;
 	}

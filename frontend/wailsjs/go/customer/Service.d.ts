@@ -10,8 +10,6 @@ export function Get(arg1:number):Promise<customer.Detail>;
 
 export function List(arg1:customer.ListFilter):Promise<Array<customer.Customer>>;
 
-export function ListByCluster(arg1:number):Promise<Array<customer.Customer>>;
-
 export function Restore(arg1:number):Promise<customer.Customer>;
 
 export function Update(arg1:customer.UpdateInput):Promise<customer.Customer>;

@@ -18,10 +18,6 @@ export function List(arg1) {
   return window['go']['customer']['Service']['List'](arg1);
 }
 
-export function ListByCluster(arg1) {
-  return window['go']['customer']['Service']['ListByCluster'](arg1);
-}
-
 export function Restore(arg1) {
   return window['go']['customer']['Service']['Restore'](arg1);
 }

@@ -14,7 +14,7 @@ export function AddableCustomers(arg1:number):Promise<Array<release.CustomerRef>
 
 export function Archive(arg1:number):Promise<release.Release>;
 
-export function Clone(arg1:number):Promise<release.Release>;
+export function Clone(arg1:release.CloneInput):Promise<release.Release>;
 
 export function Create(arg1:release.Input):Promise<release.Release>;
 
@@ -25,6 +25,8 @@ export function Get(arg1:number):Promise<release.Detail>;
 export function List():Promise<Array<release.Release>>;
 
 export function ReorderTemplates(arg1:release.ReorderInput):Promise<void>;
+
+export function TargetPreview(arg1:release.Targets):Promise<number>;
 
 export function Update(arg1:release.UpdateInput):Promise<release.Release>;
 

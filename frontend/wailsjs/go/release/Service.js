@@ -50,6 +50,10 @@ export function ReorderTemplates(arg1) {
   return window['go']['release']['Service']['ReorderTemplates'](arg1);
 }
 
+export function TargetPreview(arg1) {
+  return window['go']['release']['Service']['TargetPreview'](arg1);
+}
+
 export function Update(arg1) {
   return window['go']['release']['Service']['Update'](arg1);
 }
