@@ -1,7 +1,7 @@
-// Package report writes a release's record as a file (docs/design.md, "Files
-// out and in"): Markdown for tickets, a self-contained HTML page for
-// printing, CSV for spreadsheets and JSON for programs (its format is
-// documented in docs/export-format.md).
+// Package report writes a release's record as a file: Markdown for
+// tickets, a self-contained HTML page for printing, CSV for spreadsheets
+// and JSON for programs. docs/export-format.md describes every format;
+// docs/export-format.schema.json defines the JSON one.
 //
 // Reports are streamed: the customers of the selection are read once (a few
 // thousand rows at most), then their steps one customer at a time, so a
