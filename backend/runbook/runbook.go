@@ -1,10 +1,10 @@
 // Package runbook reads and writes a release's step templates as a YAML
-// runbook file (docs/export-format.md, "Runbook"): the deploy and verify
+// runbook file (docs/export-format.md, "Runbooks"): the deploy and verify
 // steps in order, each with its name, type, content and an optional
 // description.
 //
 //	shipdeck: runbook/1
-//	name: 2026.11
+//	name: "2026.11"
 //	steps:
 //	  deploy:
 //	    - name: Back up tenant database
