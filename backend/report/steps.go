@@ -1,0 +1,389 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// step is one customer step as reports show it.
+type step struct {
+	ID         int64
+	CustomerID int64
+	TemplateID *int64
+	Name       string
+	Category   string
+	Type       string
+	OrderIndex int
+	Position   int // rank within the customer's category, from 1
+	Status     string
+	ExecutedAt *int64
+	ExecutedBy string
+	SkipReason string
+	Notes      string
+	Custom     bool
+	Overridden bool
+	// Content is set when it was asked for and differs from the template's
+	// current content (or there is no template).
+	Content *string
+	Run     *runInfo // the latest run, if any
+}
+
+// source is where the step's content comes from, as the step panel says.
+func (s *step) source() string {
+	switch {
+	case s.Custom:
+		return "custom"
+	case s.TemplateID == nil:
+		return "template-deleted"
+	case s.Overridden:
+		return "overridden"
+	}
+	return "template"
+}
+
+// runInfo is one row of step_runs.
+type runInfo struct {
+	ID         int64
+	Outcome    string
+	ExitCode   *int
+	StartedAt  int64
+	FinishedAt *int64
+	Actor      string
+}
+
+const stepColumns = `cs.id, cs.customer_id, cs.template_id, cs.name, cs.category, cs.type, cs.order_index, coalesce(cs.status, 'pending'),
+	cs.executed_at, coalesce(cs.executed_by, ''), coalesce(cs.skip_reason, ''), coalesce(cs.notes, ''),
+	coalesce(cs.is_custom, 0), coalesce(cs.is_overridden, 0),
+	run.id, coalesce(run.outcome, ''), run.exit_code, coalesce(run.started_at, 0), run.finished_at, coalesce(run.actor, '')`
+
+// latestRun joins a step's newest run (step_runs_step_idx finds it).
+const latestRun = ` LEFT JOIN step_runs run ON run.id = (SELECT max(r2.id) FROM step_runs r2 WHERE r2.step_id = cs.id)`
+
+// differingContent is the step's content when its template's differs.
+const differingContent = `CASE WHEN t.id IS NULL OR t.content <> cs.content THEN cs.content END`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanStep(sc scanner, s *step, extra ...any) error {
+	var runID sql.NullInt64
+	run := runInfo{}
+	dest := []any{&s.ID, &s.CustomerID, &s.TemplateID, &s.Name, &s.Category, &s.Type, &s.OrderIndex, &s.Status,
+		&s.ExecutedAt, &s.ExecutedBy, &s.SkipReason, &s.Notes, &s.Custom, &s.Overridden,
+		&runID, &run.Outcome, &run.ExitCode, &run.StartedAt, &run.FinishedAt, &run.Actor}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return err
+	}
+	s.Run = nil
+	if runID.Valid {
+		run.ID = runID.Int64
+		s.Run = &run
+	}
+	return nil
+}
+
+// The columns of a customer's steps. Reports read a few million cells, and
+// the driver's cost is per cell: leanColumns are what the tables and the
+// CSV show (with the latest run's outcome alone), fullColumns add what the
+// JSON record holds.
+const (
+	leanColumns = `cs.template_id, cs.name, cs.category, cs.type, coalesce(cs.status, 'pending'),
+	cs.executed_at, coalesce(cs.executed_by, ''), coalesce(cs.skip_reason, ''), coalesce(cs.notes, ''),
+	coalesce(cs.is_custom, 0), coalesce(cs.is_overridden, 0),
+	coalesce((SELECT r2.outcome FROM step_runs r2 WHERE r2.step_id = cs.id ORDER BY r2.id DESC LIMIT 1), '')`
+	fullColumns = stepColumns + `, ` + differingContent
+)
+
+// customerStepsWhere is served by customer_steps_release_customer_idx; the
+// hundred-odd rows of a customer are sorted in memory.
+const customerStepsWhere = ` WHERE cs.release_id = ? AND cs.customer_id = ?
+	ORDER BY cs.category = 'verify', cs.category, cs.order_index, cs.id`
+
+// preparer is what bun.Conn and bun.Tx offer beyond bun.IDB: a statement
+// prepared once for all customers.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// eachCustomer calls fn with every selected customer and its steps, deploy
+// then verify, each by position. Only one customer's steps are in memory at
+// a time; the slice is reused, so fn must not keep it. full reads every
+// column, the latest run and the content of steps that differ from their
+// template; otherwise Run holds the latest outcome alone.
+func (r *run) eachCustomer(full bool, fn func(c *customerInfo, steps []step) error) error {
+	q := `SELECT ` + leanColumns + ` FROM customer_steps cs` + customerStepsWhere
+	if full {
+		q = `SELECT ` + fullColumns + ` FROM customer_steps cs` + latestRun + ` LEFT JOIN step_templates t ON t.id = cs.template_id` + customerStepsWhere
+	}
+	query := func(customerID int64) (*sql.Rows, error) {
+		return r.db.QueryContext(r.ctx, q, r.rel.ID, customerID)
+	}
+	if p, ok := r.db.(preparer); ok {
+		stmt, err := p.PrepareContext(r.ctx, q)
+		if err != nil {
+			return fmt.Errorf("read steps: %w", err)
+		}
+		defer stmt.Close()
+		query = func(customerID int64) (*sql.Rows, error) {
+			return stmt.QueryContext(r.ctx, r.rel.ID, customerID)
+		}
+	}
+	var buf []step
+	for _, c := range r.customers {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		buf = buf[:0]
+		rows, err := query(c.ID)
+		if err != nil {
+			return fmt.Errorf("read steps: %w", err)
+		}
+		pos, cat := 0, ""
+		for rows.Next() {
+			buf = append(buf, step{CustomerID: c.ID})
+			s := &buf[len(buf)-1]
+			if full {
+				var content sql.NullString
+				err = scanStep(rows, s, &content)
+				if content.Valid {
+					s.Content = &content.String
+				}
+			} else {
+				var outcome string
+				err = rows.Scan(&s.TemplateID, &s.Name, &s.Category, &s.Type, &s.Status, &s.ExecutedAt, &s.ExecutedBy,
+					&s.SkipReason, &s.Notes, &s.Custom, &s.Overridden, &outcome)
+				if outcome != "" {
+					s.Run = &runInfo{Outcome: outcome}
+				}
+			}
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("read steps: %w", err)
+			}
+			if s.Category != cat {
+				pos, cat = 0, s.Category
+			}
+			pos++
+			s.Position = pos
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read steps: %w", err)
+		}
+		if err := fn(c, buf); err != nil {
+			return err
+		}
+		for range buf {
+			if err := r.step(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Exception kinds: the steps a reader of a report must not miss.
+const (
+	excSkipped         = "skipped"
+	excReverted        = "reverted"
+	excOverridden      = "overridden"
+	excCustom          = "custom"
+	excTemplateDeleted = "template-deleted"
+	excFailedRun       = "failed-run"
+)
+
+var exceptionWhere = map[string]string{
+	excSkipped:         `cs.status = 'skipped'`,
+	excReverted:        `cs.status = 'reverted'`,
+	excOverridden:      `coalesce(cs.is_overridden, 0) = 1`,
+	excCustom:          `coalesce(cs.is_custom, 0) = 1`,
+	excTemplateDeleted: `cs.template_id IS NULL AND coalesce(cs.is_custom, 0) = 0`,
+	excFailedRun:       `run.outcome IN ('failed', 'timed_out', 'interrupted')`,
+}
+
+// exception is one step of an exception list, with what the list shows.
+type exception struct {
+	step
+	Customer *customerInfo
+	// Content is the step's own content; Template the template's current
+	// content (nil without a template).
+	Content  string
+	Template *string
+}
+
+// sqlRank is a step's position within its customer's category, counted
+// over customer_steps_release_customer_idx: cheap for the few exception
+// rows, where a window function would sort the whole release.
+const sqlRank = `(SELECT count(*) FROM customer_steps b WHERE b.release_id = cs.release_id AND b.customer_id = cs.customer_id
+	AND b.category = cs.category AND (b.order_index < cs.order_index OR (b.order_index = cs.order_index AND b.id <= cs.id)))`
+
+// countExceptions counts the steps of each kind in the selection.
+func (r *run) countExceptions() (map[string]int, error) {
+	out := map[string]int{}
+	for kind := range exceptionWhere {
+		q := `SELECT count(*) FROM customer_steps cs` + latestRun + `
+			WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind]
+		if kind != excFailedRun {
+			q = `SELECT count(*) FROM customer_steps cs WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind]
+		}
+		var n int
+		if err := r.db.QueryRowContext(r.ctx, q, r.rel.ID, r.scope).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s steps: %w", kind, err)
+		}
+		out[kind] = n
+	}
+	return out, nil
+}
+
+// eachException calls fn with every step of a kind in the selection, in
+// report order (cluster, customer, category, position). withContent reads
+// the step's and its template's content.
+func (r *run) eachException(kind string, withContent bool, fn func(e *exception) error) error {
+	extra := `, NULL, NULL`
+	from := `customer_steps cs` + latestRun
+	if withContent {
+		extra = `, cs.content, t.content`
+		from += ` LEFT JOIN step_templates t ON t.id = cs.template_id`
+	}
+	q := `SELECT ` + stepColumns + `, ` + sqlRank + extra + `
+		FROM ` + from + ` JOIN customers cu ON cu.id = cs.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
+		WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind] + `
+		ORDER BY cl.name, cl.id, cu.name, cu.id, cs.category = 'verify', cs.category, cs.order_index, cs.id`
+	rows, err := r.db.QueryContext(r.ctx, q, r.rel.ID, r.scope)
+	if err != nil {
+		return fmt.Errorf("read %s steps: %w", kind, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		var e exception
+		var content, tmpl sql.NullString
+		if err := scanStep(rows, &e.step, &e.Position, &content, &tmpl); err != nil {
+			return fmt.Errorf("read %s steps: %w", kind, err)
+		}
+		e.Content = content.String
+		if tmpl.Valid {
+			e.Template = &tmpl.String
+		}
+		e.Customer = r.byID[e.CustomerID]
+		if e.Customer == nil {
+			continue
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s steps: %w", kind, err)
+	}
+	return nil
+}
+
+// historyEntry is one row of step_history.
+type historyEntry struct {
+	ID            int64
+	At            int64
+	Actor         string
+	Source        string
+	Action        string
+	CustomerID    *int64
+	StepID        *int64
+	TemplateID    *int64
+	StepName      string
+	FromStatus    *string
+	ToStatus      *string
+	Note          *string
+	ContentBefore *string
+	ContentAfter  *string
+	Rendered      *string
+	Detail        *string
+}
+
+// eachHistory calls fn with the release's history, oldest first: the
+// events of the release itself (no customer) and those of the selected
+// customers. step_history_release_idx serves the order.
+func (r *run) eachHistory(fn func(h *historyEntry) error) error {
+	rows, err := r.db.QueryContext(r.ctx, `SELECT h.id, h.created_at, h.actor, coalesce(h.source, 'app'), h.action, h.customer_id, h.step_id,
+		h.template_id, h.step_name, h.from_status, h.to_status, h.note, h.content_before, h.content_after, h.rendered, h.detail
+		FROM step_history h WHERE h.release_id = ? AND (h.customer_id IS NULL OR h.customer_id IN (SELECT value FROM json_each(?)))
+		ORDER BY h.id`, r.rel.ID, r.scope)
+	if err != nil {
+		return fmt.Errorf("read history: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		if n++; n%progressEvery == 0 {
+			if err := r.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		var h historyEntry
+		if err := rows.Scan(&h.ID, &h.At, &h.Actor, &h.Source, &h.Action, &h.CustomerID, &h.StepID, &h.TemplateID, &h.StepName,
+			&h.FromStatus, &h.ToStatus, &h.Note, &h.ContentBefore, &h.ContentAfter, &h.Rendered, &h.Detail); err != nil {
+			return fmt.Errorf("read history: %w", err)
+		}
+		if err := fn(&h); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read history: %w", err)
+	}
+	return nil
+}
+
+// template is one step template of the release.
+type template struct {
+	ID          int64
+	Category    string
+	Position    int
+	OrderIndex  int
+	Name        string
+	Type        string
+	Description string
+	Content     string
+}
+
+// eachTemplate calls fn with the release's templates, deploy then verify,
+// each by position.
+func (r *run) eachTemplate(fn func(t *template) error) error {
+	rows, err := r.db.QueryContext(r.ctx, `SELECT id, category, order_index, name, type, coalesce(description, ''), content
+		FROM step_templates WHERE release_id = ? ORDER BY category = 'verify', category, order_index, id`, r.rel.ID)
+	if err != nil {
+		return fmt.Errorf("read templates: %w", err)
+	}
+	defer rows.Close()
+	pos, cat := 0, ""
+	for rows.Next() {
+		var t template
+		if err := rows.Scan(&t.ID, &t.Category, &t.OrderIndex, &t.Name, &t.Type, &t.Description, &t.Content); err != nil {
+			return fmt.Errorf("read templates: %w", err)
+		}
+		if t.Category != cat {
+			pos, cat = 0, t.Category
+		}
+		pos++
+		t.Position = pos
+		if err := fn(&t); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read templates: %w", err)
+	}
+	return nil
+}
+
+// stepLabel is "Deploy 3 · Name".
+func stepLabel(category string, position int, name string) string {
+	return fmt.Sprintf("%s %d · %s", categoryTitle(category), position, name)
+}
+
+// runOutcomeText is an outcome in words.
+func runOutcomeText(outcome string) string {
+	return strings.ReplaceAll(outcome, "_", " ")
+}
