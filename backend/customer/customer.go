@@ -64,6 +64,9 @@ type ReleaseProgress struct {
 	Status        string            `json:"status"`
 	VersionNumber string            `json:"versionNumber"`
 	Progress      progress.Progress `json:"progress"`
+	// HeldAt and HoldReason say the customer is held back in the release.
+	HeldAt     *int64 `json:"heldAt"`
+	HoldReason string `json:"holdReason"`
 }
 
 // Detail is a customer with the releases it takes part in.
@@ -145,7 +148,8 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 			progress.Counts
 		}
 		if err := db.NewRaw(`
-			SELECT r.id AS release_id, r.name, r.type, coalesce(r.status, 'draft') AS status, coalesce(r.version_number, '') AS version_number, `+progress.SQL+`
+			SELECT r.id AS release_id, r.name, r.type, coalesce(r.status, 'draft') AS status, coalesce(r.version_number, '') AS version_number,
+				rc.held_at, coalesce(rc.hold_reason, '') AS hold_reason, `+progress.SQL+`
 			FROM release_customers rc JOIN releases r ON r.id = rc.release_id
 			LEFT JOIN customer_steps cs ON cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id
 			WHERE rc.customer_id = ? GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC`, id).Scan(ctx, &rs); err != nil {

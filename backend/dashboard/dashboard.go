@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/progress"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
 )
@@ -24,7 +25,10 @@ type Counts struct {
 
 // Overview is the dashboard.
 type Overview struct {
-	Counts Counts                 `json:"counts"`
+	Counts Counts `json:"counts"`
+	// Steps sums the active releases' progress: the dashboard's step
+	// figures, computed as every other screen's (docs/design.md, "Progress").
+	Steps  progress.Progress      `json:"steps"`
 	Active []release.Release      `json:"active"`
 	Drafts []release.Release      `json:"drafts"`
 	Recent []release.HistoryEntry `json:"recent"`
@@ -60,6 +64,9 @@ func (s *Service) Overview() (out Overview, err error) {
 		out.Empty = c.Clusters+c.ArchivedClusters+c.DraftReleases+c.ActiveReleases+c.ArchivedReleases == 0
 		if out.Active, err = release.ListByStatus(ctx, db, release.Active); err != nil {
 			return err
+		}
+		for _, r := range out.Active {
+			out.Steps = out.Steps.Add(r.Progress)
 		}
 		if out.Drafts, err = release.ListByStatus(ctx, db, release.Draft); err != nil {
 			return err

@@ -4,14 +4,18 @@
 package progress
 
 // Progress counts steps by status. Percent = (done + skipped) / total,
-// rounded, and 0 when there are no steps.
+// rounded, and 0 when there are no steps. The steps of customers held back
+// in a release are counted apart (HeldSteps, of HeldCustomers customers) and
+// are in none of the other figures (docs/design.md, "Holds").
 type Progress struct {
-	Total    int `json:"total"`
-	Done     int `json:"done"`
-	Skipped  int `json:"skipped"`
-	Reverted int `json:"reverted"`
-	Pending  int `json:"pending"`
-	Percent  int `json:"percent"`
+	Total         int `json:"total"`
+	Done          int `json:"done"`
+	Skipped       int `json:"skipped"`
+	Reverted      int `json:"reverted"`
+	Pending       int `json:"pending"`
+	Percent       int `json:"percent"`
+	HeldCustomers int `json:"heldCustomers"`
+	HeldSteps     int `json:"heldSteps"`
 }
 
 // Of builds a Progress from its counts.
@@ -19,6 +23,12 @@ func Of(done, skipped, reverted, pending int) Progress {
 	p := Progress{Done: done, Skipped: skipped, Reverted: reverted, Pending: pending}
 	p.Total = done + skipped + reverted + pending
 	p.Percent = Percent(done+skipped, p.Total)
+	return p
+}
+
+// WithHeld is p with the held figures set.
+func (p Progress) WithHeld(customers, steps int) Progress {
+	p.HeldCustomers, p.HeldSteps = customers, steps
 	return p
 }
 
@@ -32,29 +42,53 @@ func Percent(part, total int) int {
 
 // Add sums two progresses.
 func (p Progress) Add(q Progress) Progress {
-	return Of(p.Done+q.Done, p.Skipped+q.Skipped, p.Reverted+q.Reverted, p.Pending+q.Pending)
+	return Of(p.Done+q.Done, p.Skipped+q.Skipped, p.Reverted+q.Reverted, p.Pending+q.Pending).
+		WithHeld(p.HeldCustomers+q.HeldCustomers, p.HeldSteps+q.HeldSteps)
 }
 
-// SQL is an aggregate select list over a customer_steps alias cs, named as
-// Counts reads it. One pass, no per-status queries. A LEFT JOIN that finds
-// no step gives a row of NULLs: it counts as nothing, not as a pending step.
+// SQL is an aggregate select list over customer_steps cs, named as Counts
+// reads it: one pass, no per-status queries. A LEFT JOIN that finds no step
+// gives a row of NULLs: it counts as nothing, not as a pending step. It is
+// the figures of one customer (held or not: a customer's own steps).
 const SQL = `coalesce(sum(cs.status = 'done'), 0) AS done, coalesce(sum(cs.status = 'skipped'), 0) AS skipped,
-	coalesce(sum(cs.status = 'reverted'), 0) AS reverted, coalesce(sum(cs.id IS NOT NULL AND coalesce(cs.status, 'pending') = 'pending'), 0) AS pending`
+	coalesce(sum(cs.status = 'reverted'), 0) AS reverted,
+	coalesce(sum(cs.id IS NOT NULL AND coalesce(cs.status, 'pending') = 'pending'), 0) AS pending`
 
-// Counts are the columns of SQL, scanned by name (embed it in a row).
+// HeldSQL is SQL for the figures of many customers — a release, a template
+// row — over customer_steps cs joined to their release_customers row rc:
+// the steps of held customers are counted apart, in no other figure.
+const HeldSQL = `coalesce(sum(rc.held_at IS NULL AND cs.status = 'done'), 0) AS done,
+	coalesce(sum(rc.held_at IS NULL AND cs.status = 'skipped'), 0) AS skipped,
+	coalesce(sum(rc.held_at IS NULL AND cs.status = 'reverted'), 0) AS reverted,
+	coalesce(sum(rc.held_at IS NULL AND cs.id IS NOT NULL AND coalesce(cs.status, 'pending') = 'pending'), 0) AS pending,
+	count(DISTINCT CASE WHEN rc.held_at IS NOT NULL THEN rc.customer_id END) AS held_customers,
+	coalesce(sum(rc.held_at IS NOT NULL AND cs.id IS NOT NULL), 0) AS held_steps`
+
+// Counts are the columns of SQL or HeldSQL, scanned by name (embed it in a
+// row).
 type Counts struct {
-	Done     int `bun:"done" json:"-"`
-	Skipped  int `bun:"skipped" json:"-"`
-	Reverted int `bun:"reverted" json:"-"`
-	Pending  int `bun:"pending" json:"-"`
+	Done          int `bun:"done" json:"-"`
+	Skipped       int `bun:"skipped" json:"-"`
+	Reverted      int `bun:"reverted" json:"-"`
+	Pending       int `bun:"pending" json:"-"`
+	HeldCustomers int `bun:"held_customers" json:"-"`
+	HeldSteps     int `bun:"held_steps" json:"-"`
 }
 
 // Progress is the counts' figures.
-func (c Counts) Progress() Progress { return Of(c.Done, c.Skipped, c.Reverted, c.Pending) }
+func (c Counts) Progress() Progress {
+	return Of(c.Done, c.Skipped, c.Reverted, c.Pending).WithHeld(c.HeldCustomers, c.HeldSteps)
+}
 
 // Counter counts steps by state as they are read, for figures built in Go
 // (the matrix's rows, columns and clusters).
-type Counter struct{ done, skipped, reverted, pending int }
+type Counter struct{ done, skipped, reverted, pending, heldCustomers, heldSteps int }
+
+// Held counts n steps of a held customer, apart.
+func (c *Counter) Held(n int) { c.heldSteps += n }
+
+// HeldCustomer counts one held customer.
+func (c *Counter) HeldCustomer() { c.heldCustomers++ }
 
 // Add counts n steps of a state ("pending", "done", "skipped", "reverted").
 func (c *Counter) Add(status string, n int) {
@@ -73,7 +107,10 @@ func (c *Counter) Add(status string, n int) {
 // Merge adds another counter's counts.
 func (c *Counter) Merge(o Counter) {
 	c.done, c.skipped, c.reverted, c.pending = c.done+o.done, c.skipped+o.skipped, c.reverted+o.reverted, c.pending+o.pending
+	c.heldCustomers, c.heldSteps = c.heldCustomers+o.heldCustomers, c.heldSteps+o.heldSteps
 }
 
 // Progress is the counter's figures.
-func (c Counter) Progress() Progress { return Of(c.done, c.skipped, c.reverted, c.pending) }
+func (c Counter) Progress() Progress {
+	return Of(c.done, c.skipped, c.reverted, c.pending).WithHeld(c.heldCustomers, c.heldSteps)
+}

@@ -1,6 +1,9 @@
 package release
 
-import "shipdeck/backend/progress"
+import (
+	"shipdeck/backend/progress"
+	"shipdeck/backend/store"
+)
 
 // The DTOs of the release domain, as the frontend receives them. Timestamps
 // are unix seconds; optional text is "" rather than null.
@@ -76,18 +79,36 @@ type Template struct {
 	OrderIndex  int      `json:"orderIndex"`
 	Description string   `json:"description"`
 	CreatedAt   int64    `json:"createdAt"`
-	// Pending and Executed count this template's customer steps.
-	Pending  int `json:"pending"`
-	Executed int `json:"executed"`
+	// Progress counts this template's customer steps, as the matrix row
+	// does (docs/design.md, "Progress").
+	Progress progress.Progress `json:"progress"`
 }
 
-// CustomerProgress is one customer's progress in a release.
+// CustomerProgress is one customer's progress in a release (its own
+// steps), and its hold when it is held back.
 type CustomerProgress struct {
 	ID        int64             `json:"id"`
 	Name      string            `json:"name"`
 	Namespace string            `json:"namespace"`
 	IsActive  bool              `json:"isActive"`
 	Progress  progress.Progress `json:"progress"`
+	Hold      *Hold             `json:"hold"`
+}
+
+// Hold says that, why, since when and by whom a customer is held back in a
+// release.
+type Hold struct {
+	At     int64  `json:"at"`
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// holdOf reads a release_customers row's hold (nil when not held).
+func holdOf(at *int64, by, reason *string) *Hold {
+	if at == nil {
+		return nil
+	}
+	return &Hold{At: *at, By: store.TextOf(by), Reason: store.TextOf(reason)}
 }
 
 // ClusterProgress groups the customers of a release by cluster.
@@ -285,6 +306,9 @@ type BulkCellsInput struct {
 	CustomerIDs []int64 `json:"customerIds"`
 	Action      Action  `json:"action"`
 	Note        string  `json:"note"`
+	// IncludeHeld reaches customers held back in the release too: a
+	// single step the operator confirmed. Bulk actions leave it false.
+	IncludeHeld bool `json:"includeHeld"`
 }
 
 // BulkResult says how many steps changed, and why the others did not: by
@@ -297,6 +321,9 @@ type BulkResult struct {
 	// Undo takes back (0 when nothing changed).
 	HistoryFrom int64 `json:"historyFrom"`
 	HistoryTo   int64 `json:"historyTo"`
+	// Held is how many selected steps belong to customers held back in the
+	// release: bulk actions leave them as they are.
+	Held int `json:"held"`
 }
 
 // KeptSteps are the steps of one state a bulk action left as they were.

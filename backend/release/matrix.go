@@ -19,7 +19,8 @@ import (
 // of row's template step for that customer. Extras lists [row, col, count]
 // for steps without a template (custom, or kept after their template was
 // deleted) that follow row's step for customer col. Rules is the state
-// machine: what each state allows, so the frontend offers exactly that.
+// machine — each action, where it starts and where it leads — so the
+// frontend offers exactly what it allows.
 type Matrix struct {
 	Release   MatrixRelease       `json:"release"`
 	Clusters  []MatrixCluster     `json:"clusters"`
@@ -30,7 +31,7 @@ type Matrix struct {
 	RowCounts []progress.Progress `json:"rowCounts"`
 	ColCounts []progress.Progress `json:"colCounts"`
 	Total     progress.Progress   `json:"total"`
-	Rules     []StateRules        `json:"rules"`
+	Rules     []ActionRule        `json:"rules"`
 }
 
 // MatrixRelease is the release the matrix shows.
@@ -51,13 +52,17 @@ type MatrixCluster struct {
 	Counts progress.Progress `json:"counts"`
 }
 
-// MatrixCustomer is one column.
+// MatrixCustomer is one column. A held customer's column counts apart:
+// its steps are in its own figures, in no row's, cluster's or the total's.
 type MatrixCustomer struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Namespace string `json:"namespace"`
-	ClusterID int64  `json:"clusterId"`
-	IsActive  bool   `json:"isActive"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+	ClusterID  int64  `json:"clusterId"`
+	IsActive   bool   `json:"isActive"`
+	HeldAt     *int64 `json:"heldAt"`
+	HeldBy     string `json:"heldBy"`
+	HoldReason string `json:"holdReason"`
 }
 
 // MatrixRow is one template step.
@@ -86,7 +91,8 @@ func (s *Steps) Matrix(releaseID, clusterID int64) (out Matrix, err error) {
 
 // sqlMatrixColumns are the covered customers, grouped by cluster.
 const sqlMatrixColumns = `
-SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name, coalesce(cu.is_active, 1) AS is_active
+SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name, coalesce(cu.is_active, 1) AS is_active,
+	rc.held_at, coalesce(rc.held_by, '') AS held_by, coalesce(rc.hold_reason, '') AS hold_reason
 FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)
 ORDER BY cl.name, cl.id, cu.name, cu.id`
@@ -138,7 +144,7 @@ type grid struct {
 // buildMatrix computes the matrix inside a read: the columns, the rows, the
 // cells of the template steps, the extras, then the counts.
 func buildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (Matrix, error) {
-	m := Matrix{Rules: stateRules()}
+	m := Matrix{Rules: actionRules()}
 	r, err := loadRelease(ctx, db, releaseID)
 	if err != nil {
 		return m, err
@@ -219,8 +225,13 @@ func (g *grid) put(r, c int, ch byte) {
 		return
 	}
 	g.cells[r][c] = ch
-	g.counts.rows[r].Add(string(st), 1)
 	g.counts.cols[c].Add(string(st), 1)
+	if g.m.Customers[c].HeldAt != nil {
+		g.counts.rows[r].Held(1)
+		g.counts.rows[r].HeldCustomer()
+	} else {
+		g.counts.rows[r].Add(string(st), 1)
+	}
 }
 
 // templateCells reads the cells of the template steps, one string per row.
@@ -339,18 +350,27 @@ func (g *grid) finish() {
 	for i, c := range g.counts.rows {
 		m.RowCounts[i] = c.Progress()
 	}
+	// A held column counts apart in its cluster and the total.
+	apart := func(sum *progress.Counter, c int) {
+		if g.m.Customers[c].HeldAt == nil {
+			sum.Merge(g.counts.cols[c])
+			return
+		}
+		sum.HeldCustomer()
+		sum.Held(g.counts.cols[c].Progress().Total)
+	}
 	var total progress.Counter
 	m.ColCounts = make([]progress.Progress, len(g.counts.cols))
 	for i, c := range g.counts.cols {
 		m.ColCounts[i] = c.Progress()
-		total.Merge(c)
+		apart(&total, i)
 	}
 	m.Total = total.Progress()
 	for i := range m.Clusters {
 		cl := &m.Clusters[i]
 		var sum progress.Counter
 		for c := cl.First; c < cl.First+cl.Count; c++ {
-			sum.Merge(g.counts.cols[c])
+			apart(&sum, c)
 		}
 		cl.Counts = sum.Progress()
 	}

@@ -61,8 +61,9 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release) ([]Release, e
 		ReleaseID int64 `bun:"release_id"`
 		progress.Counts
 	}
-	if err := db.NewRaw(`SELECT cs.release_id, `+progress.SQL+`
-		FROM customer_steps cs WHERE cs.release_id IN (SELECT value FROM json_each(?)) GROUP BY cs.release_id`, string(idJSON)).Scan(ctx, &counts); err != nil {
+	if err := db.NewRaw(`SELECT cs.release_id, `+progress.HeldSQL+`
+		FROM customer_steps cs JOIN release_customers rc ON rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id
+		WHERE cs.release_id IN (SELECT value FROM json_each(?)) GROUP BY cs.release_id`, string(idJSON)).Scan(ctx, &counts); err != nil {
 		return nil, fmt.Errorf("release progress: %w", err)
 	}
 	for _, c := range counts {
@@ -146,18 +147,25 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 	return out, err
 }
 
+// clusterProgress is a release's figures by cluster and customer: each
+// customer its own steps, each cluster the sum of its customers not held,
+// with the held ones counted apart (docs/design.md, "Holds").
 func clusterProgress(ctx context.Context, db bun.IDB, releaseID int64) ([]ClusterProgress, error) {
 	var rows []struct {
-		ClusterID   int64  `bun:"cluster_id"`
-		ClusterName string `bun:"cluster_name"`
-		ID          int64  `bun:"id"`
-		Name        string `bun:"name"`
-		Namespace   string `bun:"namespace"`
-		IsActive    bool   `bun:"is_active"`
+		ClusterID   int64   `bun:"cluster_id"`
+		ClusterName string  `bun:"cluster_name"`
+		ID          int64   `bun:"id"`
+		Name        string  `bun:"name"`
+		Namespace   string  `bun:"namespace"`
+		IsActive    bool    `bun:"is_active"`
+		HeldAt      *int64  `bun:"held_at"`
+		HeldBy      *string `bun:"held_by"`
+		HoldReason  *string `bun:"hold_reason"`
 		progress.Counts
 	}
 	if err := db.NewRaw(`
-		SELECT cl.id AS cluster_id, cl.name AS cluster_name, cu.id, cu.name, cu.namespace, coalesce(cu.is_active, 1) AS is_active, `+progress.SQL+`
+		SELECT cl.id AS cluster_id, cl.name AS cluster_name, cu.id, cu.name, cu.namespace, coalesce(cu.is_active, 1) AS is_active,
+			rc.held_at, rc.held_by, rc.hold_reason, `+progress.SQL+`
 		FROM release_customers rc
 		JOIN customers cu ON cu.id = rc.customer_id
 		JOIN clusters cl ON cl.id = cu.cluster_id
@@ -169,13 +177,18 @@ func clusterProgress(ctx context.Context, db bun.IDB, releaseID int64) ([]Cluste
 	}
 	out := []ClusterProgress{}
 	for _, r := range rows {
-		c := CustomerProgress{ID: r.ID, Name: r.Name, Namespace: r.Namespace, IsActive: r.IsActive, Progress: r.Counts.Progress()}
+		c := CustomerProgress{ID: r.ID, Name: r.Name, Namespace: r.Namespace, IsActive: r.IsActive, Progress: r.Counts.Progress(),
+			Hold: holdOf(r.HeldAt, r.HeldBy, r.HoldReason)}
 		if n := len(out); n == 0 || out[n-1].ID != r.ClusterID {
 			out = append(out, ClusterProgress{ID: r.ClusterID, Name: r.ClusterName, Customers: []CustomerProgress{}})
 		}
 		cl := &out[len(out)-1]
 		cl.Customers = append(cl.Customers, c)
-		cl.Progress = cl.Progress.Add(c.Progress)
+		if c.Hold != nil {
+			cl.Progress = cl.Progress.Add(progress.Progress{}.WithHeld(1, c.Progress.Total))
+		} else {
+			cl.Progress = cl.Progress.Add(c.Progress)
+		}
 	}
 	return out, nil
 }

@@ -127,29 +127,18 @@ func Allowed(s Status) []Action {
 	return out
 }
 
-// Undo is the action that takes a step from the state a leads to back to
-// from, when there is one: what an Undo after a quick action applies.
-func Undo(a Action, from Status) (Action, bool) {
-	to := transitions[a].to
-	for _, u := range Actions {
-		if u.Allows(to) && transitions[u].to == from {
-			return u, true
-		}
-	}
-	return "", false
+// ActionRule is the state machine as the frontend receives it with the
+// matrix: each action, the states it starts from and the state it leads to.
+type ActionRule struct {
+	Action Action   `json:"action"`
+	From   []Status `json:"from"`
+	To     Status   `json:"to"`
 }
 
-// StateRules is the state machine as the frontend receives it with the
-// matrix: for each state, the actions it allows.
-type StateRules struct {
-	Status  Status   `json:"status"`
-	Actions []Action `json:"actions"`
-}
-
-func stateRules() []StateRules {
-	out := make([]StateRules, len(Statuses))
-	for i, s := range Statuses {
-		out[i] = StateRules{Status: s, Actions: Allowed(s)}
+func actionRules() []ActionRule {
+	out := make([]ActionRule, len(Actions))
+	for i, a := range Actions {
+		out[i] = ActionRule{Action: a, From: transitions[a].from, To: transitions[a].to}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/progress"
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
@@ -18,20 +19,28 @@ import (
 // its customer steps are still pending and how many were executed.
 const sqlTemplates = `
 SELECT t.id, t.release_id, t.name, t.category, t.type, t.content, t.order_index, coalesce(t.description, '') AS description,
-	coalesce(t.created_at, 0) AS created_at, coalesce(c.pending, 0) AS pending, coalesce(c.executed, 0) AS executed
+	coalesce(t.created_at, 0) AS created_at,
+	coalesce(c.done, 0) AS done, coalesce(c.skipped, 0) AS skipped, coalesce(c.reverted, 0) AS reverted, coalesce(c.pending, 0) AS pending,
+	coalesce(c.held_customers, 0) AS held_customers, coalesce(c.held_steps, 0) AS held_steps
 FROM step_templates t LEFT JOIN (
-	SELECT template_id, sum(coalesce(status, 'pending') = 'pending') AS pending, sum(coalesce(status, 'pending') <> 'pending') AS executed
-	FROM customer_steps WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?0) GROUP BY template_id
+	SELECT cs.template_id, ` + progress.HeldSQL + `
+	FROM customer_steps cs JOIN release_customers rc ON rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id
+	WHERE cs.template_id IN (SELECT id FROM step_templates WHERE release_id = ?0) GROUP BY cs.template_id
 ) c ON c.template_id = t.id
 WHERE t.release_id = ?0 ORDER BY t.category = 'verify', t.order_index`
 
 func listTemplates(ctx context.Context, db bun.IDB, releaseID int64) (deploy, verify []Template, err error) {
-	var all []Template
-	if err := db.NewRaw(sqlTemplates, releaseID).Scan(ctx, &all); err != nil {
+	var rows []struct {
+		Template
+		progress.Counts
+	}
+	if err := db.NewRaw(sqlTemplates, releaseID).Scan(ctx, &rows); err != nil {
 		return nil, nil, fmt.Errorf("list templates: %w", err)
 	}
 	deploy, verify = []Template{}, []Template{}
-	for _, t := range all {
+	for _, r := range rows {
+		t := r.Template
+		t.Progress = r.Counts.Progress()
 		if t.Category == Verify {
 			verify = append(verify, t)
 		} else {

@@ -36,6 +36,9 @@ type changeArgs struct {
 	Steps     string `bun:"steps"`     // JSON array of step ids
 	Templates string `bun:"templates"` // JSON array of template ids
 	Customers string `bun:"customers"` // JSON array of customer ids
+	// Held lets the change reach customers held back in their release
+	// (one step the operator confirmed); bulk actions leave them alone.
+	Held bool `bun:"held"`
 }
 
 // Selections: which steps a change names, as a WHERE over customer_steps cs.
@@ -45,8 +48,11 @@ const (
 		AND cs.customer_id IN (SELECT value FROM json_each(?customers))`
 )
 
-// canChange keeps the selected steps whose state the action starts from.
-const canChange = `coalesce(cs.status, 'pending') IN (SELECT value FROM json_each(?from))`
+// canChange keeps the selected steps whose state the action starts from,
+// and (unless ?held) whose customer is not held back in the release.
+const canChange = `coalesce(cs.status, 'pending') IN (SELECT value FROM json_each(?from))
+	AND (?held OR NOT EXISTS (SELECT 1 FROM release_customers rc
+		WHERE rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id AND rc.held_at IS NOT NULL))`
 
 // sqlChangeHistory writes one history row per step that changes, before the
 // UPDATE (it reads the state the step leaves).
@@ -76,12 +82,13 @@ const sqlChangeSet = `
 // pending.
 const followsTemplate = `template_id IS NOT NULL AND coalesce(is_overridden, 0) = 0 AND coalesce(is_custom, 0) = 0`
 
-// sqlSelectionStates counts the selected steps by state, and says whether
-// any belongs to a release that is not active (naming one).
+// sqlSelectionStates counts the selected steps by state and hold, and says
+// whether any belongs to a release that is not active (naming one).
 const sqlSelectionStates = `
-SELECT coalesce(cs.status, 'pending') AS status, count(*) AS n,
+SELECT coalesce(cs.status, 'pending') AS status, rc.held_at IS NOT NULL AS held, count(*) AS n,
 	max(CASE WHEN coalesce(r.status, 'draft') <> 'active' THEN r.name END) AS inactive
-FROM customer_steps cs JOIN releases r ON r.id = cs.release_id WHERE `
+FROM customer_steps cs JOIN releases r ON r.id = cs.release_id
+	LEFT JOIN release_customers rc ON rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id WHERE `
 
 // selection names the steps of a change: a WHERE over customer_steps cs
 // with its arguments, and (want > 0) how many steps it must find.
@@ -92,10 +99,12 @@ type selection struct {
 }
 
 // changed is what a change did: how many steps changed, the others by the
-// state that kept them, and the history rows it wrote (what an undo names).
+// state that kept them or (held) because their customer is held back, and
+// the history rows it wrote (what an undo names).
 type changed struct {
 	n        int
 	kept     map[Status]int
+	held     int
 	from, to int64
 }
 
@@ -117,10 +126,11 @@ func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note strin
 	// Every selected step must exist and belong to an active release.
 	var states []struct {
 		Status   Status  `bun:"status"`
+		Held     bool    `bun:"held"`
 		N        int     `bun:"n"`
 		Inactive *string `bun:"inactive"`
 	}
-	if err := tx.NewRaw(sqlSelectionStates+sel.where+` GROUP BY 1`, a).Scan(ctx, &states); err != nil {
+	if err := tx.NewRaw(sqlSelectionStates+sel.where+` GROUP BY 1, 2`, a).Scan(ctx, &states); err != nil {
 		return out, fmt.Errorf("check the selection: %w", err)
 	}
 	total := 0
@@ -129,8 +139,11 @@ func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note strin
 		if st.Inactive != nil {
 			return out, problem.State("Release '%s' is not active: its steps cannot be changed.", *st.Inactive)
 		}
-		if !action.Allows(st.Status) {
+		switch {
+		case !action.Allows(st.Status):
 			out.kept[st.Status] += st.N
+		case st.Held && !a.Held:
+			out.held += st.N
 		}
 	}
 	if sel.want > 0 && total != sel.want {
@@ -218,7 +231,9 @@ func (s *Steps) transition(action Action, in TransitionInput) (out Step, err err
 		if err := requireActive(r, "work on its steps"); err != nil {
 			return err
 		}
-		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(ids)}, want: 1})
+		// The panel asks before it changes a held customer's step: the
+		// change reaches it.
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(ids), Held: true}, want: 1})
 		if err != nil {
 			return err
 		}
@@ -267,7 +282,8 @@ func (s *Steps) BulkCells(in BulkCellsInput) (out BulkResult, err error) {
 	tj, _ := json.Marshal(in.TemplateIDs)
 	cj, _ := json.Marshal(in.CustomerIDs)
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		res, err := s.change(ctx, tx, in.Action, note, selection{where: selectCells, args: changeArgs{Release: in.ReleaseID, Templates: string(tj), Customers: string(cj)}})
+		res, err := s.change(ctx, tx, in.Action, note, selection{where: selectCells,
+			args: changeArgs{Release: in.ReleaseID, Templates: string(tj), Customers: string(cj), Held: in.IncludeHeld}})
 		if err != nil {
 			return err
 		}
@@ -291,7 +307,7 @@ func ChangeSteps(st *store.Store, ids []int64, action Action, note string) (out 
 	js, _ := json.Marshal(ids)
 	s := NewSteps(st)
 	err = st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(js)}, want: len(ids)})
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(js), Held: true}, want: len(ids)})
 		out = bulkResult(action, res)
 		return err
 	})
@@ -300,12 +316,20 @@ func ChangeSteps(st *store.Store, ids []int64, action Action, note string) (out 
 
 // bulkResult says what a bulk action did, and why the rest stayed.
 func bulkResult(action Action, res changed) BulkResult {
-	out := BulkResult{Changed: res.n, Kept: []KeptSteps{}, HistoryFrom: res.from, HistoryTo: res.to}
+	out := BulkResult{Changed: res.n, Kept: []KeptSteps{}, HistoryFrom: res.from, HistoryTo: res.to, Held: res.held}
 	for _, st := range Statuses {
 		if n := res.kept[st]; n > 0 {
 			out.Unchanged += n
 			out.Kept = append(out.Kept, KeptSteps{Status: st, Count: n, Why: keptWhy(action, st, n)})
 		}
+	}
+	if res.held > 0 {
+		out.Unchanged += res.held
+		are := "steps are"
+		if res.held == 1 {
+			are = "step is"
+		}
+		out.Kept = append(out.Kept, KeptSteps{Count: res.held, Why: fmt.Sprintf("%d %s of customers on hold: left as they are", res.held, are)})
 	}
 	return out
 }

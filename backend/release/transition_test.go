@@ -18,8 +18,8 @@ func TestStateMachine(t *testing.T) {
 			t.Errorf("%s allows %v, want %v", st, got, actions)
 		}
 	}
-	rules := stateRules()
-	if len(rules) != 4 || !reflect.DeepEqual(rules[1], StateRules{Status: Done, Actions: []Action{ActionRevert}}) {
+	rules := actionRules()
+	if len(rules) != 4 || !reflect.DeepEqual(rules[2], ActionRule{Action: ActionRevert, From: []Status{Done}, To: Reverted}) {
 		t.Errorf("rules %v", rules)
 	}
 }

@@ -22,7 +22,8 @@ export function toAppError(e: unknown): AppError {
   return { code: "internal", message: "Something went wrong and nothing was changed." };
 }
 
-/** keys are every query key the app uses, so invalidation stays exact. */
+/** keys are every query key the app uses, so invalidation stays exact: a
+ * key ending in "Of" or "All" is the prefix of a family. */
 export const keys = {
   status: ["status"] as const,
   dashboard: ["dashboard"] as const,
@@ -32,28 +33,44 @@ export const keys = {
   customers: (f: object) => ["customers", f] as const,
   customersAll: ["customers"] as const,
   customer: (id: number) => ["customer", id] as const,
+  customerAll: ["customer"] as const,
   releases: ["releases"] as const,
   release: (id: number) => ["release", id] as const,
   preview: (id: number) => ["release", id, "preview"] as const,
+  targetPreview: (t: object) => ["target-preview", t] as const,
   addable: (id: number) => ["release", id, "addable"] as const,
   matrix: (id: number, cluster: number) => ["matrix", id, cluster] as const,
   matrixOf: (id: number) => ["matrix", id] as const,
   customerSteps: (release: number, customer: number) => ["customer-steps", release, customer] as const,
+  customerStepsOf: (release: number) => ["customer-steps", release] as const,
   step: (id: number) => ["step", id] as const,
+  stepAll: ["step"] as const,
   stepAt: (release: number, template: number, customer: number) => ["step-at", release, template, customer] as const,
+  stepAtOf: (release: number) => ["step-at", release] as const,
+  activity: (release: number, q: object) => ["activity", release, q] as const,
+  activityOf: (release: number) => ["activity", release] as const,
   settings: ["settings"] as const,
+  backups: ["backups"] as const,
   highlight: (type: string, content: string) => ["highlight", type, content] as const,
   styles: ["highlight-styles"] as const,
 };
 
 /** useAppMutation runs a binding call, toasts a failure in the user's words
- * (unless the form shows it inline) and invalidates the given keys. */
+ * (unless the form shows it inline) and invalidates the given keys.
+ * onMutate may change the cache at once and return how to put it back: it
+ * is called if the call fails. */
 export function useAppMutation<TVars, TResult>(
   fn: (v: TVars) => Promise<TResult>,
-  opts: { invalidate?: (v: TVars, r: TResult) => QueryKey[]; success?: (r: TResult, v: TVars) => string | void; silentErrors?: boolean } = {},
+  opts: {
+    invalidate?: (v: TVars, r: TResult) => QueryKey[];
+    invalidateOnError?: (v: TVars) => QueryKey[];
+    success?: (r: TResult, v: TVars) => string | void;
+    silentErrors?: boolean;
+    onMutate?: (v: TVars) => Promise<(() => void) | void>;
+  } = {},
 ) {
   const qc = useQueryClient();
-  return useMutation<TResult, AppError, TVars>({
+  return useMutation<TResult, AppError, TVars, (() => void) | void>({
     mutationFn: async (v) => {
       try {
         return await fn(v);
@@ -61,12 +78,15 @@ export function useAppMutation<TVars, TResult>(
         throw toAppError(e);
       }
     },
+    onMutate: opts.onMutate,
     onSuccess: (r, v) => {
       for (const k of opts.invalidate?.(v, r) ?? []) qc.invalidateQueries({ queryKey: k });
       const msg = opts.success?.(r, v);
       if (msg) toast.success(msg);
     },
-    onError: (e) => {
+    onError: (e, v, rollback) => {
+      if (rollback) rollback();
+      for (const k of opts.invalidateOnError?.(v) ?? []) qc.invalidateQueries({ queryKey: k });
       if (!opts.silentErrors || !e.field) toast.error(e.message);
     },
   });

@@ -1,8 +1,9 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import * as Steps from "@wails/go/release/Steps";
 import * as Highlight from "@wails/go/highlight/Service";
-import type { release } from "@wails/go/models";
+import { release } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
+import { applyRule } from "@/components/matrix/model";
 
 export const useMatrix = (releaseId: number, clusterId = 0) =>
   useQuery({ queryKey: keys.matrix(releaseId, clusterId), queryFn: () => call(Steps.Matrix(releaseId, clusterId)), enabled: releaseId > 0 });
@@ -15,66 +16,103 @@ export const useStepAt = (releaseId: number, templateId: number, customerId: num
     queryFn: () => call(Steps.StepDetailAt(releaseId, templateId, customerId)),
     enabled: releaseId > 0 && templateId > 0 && customerId > 0,
   });
-export const useHighlight = (type: string, content: string) =>
-  useQuery({ queryKey: keys.highlight(type, content), queryFn: () => call(Highlight.Highlight({ type, content })), staleTime: Infinity });
+export const useHighlight = (type: string, content: string, enabled = true) =>
+  useQuery({ queryKey: keys.highlight(type, content), queryFn: () => call(Highlight.Highlight({ type, content })), staleTime: Infinity, enabled });
 export const useHighlightStyles = () => useQuery({ queryKey: keys.styles, queryFn: () => call(Highlight.Styles()), staleTime: Infinity });
 
-const stepKeys = (releaseId: number) => [keys.matrixOf(releaseId), keys.release(releaseId), ["customer-steps", releaseId], ["step"], ["step-at", releaseId], keys.releases, keys.dashboard, ["customer"]];
+/** useActivity pages through a release's activity log, newest first. */
+export const useActivity = (q: Omit<release.ActivityQuery, "before" | "limit">) =>
+  useInfiniteQuery({
+    queryKey: keys.activity(q.releaseId, q),
+    queryFn: ({ pageParam }) => call(Steps.Activity({ ...q, before: pageParam, limit: 200 })),
+    initialPageParam: 0,
+    getNextPageParam: (p) => (p.next > 0 ? p.next : undefined),
+    enabled: q.releaseId > 0,
+  });
 
-export type StepAction = "done" | "skip" | "revert" | "pending";
+/** stepKeys are the queries a change to a release's steps touches. */
+export const stepKeys = (releaseId: number): QueryKey[] => [
+  keys.matrixOf(releaseId),
+  keys.release(releaseId),
+  keys.customerStepsOf(releaseId),
+  keys.stepAll,
+  keys.stepAtOf(releaseId),
+  keys.activityOf(releaseId),
+  keys.releases,
+  keys.dashboard,
+  keys.customerAll,
+];
+
+export type StepAction = release.Action;
 
 const callFor: Record<StepAction, (v: release.TransitionInput) => Promise<release.Step>> = {
-  done: Steps.MarkDone,
-  skip: Steps.Skip,
-  revert: Steps.Revert,
-  pending: Steps.SetPending,
+  [release.Action.DONE]: Steps.MarkDone,
+  [release.Action.SKIP]: Steps.Skip,
+  [release.Action.REVERT]: Steps.Revert,
+  [release.Action.PENDING]: Steps.SetPending,
 };
 
-const cellChar: Record<StepAction, string> = { done: "d", skip: "s", revert: "r", pending: "p" };
-
-/** useTransition changes one step's status. With a matrix cell given, the
- * matrix shows the new status at once (optimistic) and the server's answer
- * replaces it. */
+/** useTransition changes one step's state from its panel. */
 export function useTransition(releaseId: number) {
+  return useAppMutation((v: { action: StepAction; stepId: number; note?: string }) => callFor[v.action]({ stepId: v.stepId, note: v.note ?? "" }), {
+    invalidate: () => stepKeys(releaseId),
+    // A refusal means the panel showed an old state: show the real one.
+    invalidateOnError: () => stepKeys(releaseId),
+  });
+}
+
+/** The cells of a matrix change: rows × columns (indexes into the matrix). */
+export interface CellsChange {
+  action: StepAction;
+  note?: string;
+  rows: number[];
+  cols: number[];
+}
+
+/** useChangeCells applies an action to matrix cells — one from a key or a
+ * hover button, or a whole selection — in one bulk call. The cells show
+ * their new state at once (where the state rules allow it), and go back to
+ * what they were if the call fails. */
+export function useChangeCells(releaseId: number, clusterId: number) {
   const qc = useQueryClient();
+  const key = keys.matrix(releaseId, clusterId);
   return useAppMutation(
-    async (v: { action: StepAction; stepId: number; note?: string; cell?: { row: number; col: number } }) => {
-      if (v.cell) {
-        const { row, col } = v.cell;
-        qc.setQueriesData<release.Matrix>({ queryKey: keys.matrixOf(releaseId) }, (m) => {
-          if (!m || !m.cells[row]) return m;
-          const s = m.cells[row];
-          const ch = s[col] === s[col]?.toUpperCase() && s[col] !== "." ? cellChar[v.action].toUpperCase() : cellChar[v.action];
-          const cells = m.cells.slice();
-          cells[row] = s.slice(0, col) + ch + s.slice(col + 1);
-          return { ...m, cells };
-        });
-      }
-      try {
-        return await callFor[v.action]({ stepId: v.stepId, note: v.note ?? "" });
-      } catch (e) {
-        qc.invalidateQueries({ queryKey: keys.matrixOf(releaseId) });
-        throw e;
-      }
+    (v: CellsChange) => {
+      const m = qc.getQueryData<release.Matrix>(key);
+      if (!m) throw { code: "state", message: "The matrix is still loading." };
+      return Steps.BulkCells({
+        releaseId,
+        templateIds: v.rows.map((r) => m.rows[r].templateId),
+        customerIds: v.cols.map((c) => m.customers[c].id),
+        action: v.action,
+        note: v.note ?? "",
+      });
     },
-    { invalidate: () => stepKeys(releaseId) },
+    {
+      invalidate: () => stepKeys(releaseId),
+      onMutate: async (v) => {
+        await qc.cancelQueries({ queryKey: key });
+        const before = qc.getQueryData<release.Matrix>(key);
+        if (before) qc.setQueryData(key, applyRule(before, v.action, v.rows, v.cols));
+        return () => qc.setQueryData(key, before);
+      },
+    },
   );
 }
 
-export const useBulkCells = (releaseId: number) =>
-  useAppMutation((v: release.BulkCellsInput) => Steps.BulkCells(v), {
-    invalidate: () => stepKeys(releaseId),
-    success: (r) => `${r.changed} step${r.changed === 1 ? "" : "s"} changed${r.unchanged ? `; ${r.unchanged} left as they were` : ""}.`,
-  });
-export const useBulk = (releaseId: number) =>
-  useAppMutation((v: release.BulkInput) => Steps.Bulk(v), {
-    invalidate: () => stepKeys(releaseId),
-    success: (r) => `${r.changed} step${r.changed === 1 ? "" : "s"} changed${r.unchanged ? `; ${r.unchanged} left as they were` : ""}.`,
-  });
+/** useUndo takes back a change just made (its history rows). */
+export const useUndo = (releaseId: number) =>
+  useAppMutation((v: { from: number; to: number }) => Steps.Undo({ releaseId, from: v.from, to: v.to }), { invalidate: () => stepKeys(releaseId) });
+
 export const useOverride = (releaseId: number) =>
-  useAppMutation((v: release.OverrideInput) => Steps.Override(v), { invalidate: () => stepKeys(releaseId), success: () => "Content overridden for this customer.", silentErrors: true });
+  useAppMutation((v: release.OverrideInput) => Steps.Override(v), {
+    invalidate: () => stepKeys(releaseId),
+    invalidateOnError: () => stepKeys(releaseId),
+    success: () => "Content overridden for this customer.",
+    silentErrors: true,
+  });
 export const useResetToTemplate = (releaseId: number) =>
-  useAppMutation((id: number) => Steps.ResetToTemplate(id), { invalidate: () => stepKeys(releaseId), success: () => "Step reset to its template." });
+  useAppMutation((id: number) => Steps.ResetToTemplate(id), { invalidate: () => stepKeys(releaseId), invalidateOnError: () => stepKeys(releaseId), success: () => "Step reset to its template." });
 export const useAddCustom = (releaseId: number) =>
   useAppMutation((v: release.CustomStepInput) => Steps.AddCustom(v), {
     invalidate: () => stepKeys(releaseId),
@@ -82,32 +120,6 @@ export const useAddCustom = (releaseId: number) =>
     silentErrors: true,
   });
 export const useEditCustom = (releaseId: number) =>
-  useAppMutation((v: release.CustomStepEdit) => Steps.EditCustom(v), { invalidate: () => stepKeys(releaseId), success: () => "Custom step saved.", silentErrors: true });
+  useAppMutation((v: release.CustomStepEdit) => Steps.EditCustom(v), { invalidate: () => stepKeys(releaseId), invalidateOnError: () => stepKeys(releaseId), success: () => "Custom step saved.", silentErrors: true });
 export const useDeleteCustom = (releaseId: number) =>
-  useAppMutation((id: number) => Steps.DeleteCustom(id), { invalidate: () => stepKeys(releaseId), success: () => "Custom step deleted." });
-
-/** useQuickCell changes one matrix cell from the keyboard or the hover
- * buttons: the cell shows its new status at once, and the server's answer
- * (or its refusal) replaces it. */
-export function useQuickCell(releaseId: number) {
-  const qc = useQueryClient();
-  return useAppMutation(
-    async (v: { action: StepAction; note?: string; row: number; col: number; templateId: number; customerId: number }) => {
-      qc.setQueriesData<release.Matrix>({ queryKey: keys.matrixOf(releaseId) }, (m) => {
-        const s = m?.cells[v.row];
-        if (!m || !s || s[v.col] === undefined || s[v.col] === ".") return m;
-        const ch = s[v.col] === s[v.col].toUpperCase() ? cellChar[v.action].toUpperCase() : cellChar[v.action];
-        const cells = m.cells.slice();
-        cells[v.row] = s.slice(0, v.col) + ch + s.slice(v.col + 1);
-        return { ...m, cells };
-      });
-      try {
-        return await Steps.BulkCells({ releaseId, templateIds: [v.templateId], customerIds: [v.customerId], action: v.action, note: v.note ?? "" });
-      } catch (e) {
-        qc.invalidateQueries({ queryKey: keys.matrixOf(releaseId) });
-        throw e;
-      }
-    },
-    { invalidate: () => stepKeys(releaseId) },
-  );
-}
+  useAppMutation((id: number) => Steps.DeleteCustom(id), { invalidate: () => stepKeys(releaseId), invalidateOnError: () => stepKeys(releaseId), success: () => "Custom step deleted." });

@@ -90,6 +90,8 @@ export namespace customer {
 	    status: string;
 	    versionNumber: string;
 	    progress: progress.Progress;
+	    heldAt?: number;
+	    holdReason: string;
 	}
 	export interface Detail {
 	    customer: Customer;
@@ -131,6 +133,7 @@ export namespace dashboard {
 	}
 	export interface Overview {
 	    counts: Counts;
+	    steps: progress.Progress;
 	    active: release.Release[];
 	    drafts: release.Release[];
 	    recent: release.HistoryEntry[];
@@ -165,23 +168,14 @@ export namespace progress {
 	    reverted: number;
 	    pending: number;
 	    percent: number;
+	    heldCustomers: number;
+	    heldSteps: number;
 	}
 
 }
 
 export namespace release {
 	
-	export enum CellCode {
-	    PENDING = "p",
-	    DONE = "d",
-	    SKIPPED = "s",
-	    REVERTED = "r",
-	    PENDING_OVERRIDDEN = "P",
-	    DONE_OVERRIDDEN = "D",
-	    SKIPPED_OVERRIDDEN = "S",
-	    REVERTED_OVERRIDDEN = "R",
-	    NONE = ".",
-	}
 	export enum Status {
 	    PENDING = "pending",
 	    DONE = "done",
@@ -218,6 +212,22 @@ export namespace release {
 	    CUSTOM = "custom",
 	    OVERRIDDEN = "overridden",
 	    TEMPLATE_DELETED = "template-deleted",
+	}
+	export enum CellCode {
+	    PENDING = "p",
+	    DONE = "d",
+	    SKIPPED = "s",
+	    REVERTED = "r",
+	    PENDING_OVERRIDDEN = "P",
+	    DONE_OVERRIDDEN = "D",
+	    SKIPPED_OVERRIDDEN = "S",
+	    REVERTED_OVERRIDDEN = "R",
+	    NONE = ".",
+	}
+	export interface ActionRule {
+	    action: Action;
+	    from: string[];
+	    to: Status;
 	}
 	export interface HistoryEntry {
 	    id: number;
@@ -276,6 +286,7 @@ export namespace release {
 	    customerIds: number[];
 	    action: Action;
 	    note: string;
+	    includeHeld: boolean;
 	}
 	export interface KeptSteps {
 	    status: Status;
@@ -288,11 +299,17 @@ export namespace release {
 	    kept: KeptSteps[];
 	    historyFrom: number;
 	    historyTo: number;
+	    held: number;
 	}
 	export interface CloneInput {
 	    id: number;
 	    name: string;
 	    versionNumber: string;
+	}
+	export interface Hold {
+	    at: number;
+	    by: string;
+	    reason: string;
 	}
 	export interface CustomerProgress {
 	    id: number;
@@ -300,6 +317,7 @@ export namespace release {
 	    namespace: string;
 	    isActive: boolean;
 	    progress: progress.Progress;
+	    hold?: Hold;
 	}
 	export interface ClusterProgress {
 	    id: number;
@@ -388,8 +406,7 @@ export namespace release {
 	    orderIndex: number;
 	    description: string;
 	    createdAt: number;
-	    pending: number;
-	    executed: number;
+	    progress: progress.Progress;
 	}
 	export interface Detail {
 	    release: Release;
@@ -398,6 +415,17 @@ export namespace release {
 	    clusters: ClusterProgress[];
 	}
 	
+	
+	export interface HoldInput {
+	    releaseId: number;
+	    customerIds: number[];
+	    reason: string;
+	}
+	export interface HoldResult {
+	    changed: number;
+	    unchanged: number;
+	    why: string;
+	}
 	export interface TemplateInput {
 	    name: string;
 	    category: Category;
@@ -416,10 +444,6 @@ export namespace release {
 	    templates: TemplateInput[];
 	}
 	
-	export interface StateRules {
-	    status: Status;
-	    actions: string[];
-	}
 	export interface MatrixRow {
 	    templateId: number;
 	    name: string;
@@ -432,6 +456,9 @@ export namespace release {
 	    namespace: string;
 	    clusterId: number;
 	    isActive: boolean;
+	    heldAt?: number;
+	    heldBy: string;
+	    holdReason: string;
 	}
 	export interface MatrixCluster {
 	    id: number;
@@ -457,7 +484,7 @@ export namespace release {
 	    rowCounts: progress.Progress[];
 	    colCounts: progress.Progress[];
 	    total: progress.Progress;
-	    rules: StateRules[];
+	    rules: ActionRule[];
 	}
 	
 	
@@ -482,7 +509,6 @@ export namespace release {
 	    category: Category;
 	    orderedIds: number[];
 	}
-	
 	
 	export interface StepDetail {
 	    step: Step;
@@ -514,6 +540,10 @@ export namespace release {
 	    releaseId: number;
 	    from: number;
 	    to: number;
+	}
+	export interface UnholdInput {
+	    releaseId: number;
+	    customerIds: number[];
 	}
 	export interface UpdateInput {
 	    id: number;

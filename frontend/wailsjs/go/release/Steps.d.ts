@@ -14,6 +14,8 @@ export function DeleteCustom(arg1:number):Promise<void>;
 
 export function EditCustom(arg1:release.CustomStepEdit):Promise<release.Step>;
 
+export function Hold(arg1:release.HoldInput):Promise<release.HoldResult>;
+
 export function MarkDone(arg1:release.TransitionInput):Promise<release.Step>;
 
 export function Matrix(arg1:number,arg2:number):Promise<release.Matrix>;
@@ -33,3 +35,5 @@ export function StepDetail(arg1:number):Promise<release.StepDetail>;
 export function StepDetailAt(arg1:number,arg2:number,arg3:number):Promise<release.StepDetail>;
 
 export function Undo(arg1:release.UndoInput):Promise<release.BulkResult>;
+
+export function Unhold(arg1:release.UnholdInput):Promise<release.HoldResult>;

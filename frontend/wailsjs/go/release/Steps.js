@@ -26,6 +26,10 @@ export function EditCustom(arg1) {
   return window['go']['release']['Steps']['EditCustom'](arg1);
 }
 
+export function Hold(arg1) {
+  return window['go']['release']['Steps']['Hold'](arg1);
+}
+
 export function MarkDone(arg1) {
   return window['go']['release']['Steps']['MarkDone'](arg1);
 }
@@ -64,4 +68,8 @@ export function StepDetailAt(arg1, arg2, arg3) {
 
 export function Undo(arg1) {
   return window['go']['release']['Steps']['Undo'](arg1);
+}
+
+export function Unhold(arg1) {
+  return window['go']['release']['Steps']['Unhold'](arg1);
 }
