@@ -44,7 +44,9 @@ type Service struct{}
 // NewService returns the highlighting service.
 func NewService() *Service { return &Service{} }
 
-var formatter = html.New(html.WithClasses(true), html.WithLineNumbers(true), html.LineNumbersInTable(true), html.TabWidth(4))
+// Line numbers go inline, one line a span (not chroma's table of numbers
+// and code): a long line can then wrap with its number beside it.
+var formatter = html.New(html.WithClasses(true), html.WithLineNumbers(true), html.TabWidth(4))
 
 var lexerFor = map[string]string{"bash": "bash", "sql": "sql", "text": "plaintext"}
 

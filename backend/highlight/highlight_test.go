@@ -57,7 +57,7 @@ func TestHighlightUsesClassesAndLineNumbers(t *testing.T) {
 	if strings.Contains(r.HTML, "style=") || !strings.Contains(r.HTML, `class="`) {
 		t.Fatalf("want class-based HTML, got:\n%s", r.HTML)
 	}
-	if !strings.Contains(r.HTML, `<span class="lnt">1`) || !strings.Contains(r.HTML, `<span class="lnt">2`) || r.Lines != 2 {
+	if !strings.Contains(r.HTML, `<span class="ln">1`) || !strings.Contains(r.HTML, `<span class="ln">2`) || r.Lines != 2 {
 		t.Fatalf("want line numbers 1 and 2:\n%s", r.HTML)
 	}
 	again, _ := HTML("bash", "helm upgrade app chart \\\n  --wait\n")

@@ -252,6 +252,9 @@ type StepDetail struct {
 	Actions   []string       `json:"actions"`
 	Position  int            `json:"position"`
 	StepCount int            `json:"stepCount"`
+	// Hold is set when the customer is held back in the release: the panel
+	// asks before it changes the step.
+	Hold *Hold `json:"hold"`
 }
 
 // CustomerSteps is one customer's ordered steps in a release.

@@ -1,56 +1,74 @@
-import { useState } from "react";
+import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { Link } from "react-router";
-import { Check, History, Pencil, RotateCcw, SkipForward, Trash2, Undo2, CircleDashed } from "lucide-react";
+import { Check, CircleDashed, History, PauseCircle, Pencil, RotateCcw, SkipForward, Trash2, Undo2 } from "lucide-react";
+import { release } from "@wails/go/models";
+import type { UseQueryResult } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmDialog, Sheet } from "@/components/ui/dialog";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/misc";
 import { CodeBlock } from "./code-block";
+import { DiffView } from "./diff-view";
 import { StatusBadge, StatusIcon, TypeBadge } from "./status";
 import { useDeleteCustom, useEditCustom, useOverride, useResetToTemplate, useTransition, type StepAction } from "@/api/steps";
 import { formatDateTime, timeAgo } from "@/lib/format";
-import type { release } from "@wails/go/models";
-import type { UseQueryResult } from "@tanstack/react-query";
+
+const A = release.Action;
 
 const sourceLabel: Record<string, { label: string; tone: "neutral" | "primary" | "warning" | "rose" }> = {
-  template: { label: "From template", tone: "neutral" },
-  custom: { label: "Custom step", tone: "primary" },
-  overridden: { label: "Overridden", tone: "warning" },
-  "template-deleted": { label: "Template deleted", tone: "rose" },
+  [release.Source.TEMPLATE]: { label: "From template", tone: "neutral" },
+  [release.Source.CUSTOM]: { label: "Custom step", tone: "primary" },
+  [release.Source.OVERRIDDEN]: { label: "Overridden", tone: "warning" },
+  [release.Source.TEMPLATE_DELETED]: { label: "Template deleted", tone: "rose" },
 };
 
-const historyWords: Record<string, string> = {
+/** historyWords names each kind of history row. */
+export const historyWords: Record<string, string> = {
   done: "Marked done",
   skip: "Skipped",
   revert: "Reverted",
   pending: "Set back to pending",
+  undo: "Undid a change",
   override: "Overrode the content",
   reset: "Reset to the template",
   add: "Added the step",
   edit: "Edited the step",
   delete: "Deleted the step",
+  "template-edit": "Template edited",
+  "template-add": "Template step added",
+  "template-delete": "Template step deleted",
+  reorder: "Steps reordered",
+  "customers-add": "Customers added",
+  "release-edit": "Release edited",
+  activate: "Release activated",
+  archive: "Release archived",
+  hold: "Held back",
+  unhold: "Hold released",
+  run: "Ran the step",
 };
 
-/** StepPanel is the side panel of one customer step
- * (docs/design.md, "The step panel"). */
-export function StepPanel({ query, releaseId, open, onOpenChange, cell }: {
+/** StepPanel is the side panel of one customer step (docs/design.md, "The
+ * step panel"): its state and actions stay at the top while the content and
+ * the history scroll below them. */
+export function StepPanel({ query, releaseId, open, onOpenChange, returnFocus }: {
   query: UseQueryResult<release.StepDetail, unknown>;
   releaseId: number;
   open: boolean;
   onOpenChange: (o: boolean) => void;
-  cell?: { row: number; col: number };
+  returnFocus?: () => void;
 }) {
   const d = query.data;
   return (
     <Sheet
       open={open}
       onOpenChange={onOpenChange}
+      returnFocus={returnFocus}
       title={d ? d.step.name : "Step"}
       description={
         d ? (
           <span className="flex flex-wrap items-center gap-1.5">
-            <Link className="font-medium text-foreground hover:underline" to={`/releases/${releaseId}/customer/${d.customer.id}`} onClick={() => onOpenChange(false)}>
+            <Link className="max-w-[16rem] truncate font-medium text-foreground hover:underline" to={`/releases/${releaseId}/customer/${d.customer.id}`} onClick={() => onOpenChange(false)} title={d.customer.name}>
               {d.customer.name}
             </Link>
             <span className="font-mono text-xs">{d.customer.clusterName}/{d.customer.namespace}</span>
@@ -62,13 +80,13 @@ export function StepPanel({ query, releaseId, open, onOpenChange, cell }: {
       {query.isLoading || !d ? (
         <div className="grid gap-3 p-5"><Skeleton className="h-6 w-40" /><Skeleton className="h-40" /><Skeleton className="h-24" /></div>
       ) : (
-        <StepPanelBody key={d.step.id + ":" + d.step.updatedAt + d.step.status} d={d} releaseId={releaseId} cell={cell} />
+        <StepPanelBody key={d.step.id + ":" + d.step.updatedAt + d.step.status} d={d} releaseId={releaseId} />
       )}
     </Sheet>
   );
 }
 
-function StepPanelBody({ d, releaseId, cell }: { d: release.StepDetail; releaseId: number; cell?: { row: number; col: number } }) {
+function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: number }) {
   const s = d.step;
   const transition = useTransition(releaseId);
   const override = useOverride(releaseId);
@@ -80,117 +98,119 @@ function StepPanelBody({ d, releaseId, cell }: { d: release.StepDetail; releaseI
   const [mode, setMode] = useState<"" | "override" | "edit">("");
   const [content, setContent] = useState(s.content);
   const [name, setName] = useState(s.name);
-  const [type, setType] = useState(s.type);
+  const [type, setType] = useState<release.StepType>(s.type);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [heldAction, setHeldAction] = useState<StepAction | null>(null);
   const can = (a: string) => d.actions.includes(a);
-  const src = sourceLabel[s.source] ?? sourceLabel.template;
+  const src = sourceLabel[s.source] ?? sourceLabel[release.Source.TEMPLATE];
 
-  const act = (action: StepAction) => {
-    if (action === "skip" && !note.trim()) {
-      setNoteError("A reason for skipping is required.");
+  const act = (action: StepAction, confirmedHeld = false) => {
+    if (d.hold && !confirmedHeld) {
+      setHeldAction(action);
       return;
     }
-    setNoteError("");
-    transition.mutate({ action, stepId: s.id, note, cell }, { onSuccess: () => setNote(""), onError: (e) => setNoteError(e.message) });
+    transition.mutate({ action, stepId: s.id, note }, { onSuccess: () => setNote(""), onError: (e) => setNoteError(e.message) });
+  };
+  // Enter in the note does the main action (Shift+Enter: a new line).
+  const submitNote = (e: FormEvent | KeyboardEvent) => {
+    e.preventDefault();
+    if (can(A.SKIP) && note.trim() && !can(A.DONE)) act(A.SKIP);
+    else if (can(A.DONE)) act(A.DONE);
+    else if (can(A.REVERT)) act(A.REVERT);
   };
 
   return (
-    <div className="grid gap-5 p-5">
-      <div className="flex flex-wrap items-center gap-2">
-        <StatusBadge status={s.status} />
-        <TypeBadge type={s.type} />
-        <Badge tone={src.tone}>{src.label}</Badge>
-        {d.releaseStatus !== "active" && <Badge>Release {d.releaseStatus}: read-only</Badge>}
-      </div>
-      {s.status !== "pending" && s.executedAt && (
-        <div className="rounded-lg border border-border bg-muted/40 px-3 py-2 text-[13px]">
-          <span className="font-medium capitalize">{s.status}</span> by <span className="font-medium">{s.executedBy}</span> on {formatDateTime(s.executedAt)}
-          {s.skipReason && <div className="mt-1 text-muted-foreground">Reason: {s.skipReason}</div>}
-          {s.notes && <div className="mt-1 text-muted-foreground">Notes: {s.notes}</div>}
+    <>
+      <div className="grid shrink-0 gap-3 border-b border-border px-5 py-4" data-testid="panel-top">
+        <div className="flex flex-wrap items-center gap-2">
+          <StatusBadge status={s.status} />
+          <TypeBadge type={s.type} />
+          <Badge tone={src.tone}>{src.label}</Badge>
+          {d.hold && <Badge tone="warning"><PauseCircle aria-hidden /> Customer on hold</Badge>}
+          {d.releaseStatus !== release.ReleaseStatus.ACTIVE && <Badge>Release {d.releaseStatus}: read-only</Badge>}
         </div>
-      )}
-
-      {mode === "" && <CodeBlock code={s.content} type={s.type} />}
-      {mode === "override" && (
-        <div className="grid gap-2">
-          <Field label="Content for this customer only" htmlFor="override" error={override.error?.message}>
-            <Textarea id="override" className="min-h-40 font-mono text-xs" value={content} onChange={(e) => setContent(e.target.value)} spellCheck={false} />
-          </Field>
-          <p className="text-xs text-muted-foreground">Template edits no longer reach this step until you reset it.</p>
-          <div className="flex gap-2">
-            <Button onClick={() => override.mutate({ stepId: s.id, content }, { onSuccess: () => setMode("") })} disabled={override.isPending}>Save override</Button>
-            <Button variant="outline" onClick={() => setMode("")}>Cancel</Button>
+        {d.hold && <p className="text-[13px] text-muted-foreground">On hold since {formatDateTime(d.hold.at)} ({d.hold.by}): {d.hold.reason}</p>}
+        {s.status !== release.Status.PENDING && s.executedAt && (
+          <div className="rounded-lg border border-border bg-muted/40 px-3 py-2 text-[13px]">
+            <span className="font-medium capitalize">{s.status}</span> by <span className="font-medium">{s.executedBy}</span> on {formatDateTime(s.executedAt)}
+            {s.skipReason && <div className="mt-1 break-words text-muted-foreground">Reason: {s.skipReason}</div>}
+            {s.notes && <div className="mt-1 break-words text-muted-foreground">Notes: {s.notes}</div>}
           </div>
-        </div>
-      )}
-      {mode === "edit" && (
-        <div className="grid gap-3">
-          <div className="grid grid-cols-[1fr_110px] gap-3">
-            <Field label="Name" htmlFor="c-name"><Input id="c-name" value={name} onChange={(e) => setName(e.target.value)} /></Field>
-            <Field label="Type" htmlFor="c-type">
-              <NativeSelect id="c-type" value={type} onChange={(e) => setType(e.target.value)}><option>bash</option><option>sql</option><option>text</option></NativeSelect>
-            </Field>
-          </div>
-          <Field label="Content" htmlFor="c-content" error={edit.error?.message}>
-            <Textarea id="c-content" className="min-h-40 font-mono text-xs" value={content} onChange={(e) => setContent(e.target.value)} spellCheck={false} />
-          </Field>
-          <div className="flex gap-2">
-            <Button onClick={() => edit.mutate({ stepId: s.id, name, type, content }, { onSuccess: () => setMode("") })} disabled={edit.isPending}>Save step</Button>
-            <Button variant="outline" onClick={() => setMode("")}>Cancel</Button>
-          </div>
-        </div>
-      )}
-      {s.source === "overridden" && d.template && mode === "" && (
-        <details className="text-[13px]">
-          <summary className="cursor-pointer text-muted-foreground">Template content</summary>
-          <CodeBlock className="mt-2" code={d.template.content} type={d.template.type} />
-        </details>
-      )}
-
-      {d.actions.length > 0 && mode === "" && (
-        <div className="grid gap-3 rounded-lg border border-border p-4">
-          {(can("done") || can("skip") || can("revert")) && (
-            <Field label={can("skip") ? "Note or reason" : can("revert") ? "Reason for reverting" : "Note"} htmlFor="note" error={noteError}>
-              <Textarea id="note" className="min-h-14" value={note} onChange={(e) => setNote(e.target.value)} placeholder={can("skip") ? "A note for done, or the reason for skipping (required to skip)" : "Optional"} aria-invalid={!!noteError} />
-            </Field>
-          )}
-          <div className="flex flex-wrap gap-2">
-            {can("done") && <Button onClick={() => act("done")} disabled={transition.isPending}><Check /> Mark done</Button>}
-            {can("skip") && <Button variant="outline" onClick={() => act("skip")} disabled={transition.isPending}><SkipForward /> Skip</Button>}
-            {can("revert") && <Button variant="outline" onClick={() => act("revert")} disabled={transition.isPending}><Undo2 /> Revert</Button>}
-            {can("pending") && <Button variant="outline" onClick={() => act("pending")} disabled={transition.isPending}><CircleDashed /> Back to pending</Button>}
-          </div>
-          <div className="flex flex-wrap gap-2 border-t border-border pt-3">
-            {can("override") && <Button variant="ghost" size="sm" onClick={() => { setContent(s.content); setMode("override"); }}><Pencil /> Override for this customer</Button>}
-            {can("reset") && <Button variant="ghost" size="sm" onClick={() => reset.mutate(s.id)}><RotateCcw /> Reset to template</Button>}
-            {can("edit") && <Button variant="ghost" size="sm" onClick={() => setMode("edit")}><Pencil /> Edit custom step</Button>}
-            {can("delete") && <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setConfirmDelete(true)}><Trash2 /> Delete</Button>}
-          </div>
-        </div>
-      )}
-
-      <section aria-label="History">
-        <h3 className="mb-2 flex items-center gap-1.5 text-[13px] font-semibold"><History className="size-4 text-muted-foreground" aria-hidden /> History</h3>
-        {d.history.length === 0 ? (
-          <p className="text-[13px] text-muted-foreground">No changes yet.</p>
-        ) : (
-          <ol className="relative grid gap-3 border-l border-border pl-4">
-            {d.history.map((h) => (
-              <li key={h.id} className="text-[13px]">
-                <span className="absolute -left-[7px] mt-1 flex size-3.5 items-center justify-center rounded-full bg-card ring-1 ring-border">
-                  <StatusIcon status={h.toStatus || "pending"} className="size-2.5" />
-                </span>
-                <div>
-                  <span className="font-medium">{historyWords[h.action] ?? h.action}</span>
-                  {h.fromStatus && h.toStatus && <span className="text-muted-foreground"> · {h.fromStatus} → {h.toStatus}</span>}
-                </div>
-                <div className="text-xs text-muted-foreground" title={formatDateTime(h.createdAt)}>{h.actor} · {timeAgo(h.createdAt)}</div>
-                {h.note && <div className="mt-0.5 text-xs">“{h.note}”</div>}
-              </li>
-            ))}
-          </ol>
         )}
-      </section>
+        {d.actions.length > 0 && mode === "" && (
+          <div className="grid gap-2">
+            {(can(A.DONE) || can(A.SKIP) || can(A.REVERT)) && (
+              <form onSubmit={submitNote}>
+                <Field label={can(A.SKIP) ? "Note or reason" : can(A.REVERT) ? "Reason for reverting" : "Note"} htmlFor="note" error={noteError}>
+                  <Textarea
+                    id="note"
+                    className="min-h-12"
+                    value={note}
+                    onChange={(e) => { setNote(e.target.value); setNoteError(""); }}
+                    onKeyDown={(e) => e.key === "Enter" && !e.shiftKey && submitNote(e)}
+                    placeholder={can(A.SKIP) ? "A note for done, or the reason for skipping (required to skip)" : "Optional"}
+                    aria-invalid={!!noteError}
+                  />
+                </Field>
+              </form>
+            )}
+            <div className="flex flex-wrap gap-2">
+              {can(A.DONE) && <Button onClick={() => act(A.DONE)} disabled={transition.isPending}><Check /> Mark done</Button>}
+              {can(A.SKIP) && <Button variant="outline" onClick={() => act(A.SKIP)} disabled={transition.isPending}><SkipForward /> Skip</Button>}
+              {can(A.REVERT) && <Button variant="outline" onClick={() => act(A.REVERT)} disabled={transition.isPending}><Undo2 /> Revert</Button>}
+              {can(A.PENDING) && <Button variant="outline" onClick={() => act(A.PENDING)} disabled={transition.isPending}><CircleDashed /> Back to pending</Button>}
+              <span className="flex-1" />
+              {can("override") && <Button variant="ghost" size="sm" onClick={() => { setContent(s.content); setMode("override"); }}><Pencil /> Override</Button>}
+              {can("reset") && <Button variant="ghost" size="sm" onClick={() => reset.mutate(s.id)}><RotateCcw /> Reset to template</Button>}
+              {can("edit") && <Button variant="ghost" size="sm" onClick={() => setMode("edit")}><Pencil /> Edit</Button>}
+              {can("delete") && <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setConfirmDelete(true)}><Trash2 /> Delete</Button>}
+            </div>
+          </div>
+        )}
+      </div>
+
+      <div className="grid min-h-0 flex-1 content-start gap-5 overflow-auto px-5 py-4">
+        {mode === "" && <CodeBlock code={s.content} type={s.type} bodyClassName="max-h-[48vh]" />}
+        {mode === "override" && (
+          <div className="grid gap-2">
+            <Field label="Content for this customer only" htmlFor="override" error={override.error?.message}>
+              <Textarea id="override" className="min-h-40 font-mono text-xs" value={content} onChange={(e) => setContent(e.target.value)} spellCheck={false} />
+            </Field>
+            <p className="text-xs text-muted-foreground">Template edits no longer reach this step until you reset it.</p>
+            <div className="flex gap-2">
+              <Button onClick={() => override.mutate({ stepId: s.id, content }, { onSuccess: () => setMode("") })} disabled={override.isPending}>Save override</Button>
+              <Button variant="outline" onClick={() => setMode("")}>Cancel</Button>
+            </div>
+          </div>
+        )}
+        {mode === "edit" && (
+          <div className="grid gap-3">
+            <div className="grid grid-cols-[1fr_110px] gap-3">
+              <Field label="Name" htmlFor="c-name"><Input id="c-name" value={name} onChange={(e) => setName(e.target.value)} /></Field>
+              <Field label="Type" htmlFor="c-type">
+                <NativeSelect id="c-type" value={type} onChange={(e) => setType(e.target.value as release.StepType)}>
+                  {Object.values(release.StepType).map((t) => <option key={t}>{t}</option>)}
+                </NativeSelect>
+              </Field>
+            </div>
+            <Field label="Content" htmlFor="c-content" error={edit.error?.message}>
+              <Textarea id="c-content" className="min-h-40 font-mono text-xs" value={content} onChange={(e) => setContent(e.target.value)} spellCheck={false} />
+            </Field>
+            <div className="flex gap-2">
+              <Button onClick={() => edit.mutate({ stepId: s.id, name, type, content }, { onSuccess: () => setMode("") })} disabled={edit.isPending}>Save step</Button>
+              <Button variant="outline" onClick={() => setMode("")}>Cancel</Button>
+            </div>
+          </div>
+        )}
+        {s.source === release.Source.OVERRIDDEN && d.template && mode === "" && (
+          <details className="text-[13px]">
+            <summary className="cursor-pointer text-muted-foreground">What differs from the template</summary>
+            <DiffView className="mt-2" before={d.template.content} after={s.content} />
+          </details>
+        )}
+        <Timeline history={d.history} />
+      </div>
+
       <ConfirmDialog
         open={confirmDelete}
         onOpenChange={setConfirmDelete}
@@ -200,6 +220,50 @@ function StepPanelBody({ d, releaseId, cell }: { d: release.StepDetail; releaseI
         destructive
         onConfirm={() => del.mutate(s.id, { onSettled: () => setConfirmDelete(false) })}
       />
-    </div>
+      <ConfirmDialog
+        open={!!heldAction}
+        onOpenChange={(o) => !o && setHeldAction(null)}
+        title={`${d.customer.name} is on hold`}
+        description={<>Held back since {formatDateTime(d.hold?.at ?? 0)}: {d.hold?.reason}. Change this step anyway?</>}
+        confirmLabel="Change it anyway"
+        onConfirm={() => { const a = heldAction; setHeldAction(null); if (a) act(a, true); }}
+      />
+    </>
+  );
+}
+
+/** Timeline is a step's history, newest first: its own changes, and the
+ * template edits that reached it, each with what changed. */
+export function Timeline({ history }: { history: release.HistoryEntry[] }) {
+  return (
+    <section aria-label="History">
+      <h3 className="mb-2 flex items-center gap-1.5 text-[13px] font-semibold"><History className="size-4 text-muted-foreground" aria-hidden /> History</h3>
+      {history.length === 0 ? (
+        <p className="text-[13px] text-muted-foreground">No changes yet.</p>
+      ) : (
+        <ol className="relative grid gap-3 border-l border-border pl-4" data-testid="timeline">
+          {history.map((h) => (
+            <li key={h.id} className="text-[13px]">
+              <span className="absolute -left-[7px] mt-1 flex size-3.5 items-center justify-center rounded-full bg-card ring-1 ring-border">
+                <StatusIcon status={h.toStatus || "pending"} className="size-2.5" />
+              </span>
+              <div>
+                <span className="font-medium">{historyWords[h.action] ?? h.action}</span>
+                {h.fromStatus && h.toStatus && <span className="text-muted-foreground"> · {h.fromStatus} → {h.toStatus}</span>}
+                {h.source === "cli" && <Badge className="ml-2">command line</Badge>}
+              </div>
+              <div className="text-xs text-muted-foreground" title={formatDateTime(h.createdAt)}>{h.actor} · {timeAgo(h.createdAt)}</div>
+              {h.note && <div className="mt-0.5 break-words text-xs">“{h.note}”</div>}
+              {h.contentBefore && h.contentAfter && h.contentBefore !== h.contentAfter && (
+                <details className="mt-1 text-xs">
+                  <summary className="cursor-pointer text-muted-foreground">Show the change</summary>
+                  <DiffView className="mt-1" before={h.contentBefore} after={h.contentAfter} />
+                </details>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }

@@ -6,7 +6,19 @@ import { Button } from "./button";
 
 const overlay = "fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px] data-[state=open]:animate-in data-[state=open]:fade-in";
 
-export function Dialog({ open, onOpenChange, title, description, children, footer, className }: {
+/** returnFocus, when given, puts the focus back where the operator was
+ * (a matrix cell, say) instead of on a trigger the dialog does not have. */
+type ReturnFocus = { returnFocus?: () => void };
+
+const closeFocus = (returnFocus?: () => void) =>
+  returnFocus
+    ? (e: Event) => {
+        e.preventDefault();
+        returnFocus();
+      }
+    : undefined;
+
+export function Dialog({ open, onOpenChange, title, description, children, footer, className, returnFocus }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: ReactNode;
@@ -14,12 +26,13 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
   children?: ReactNode;
   footer?: ReactNode;
   className?: string;
-}) {
+} & ReturnFocus) {
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
         <D.Overlay className={overlay} />
         <D.Content
+          onCloseAutoFocus={closeFocus(returnFocus)}
           className={cn(
             "fixed left-1/2 top-1/2 z-50 flex max-h-[85vh] w-[min(560px,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-border bg-card shadow-2xl outline-none",
             className,
@@ -45,7 +58,7 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
 }
 
 /** ConfirmDialog asks before a destructive or weighty action. */
-export function ConfirmDialog({ open, onOpenChange, title, description, confirmLabel, destructive, onConfirm, busy, children }: {
+export function ConfirmDialog({ open, onOpenChange, title, description, confirmLabel, destructive, onConfirm, busy, children, returnFocus }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
@@ -55,12 +68,12 @@ export function ConfirmDialog({ open, onOpenChange, title, description, confirmL
   busy?: boolean;
   onConfirm: () => void;
   children?: ReactNode;
-}) {
+} & ReturnFocus) {
   return (
     <AD.Root open={open} onOpenChange={onOpenChange}>
       <AD.Portal>
         <AD.Overlay className={overlay} />
-        <AD.Content className="fixed left-1/2 top-1/2 z-50 w-[min(440px,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-border bg-card p-5 shadow-2xl outline-none">
+        <AD.Content onCloseAutoFocus={closeFocus(returnFocus)} className="fixed left-1/2 top-1/2 z-50 w-[min(440px,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-border bg-card p-5 shadow-2xl outline-none">
           <AD.Title className="text-[15px] font-semibold tracking-tight">{title}</AD.Title>
           <AD.Description asChild>
             <div className="mt-2 text-[13px] leading-relaxed text-muted-foreground">{description}</div>
@@ -81,19 +94,19 @@ export function ConfirmDialog({ open, onOpenChange, title, description, confirmL
 }
 
 /** Sheet is a panel that slides in from the right. */
-export function Sheet({ open, onOpenChange, title, description, children, className }: {
+export function Sheet({ open, onOpenChange, title, description, children, className, returnFocus }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: ReactNode;
   description?: ReactNode;
   children: ReactNode;
   className?: string;
-}) {
+} & ReturnFocus) {
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
         <D.Overlay className="fixed inset-0 z-40 bg-black/25" />
-        <D.Content className={cn("fixed inset-y-0 right-0 z-50 flex w-[min(640px,100vw)] flex-col border-l border-border bg-card shadow-2xl outline-none", className)}>
+        <D.Content onCloseAutoFocus={closeFocus(returnFocus)} className={cn("fixed inset-y-0 right-0 z-50 flex w-[min(680px,100vw)] flex-col border-l border-border bg-card shadow-2xl outline-none", className)}>
           <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">
             <div className="grid min-w-0 gap-1">
               <D.Title className="truncate text-[15px] font-semibold tracking-tight">{title}</D.Title>
@@ -105,7 +118,7 @@ export function Sheet({ open, onOpenChange, title, description, children, classN
               </Button>
             </D.Close>
           </div>
-          <div className="min-h-0 flex-1 overflow-auto">{children}</div>
+          <div className="flex min-h-0 flex-1 flex-col">{children}</div>
         </D.Content>
       </D.Portal>
     </D.Root>
