@@ -48,7 +48,10 @@ type Shell struct {
 
 	ctx         context.Context
 	mu          sync.Mutex
-	startupErr  error
+	startupErr  *store.OpenError
+	dirWarning  string // the data directory is open to others (PrepareDataDir)
+	dailyErr    string // the daily backup's failure, when it failed
+	emit        func(ctx context.Context, event string, data ...any)
 	releaseLock func()
 	cancelOpen  context.CancelFunc // set while the database is opening
 	stopDaily   context.CancelFunc // cancels the daily backup
@@ -66,15 +69,13 @@ type Shell struct {
 func Run(cfg Config) error {
 	// The log goes to the data directory from the first line on; if the
 	// directory cannot be made, start-up reports it again in the window.
-	if err := PrepareDataDir(cfg.DataDir); err == nil {
+	if _, err := PrepareDataDir(cfg.DataDir); err == nil {
 		defer OpenLog(cfg.DataDir).Close()
 	}
 	slog.Info("starting", "version", Version, "dataDir", cfg.DataDir)
-	st := store.New(nil)
-	s := &Shell{cfg: cfg, store: st, started: make(chan struct{}), ready: make(chan struct{})}
-	s.services = NewServices(st, s)
-	ws := LoadWindowState(cfg.DataDir)
-	s.window = &windowTracker{dir: cfg.DataDir, last: ws}
+	s := newShell(cfg)
+	s.emit = runtime.EventsEmit
+	ws := s.window.last
 	s.dark = startsDark(ws.Theme, osPrefersDark)
 	start := options.Normal
 	if ws.Maximised {
@@ -115,6 +116,16 @@ func Run(cfg Config) error {
 	})
 }
 
+// newShell builds the shell of one run, with its store still closed and
+// its services bound to it.
+func newShell(cfg Config) *Shell {
+	s := &Shell{cfg: cfg, store: store.New(nil), started: make(chan struct{}), ready: make(chan struct{})}
+	s.services = NewServices(s.store, s)
+	s.window = &windowTracker{dir: cfg.DataDir, last: LoadWindowState(cfg.DataDir)}
+	s.emit = func(context.Context, string, ...any) {}
+	return s
+}
+
 // InstanceID is the single-instance id of a data directory: a second launch
 // on the same directory hands over to the first, while two workspaces run
 // side by side.
@@ -147,32 +158,74 @@ func (s *Shell) startup(ctx context.Context) {
 	s.mu.Lock()
 	s.cancelOpen = cancel
 	s.mu.Unlock()
-	err := s.open(openCtx)
+	s.start(openCtx)
 	s.mu.Lock()
 	s.cancelOpen = nil
 	s.mu.Unlock()
-	if err != nil {
-		slog.Error("start-up failed", "err", err)
-		s.mu.Lock()
-		s.startupErr = err
-		s.mu.Unlock()
+}
+
+// start opens the data directory and the database; a failure is kept, as
+// one plain sentence with its code, for the start-up screen
+// (System.Status), and logged with its cause.
+func (s *Shell) start(ctx context.Context) {
+	err := s.open(ctx)
+	if err == nil {
+		return
 	}
+	oe := startupError(s.cfg.DataDir, err)
+	slog.Error("start-up failed", "code", oe.Code, "message", oe.Message, "err", err, "chain", problem.Chain(err))
+	s.mu.Lock()
+	s.startupErr = oe
+	s.mu.Unlock()
+}
+
+// StartupLocked: another Shipdeck holds the data directory; StartupInternal:
+// a failure with no cause an operator can act on (the log has it).
+const (
+	StartupLocked   store.StartupCode = "locked"
+	StartupInternal store.StartupCode = "internal"
+)
+
+// startupError is err as the start-up screen shows it.
+func startupError(dir string, err error) *store.OpenError {
+	var oe *store.OpenError
+	switch {
+	case errors.As(err, &oe):
+		return oe
+	case errors.Is(err, errAlreadyRunning):
+		return &store.OpenError{Code: StartupLocked, Cause: err,
+			Message: fmt.Sprintf("Another Shipdeck is already running with the data directory %s: use its window, or quit it and start Shipdeck again.", dir)}
+	}
+	return &store.OpenError{Code: StartupInternal, Cause: err,
+		Message: fmt.Sprintf("Shipdeck could not open its database in %s. The details are in the log (%s).", dir, filepath.Join(dir, LogFileName))}
 }
 
 func (s *Shell) open(ctx context.Context) error {
-	if err := PrepareDataDir(s.cfg.DataDir); err != nil {
-		return fmt.Errorf("create data directory %s: %w", s.cfg.DataDir, err)
+	warning, err := PrepareDataDir(s.cfg.DataDir)
+	if err != nil {
+		return store.DataDirError(s.cfg.DataDir, err)
 	}
+	if warning != "" {
+		slog.Warn("data directory", "warning", warning)
+	}
+	s.mu.Lock()
+	s.dirWarning = warning
+	s.mu.Unlock()
 	release, err := acquireLock(filepath.Join(s.cfg.DataDir, "shipdeck.lock"))
 	if err != nil {
 		return err
 	}
+	// The lock is held: whatever is half-written in the directory was
+	// left by a Shipdeck that was killed, not one still writing.
+	for _, f := range append(store.ClearPartials(s.cfg.DataDir), clearWindowTemps(s.cfg.DataDir)...) {
+		slog.Info("removed a file a killed Shipdeck left half-written", "path", f)
+	}
 	if err := s.store.Open(ctx, filepath.Join(s.cfg.DataDir, store.FileName)); err != nil {
 		release()
-		return fmt.Errorf("open database: %w", err)
+		return err
 	}
 	s.releaseLock = release
-	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion())
+	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion(), "readOnly", s.store.ReadOnlyReason())
 	if set, err := s.services.Settings.Get(); err == nil {
 		s.themeChanged(set.Theme)
 	}
@@ -262,7 +315,7 @@ func (s *Shell) secondInstance(data options.SecondInstanceData) {
 }
 
 // StartupError is the error that kept the database from opening, if any.
-func (s *Shell) StartupError() error {
+func (s *Shell) StartupError() *store.OpenError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.startupErr

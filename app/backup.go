@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -24,12 +25,14 @@ type BackupResult struct {
 	Path      string `json:"path"`
 }
 
-// RestoreResult says which file was restored and where the replaced
-// database was kept.
+// RestoreResult says which file was restored, where the replaced database
+// was kept, and what the backup held that Shipdeck did not create and left
+// out (triggers, views, extra tables or indexes: "trigger wipe_history").
 type RestoreResult struct {
-	Cancelled bool   `json:"cancelled"`
-	Restored  string `json:"restored"`
-	KeptAt    string `json:"keptAt"`
+	Cancelled bool     `json:"cancelled"`
+	Restored  string   `json:"restored"`
+	KeptAt    string   `json:"keptAt"`
+	LeftOut   []string `json:"leftOut"`
 }
 
 func (b *Backups) dir() string { return filepath.Join(b.shell.cfg.DataDir, "backups") }
@@ -69,31 +72,64 @@ func (b *Backups) Restore() (out RestoreResult, err error) {
 	if path == "" {
 		return RestoreResult{Cancelled: true}, nil
 	}
-	kept, err := backup.Restore(b.shell.ctx, b.shell.store, path, time.Now())
+	res, err := backup.Restore(b.shell.ctx, b.shell.store, path, time.Now())
 	if err != nil {
 		return out, err
 	}
-	slog.Info("database restored", "from", path, "previous kept at", kept)
-	return RestoreResult{Restored: path, KeptAt: kept}, nil
+	slog.Info("database restored", "from", path, "previous kept at", res.KeptAt, "left out", res.LeftOut)
+	if res.LeftOut == nil {
+		res.LeftOut = []string{}
+	}
+	return RestoreResult{Restored: path, KeptAt: res.KeptAt, LeftOut: res.LeftOut}, nil
 }
 
-// List returns the backups in the data directory's backups/ folder.
+// List returns the backups in the data directory's backups/ folder that
+// pass the check a restore makes.
 func (b *Backups) List() (out []backup.Info, err error) {
 	defer problem.Recover(&err)
-	return backup.List(b.dir())
+	return backup.List(b.shell.ctx, b.dir())
 }
 
+// EventBackupFailed is emitted, with the sentence System.Status carries as
+// DailyBackupError, when the daily backup fails.
+const EventBackupFailed = "backup:failed"
+
 // dailyBackup runs after start-up, off the UI's path: a copy a day in
-// backups/, the last 14 kept. A failure is logged, never fatal. A quit
-// cancels it (ctx): the half-written copy is removed, and the next start
-// writes today's again.
+// backups/, the last 14 kept. A failure is never fatal, but never silent
+// either: it is logged, kept for System.Status (the settings page) and
+// sent to the window (EventBackupFailed). A quit cancels it (ctx): the
+// half-written copy is removed, and the next start writes today's again.
+// A read-only database is not backed up: it cannot change.
 func (s *Shell) dailyBackup(ctx context.Context) {
-	path, err := backup.Daily(ctx, s.store, filepath.Join(s.cfg.DataDir, "backups"), time.Now())
+	if s.store.ReadOnly() {
+		slog.Info("no daily backup: the database is open read-only")
+		return
+	}
+	now := time.Now()
+	path, err := backup.Daily(ctx, s.store, filepath.Join(s.cfg.DataDir, "backups"), now)
 	if err != nil {
-		slog.Error("daily backup", "err", err)
+		if ctx.Err() != nil {
+			return // cut short by a quit: not a failure
+		}
+		msg := dailyFailure(now, err)
+		slog.Error("daily backup failed", "message", msg, "err", err, "chain", problem.Chain(err))
+		s.mu.Lock()
+		s.dailyErr = msg
+		s.mu.Unlock()
+		s.emit(s.ctx, EventBackupFailed, msg)
 		return
 	}
 	if path != "" {
 		slog.Info("daily backup written", "path", path)
 	}
+}
+
+// dailyFailure says when the daily backup failed and why, in the words of
+// the error when it has plain ones.
+func dailyFailure(at time.Time, err error) string {
+	why := "It could not be written; the details are in the log."
+	if pe := problem.For(err); pe.Code != problem.CodeInternal {
+		why = pe.Message
+	}
+	return fmt.Sprintf("The daily backup of %s failed. %s", at.Format("2006-01-02 15:04"), why)
 }

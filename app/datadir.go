@@ -2,9 +2,14 @@ package app
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
+	"syscall"
 )
 
 // EnvDataDir names the environment variable that overrides the data directory.
@@ -62,12 +67,102 @@ func DataDir(env Env) (string, error) {
 	}
 }
 
-// PrepareDataDir creates dir with mode 0700, and tightens it to 0700 if it
-// exists already: on Linux WebKitGTK creates the same directory (it keys its
-// storage by program name) with the umask's mode before start-up runs.
-func PrepareDataDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+// PrepareDataDir makes sure dir exists and, where it is Shipdeck's to
+// decide, that only its owner can enter it. A directory Shipdeck creates is
+// made 0700. An existing one is tightened (its group and other bits
+// cleared, never a bit added: a read-only folder stays read-only) only if
+// it is a real directory, not a symbolic link, owned by the user running
+// Shipdeck, and holds nothing but Shipdeck's own files (and WebKitGTK's: on
+// Linux WebKitGTK keys its storage by program name, so it creates the same
+// directory, with the umask's mode, before start-up runs). Any other
+// directory is left as it is, and if others can enter it the returned
+// warning says so, for the settings page and the log.
+func PrepareDataDir(dir string) (warning string, err error) {
+	fi, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", os.MkdirAll(dir, 0o700)
 	}
-	return os.Chmod(dir, 0o700)
+	if err != nil {
+		return "", err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, err := os.Stat(dir)
+		if err != nil {
+			return "", err
+		}
+		if !target.IsDir() {
+			return "", &fs.PathError{Op: "open", Path: dir, Err: syscall.ENOTDIR}
+		}
+		return openToOthers(dir, target, "it is a symbolic link"), nil
+	}
+	if !fi.IsDir() {
+		return "", &fs.PathError{Op: "open", Path: dir, Err: syscall.ENOTDIR}
+	}
+	if !ownedByMe(fi) {
+		return openToOthers(dir, fi, "it belongs to another user"), nil
+	}
+	if others, err := foreignEntries(dir); err != nil {
+		return "", err
+	} else if len(others) > 0 {
+		return openToOthers(dir, fi, "it also holds files that are not Shipdeck's ("+listNames(others)+")"), nil
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if err := os.Chmod(dir, perm&0o700); err != nil {
+			return openToOthers(dir, fi, "it could not change them ("+err.Error()+")"), nil
+		}
+	}
+	return "", nil
+}
+
+// openToOthers is the warning for a directory others can enter that
+// Shipdeck left as it is, or "" when only its owner can.
+func openToOthers(dir string, fi fs.FileInfo, why string) string {
+	perm := fi.Mode().Perm()
+	if perm&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Other users of this computer may be able to read Shipdeck's data: %s has mode %04o, and Shipdeck left its permissions as they are because %s.", dir, perm, why)
+}
+
+// ownNames are the files Shipdeck keeps in its data directory; ownPrefixes
+// begin the names of the ones it numbers or writes under a temporary name.
+var (
+	ownNames    = []string{"shipdeck.db", "shipdeck.db-wal", "shipdeck.db-shm", "shipdeck.db-journal", "shipdeck.lock", LogFileName, WindowFileName, "backups"}
+	ownPrefixes = []string{"shipdeck-", ".shipdeck-", ".window-"}
+	// webkitNames are what WebKitGTK keeps under $XDG_DATA_HOME/<program>
+	// (seen: hsts-storage.sqlite, mediakeys, storage).
+	webkitNames = []string{"hsts-storage.sqlite", "hsts-storage.sqlite-journal", "hsts-storage.sqlite-wal", "hsts-storage.sqlite-shm",
+		"mediakeys", "storage", "localstorage", "databases", "indexeddb", "serviceworkers", "CacheStorage", "itp",
+		"deviceidhashsalts", "webkitgtk", "icondatabase", "applications", "offlineapplicationcache", "cookies.sqlite"}
+)
+
+// foreignEntries lists what dir holds that is neither Shipdeck's nor
+// WebKitGTK's.
+func foreignEntries(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+next:
+	for _, e := range entries {
+		n := e.Name()
+		if slices.Contains(ownNames, n) || slices.Contains(webkitNames, n) {
+			continue
+		}
+		for _, p := range ownPrefixes {
+			if strings.HasPrefix(n, p) {
+				continue next
+			}
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func listNames(names []string) string {
+	if len(names) > 3 {
+		return strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+	}
+	return strings.Join(names, ", ")
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -53,15 +54,82 @@ func TestLockKeepsASecondInstanceOut(t *testing.T) {
 	again()
 }
 
-func TestPrepareDataDirTightensAnExistingDirectory(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "shipdeck")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
+// PrepareDataDir sets the mode only of a directory that is Shipdeck's: one
+// it creates, or a real directory of the user's that holds nothing but
+// Shipdeck's (and WebKitGTK's) files, whose group and other bits it clears.
+// A symbolic link, another user's directory or one holding other files is
+// left as it is, with a warning when others can enter it; a read-only
+// directory is never made writable.
+func TestPrepareDataDir(t *testing.T) {
+	type result struct {
+		mode    os.FileMode
+		warning string
 	}
-	if err := PrepareDataDir(dir); err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name  string
+		setUp func(t *testing.T, dir string) (check string)
+		want  result
+	}{
+		{"missing: created private", func(t *testing.T, dir string) string { return dir }, result{0o700, ""}},
+		{"made by WebKitGTK first: tightened", func(t *testing.T, dir string) string {
+			os.Mkdir(dir, 0o755)
+			os.Mkdir(filepath.Join(dir, "storage"), 0o755)
+			os.WriteFile(filepath.Join(dir, "hsts-storage.sqlite"), nil, 0o644)
+			os.WriteFile(filepath.Join(dir, "shipdeck.db"), nil, 0o600)
+			os.Mkdir(filepath.Join(dir, "backups"), 0o700)
+			return dir
+		}, result{0o700, ""}},
+		{"read-only and Shipdeck's: not made writable", func(t *testing.T, dir string) string {
+			os.Mkdir(dir, 0o555)
+			t.Cleanup(func() { os.Chmod(dir, 0o700) })
+			return dir
+		}, result{0o500, ""}},
+		{"holds other files: left as it is", func(t *testing.T, dir string) string {
+			os.Mkdir(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644)
+			return dir
+		}, result{0o755, "it also holds files that are not Shipdeck's (notes.txt)"}},
+		{"a symbolic link to a shared folder: left as it is", func(t *testing.T, dir string) string {
+			shared := filepath.Join(filepath.Dir(dir), "shared")
+			os.Mkdir(shared, 0o777)
+			os.Chmod(shared, 0o777|os.ModeSticky)
+			os.Symlink(shared, dir)
+			return shared
+		}, result{0o777, "because it is a symbolic link"}},
+		{"another user's: left as it is", func(t *testing.T, dir string) string {
+			if os.Getuid() != 0 {
+				t.Skip("not run: giving a folder to another user needs root (CI runs as root)")
+			}
+			os.Mkdir(dir, 0o755)
+			if err := os.Chown(dir, 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, result{0o755, "because it belongs to another user"}},
 	}
-	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
-		t.Fatalf("mode %v, want 0700", fi.Mode().Perm())
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "shipdeck")
+			check := c.setUp(t, dir)
+			warning, err := PrepareDataDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fi, err := os.Stat(check)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != c.want.mode {
+				t.Errorf("mode %04o, want %04o", fi.Mode().Perm(), c.want.mode)
+			}
+			if (c.want.warning == "") != (warning == "") || !strings.Contains(warning, c.want.warning) {
+				t.Errorf("warning %q, want one with %q", warning, c.want.warning)
+			}
+		})
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o600)
+	if _, err := PrepareDataDir(file); err == nil {
+		t.Fatal("a file was taken for a data directory")
 	}
 }

@@ -16,13 +16,30 @@ type System struct {
 
 // Status says whether the database is open, and why not when it is not.
 type Status struct {
-	Ready         bool   `json:"ready"`
-	Error         string `json:"error"`
-	Version       string `json:"version"`
-	DataDir       string `json:"dataDir"`
-	DatabasePath  string `json:"databasePath"`
-	DatabaseBytes int64  `json:"databaseBytes"`
-	SchemaVersion int    `json:"schemaVersion"`
+	Ready bool `json:"ready"`
+	// Error is why the database could not be opened, one plain sentence
+	// that says "Nothing was changed" only where that is true.
+	Error string `json:"error"`
+	// StartupErrorCode names Error's cause (store.StartupCode values,
+	// "locked", "internal"), so the start-up screen can offer what helps.
+	StartupErrorCode string `json:"startupErrorCode"`
+	Version          string `json:"version"`
+	DataDir          string `json:"dataDir"`
+	DatabasePath     string `json:"databasePath"`
+	DatabaseBytes    int64  `json:"databaseBytes"`
+	SchemaVersion    int    `json:"schemaVersion"`
+	// ReadOnly: the database was opened read-only (Shipdeck cannot write
+	// the file or its folder); every change is refused. ReadOnlyReason
+	// says why.
+	ReadOnly       bool   `json:"readOnly"`
+	ReadOnlyReason string `json:"readOnlyReason"`
+	// DailyBackupError is the last daily backup's failure ("" when it
+	// worked or has not run); the event "backup:failed" carries it too.
+	DailyBackupError string `json:"dailyBackupError"`
+	// DataDirWarning says the data directory is open to other users and
+	// Shipdeck left it so (it is a symbolic link, another user's, or holds
+	// other files).
+	DataDirWarning string `json:"dataDirWarning"`
 }
 
 // Status reports the app's state for the About dialog, the settings page and
@@ -34,11 +51,16 @@ func (s *System) Status() (st Status, err error) {
 		DataDir:       s.shell.cfg.DataDir,
 		SchemaVersion: store.SchemaVersion(),
 	}
+	s.shell.mu.Lock()
+	st.DataDirWarning, st.DailyBackupError = s.shell.dirWarning, s.shell.dailyErr
+	s.shell.mu.Unlock()
 	if e := s.shell.StartupError(); e != nil {
-		st.Error = e.Error()
+		st.Error, st.StartupErrorCode = e.Message, string(e.Code)
 		return st, nil
 	}
 	st.Ready = true
+	st.ReadOnlyReason = s.shell.store.ReadOnlyReason()
+	st.ReadOnly = st.ReadOnlyReason != ""
 	st.DatabasePath = s.shell.store.Path()
 	for _, suffix := range []string{"", "-wal"} {
 		if fi, err := os.Stat(st.DatabasePath + suffix); err == nil {

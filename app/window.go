@@ -209,3 +209,16 @@ func (s *Shell) placeWindow(ctx context.Context) {
 	}
 	setWindowPosition(ctx, fit.X, fit.Y)
 }
+
+// clearWindowTemps removes the temporary copies of window.json a killed
+// Shipdeck left (SaveWindowState writes one, then renames it).
+func clearWindowTemps(dir string) []string {
+	var removed []string
+	temps, _ := filepath.Glob(filepath.Join(dir, ".window-*.json"))
+	for _, f := range temps {
+		if os.Remove(f) == nil {
+			removed = append(removed, f)
+		}
+	}
+	return removed
+}

@@ -73,7 +73,7 @@ func TestDailyBackupsKeepTheLast14(t *testing.T) {
 	if p, err := backup.Daily(context.Background(), st, dir, day.AddDate(0, 0, 19)); err != nil || p != "" {
 		t.Fatalf("same day again: %q %v", p, err)
 	}
-	list, _ := backup.List(dir)
+	list, _ := backup.List(context.Background(), dir)
 	if len(list) != backup.Keep {
 		t.Fatalf("%d daily backups kept, want %d", len(list), backup.Keep)
 	}
@@ -128,10 +128,11 @@ func TestRestoreReplacesTheLiveDatabaseAndKeepsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc.Create(cluster.Input{Name: "after-backup"})
-	kept, err := backup.Restore(context.Background(), st, saved, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
+	res, err := backup.Restore(context.Background(), st, saved, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
+	kept := res.KeptAt
 	list, err := svc.List(true)
 	if err != nil || len(list) != 1 || list[0].Name != "before-backup" {
 		t.Fatalf("after restore: %+v %v", list, err)
@@ -283,28 +284,23 @@ func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
 	}
 }
 
-// A backup that passes the checks but will not open (a migration fails on
-// it): the previous database is put back and the app keeps working.
+// A rebuilt backup that will not open (the store refuses it after the
+// swap: here the reopen is made to fail, since a file Shipdeck rebuilt
+// itself always opens): the previous database is put back and the app
+// keeps working.
 func TestRestorePutsThePreviousDatabaseBackIfTheBackupWillNotOpen(t *testing.T) {
 	st := testdb.Open(t)
 	svc := cluster.NewService(st)
 	svc.Create(cluster.Input{Name: "keep-me"})
-	ms, _ := store.Migrations()
-	bad := filepath.Join(t.TempDir(), "bad.db")
-	raw, _ := sql.Open("sqlite", "file:"+bad)
-	db := bun.NewDB(raw, sqlitedialect.New())
-	if err := store.Apply(context.Background(), db, ms[:2], nil, time.Now()); err != nil {
+	saved := filepath.Join(t.TempDir(), "saved.db")
+	if err := backup.To(context.Background(), st, saved); err != nil {
 		t.Fatal(err)
 	}
-	// Migration 3 creates release_targets: already there, it fails.
-	db.Exec("CREATE TABLE release_targets (id integer)")
-	db.Exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('from-bad', 1, 1, 1)`)
-	db.Close()
-	if err := backup.Validate(context.Background(), bad); err != nil {
-		t.Fatalf("the file should pass the checks: %v", err)
-	}
+	svc.Create(cluster.Input{Name: "after-the-backup"})
 	before := testdb.Dump(t, st)
-	_, err := backup.Restore(context.Background(), st, bad, time.Now())
+	undo := backup.FailReopen(errors.New("the restored file will not open"))
+	_, err := backup.Restore(context.Background(), st, saved, time.Now())
+	undo()
 	if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "previous database was put back") {
 		t.Fatalf("restoring a file that will not open: %v", err)
 	}
@@ -313,6 +309,9 @@ func TestRestorePutsThePreviousDatabaseBackIfTheBackupWillNotOpen(t *testing.T) 
 	}
 	if _, err := svc.Create(cluster.Input{Name: "still-writable"}); err != nil {
 		t.Fatalf("the app is left without a working database: %v", err)
+	}
+	if partial, _ := filepath.Glob(filepath.Join(filepath.Dir(st.Path()), store.PartialPrefix+"*")); len(partial) != 0 {
+		t.Fatalf("left behind: %v", partial)
 	}
 }
 
@@ -335,32 +334,15 @@ func TestRestoreKeepsAWriteInFlight(t *testing.T) {
 		})
 	}()
 	<-started
-	kept, err := backup.Restore(context.Background(), st, saved, time.Now())
+	res, err := backup.Restore(context.Background(), st, saved, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
+	kept := res.KeptAt
 	if err := <-done; err != nil {
 		t.Fatalf("the write in flight failed: %v", err)
 	}
 	if n := clusterCount(t, kept); n != 1 {
 		t.Fatalf("the kept database lost the write in flight (%d clusters)", n)
-	}
-}
-
-// A copy a killed app left half-written is cleared by the next daily run.
-func TestDailyClearsCopiesLeftHalfWritten(t *testing.T) {
-	st := testdb.Open(t)
-	dir := filepath.Join(t.TempDir(), "backups")
-	os.MkdirAll(dir, 0o700)
-	stale := filepath.Join(dir, ".shipdeck-partial-123.db")
-	os.WriteFile(stale, []byte("half"), 0o600)
-	if _, err := backup.Daily(context.Background(), st, dir, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Fatal("the half-written copy is still there")
-	}
-	if list, _ := backup.List(dir); len(list) != 1 {
-		t.Fatalf("backups: %+v", list)
 	}
 }

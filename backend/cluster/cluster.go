@@ -5,8 +5,6 @@ package cluster
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -144,20 +142,25 @@ func valid(name, kubeconfig, description string) (fields, error) {
 }
 
 // nameTaken refuses a name another cluster (active or archived) has: the
-// unique index covers both.
+// unique index covers both. Names are compared in the form Name stores
+// (NFC, no invisible characters), so a name stored before that rule, or by
+// another program, still counts: "Zürich" written either way is one name.
+// Clusters are few, so every name is read.
 func nameTaken(ctx context.Context, db bun.IDB, name string, self int64) error {
-	var c store.Cluster
-	err := db.NewSelect().Model(&c).Where("name = ? AND id <> ?", name, self).Limit(1).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
+	var cs []store.Cluster
+	if err := db.NewSelect().Model(&cs).Column("id", "name", "is_active").Where("id <> ?", self).Scan(ctx); err != nil {
 		return err
 	}
-	if !c.IsActive {
-		return problem.Conflict("name", "A cluster named '%s' already exists (archived): restore it or choose another name.", name)
+	for _, c := range cs {
+		if validate.NameKey(c.Name) != name {
+			continue
+		}
+		if !c.IsActive {
+			return problem.Conflict("name", "A cluster named '%s' already exists (archived): restore it or choose another name.", name)
+		}
+		return problem.Conflict("name", "A cluster named '%s' already exists.", name)
 	}
-	return problem.Conflict("name", "A cluster named '%s' already exists.", name)
+	return nil
 }
 
 // conflictBackstop turns a UNIQUE failure that slipped past the checks into

@@ -127,3 +127,37 @@ func TestClusterRefusals(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+// Cluster names are unique as operators see them: "Zürich" typed with a
+// precomposed ü and with u + combining diaeresis is one name (also against
+// a name stored before names were normalised), and a name cannot hide a
+// character that makes it look like another.
+func TestClusterNamesAreUniqueAsTheyLook(t *testing.T) {
+	st := testdb.Open(t)
+	svc := cluster.NewService(st)
+	c, err := svc.Create(cluster.Input{Name: "Zu\u0308rich"})
+	if err != nil || c.Name != "Z\u00fcrich" {
+		t.Fatalf("created %q %v", c.Name, err)
+	}
+	if _, err := svc.Create(cluster.Input{Name: "Z\u00fcrich"}); !errors.Is(err, problem.ErrConflict) || err.Error() != "A cluster named 'Z\u00fcrich' already exists." {
+		t.Fatalf("the same name in NFC: %v", err)
+	}
+	db, _ := st.DB()
+	if _, err := db.Exec("INSERT INTO clusters (name, is_active) VALUES ('Gene\u0300ve', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Create(cluster.Input{Name: "Gen\u00e8ve"}); !errors.Is(err, problem.ErrConflict) || !strings.Contains(err.Error(), "(archived)") {
+		t.Fatalf("a name stored decomposed before: %v", err)
+	}
+	for in, want := range map[string]string{
+		"prod\u200b-eu": "Cluster name contains an invisible character (U+200B ZERO WIDTH SPACE): remove it.",
+		"\u202eue-dorp": "Cluster name contains a character that changes the direction of the text around it (U+202E RIGHT-TO-LEFT OVERRIDE): remove it.",
+	} {
+		if _, err := svc.Create(cluster.Input{Name: in}); !errors.Is(err, problem.ErrInvalid) || err.Error() != want {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+	if list, _ := svc.List(true); len(list) != 2 {
+		t.Fatalf("clusters %+v", list)
+	}
+}

@@ -80,9 +80,18 @@ func TestHoldRefusalsChangeNothing(t *testing.T) {
 		code problem.Code
 		want string
 	}{
-		{"no reason", func() error { _, err := f.steps.Hold(HoldInput{ReleaseID: r.ID, CustomerIDs: custs, Reason: " "}); return err }(), problem.CodeInvalid, "A reason for the hold is required."},
-		{"not covered", func() error { _, err := f.steps.Hold(HoldInput{ReleaseID: r.ID, CustomerIDs: []int64{custs[0], 999}, Reason: "x"}); return err }(), problem.CodeNotFound, "1 of the 2 customers are not part of release 'r'"},
-		{"draft", func() error { _, err := f.steps.Hold(HoldInput{ReleaseID: draft.ID, CustomerIDs: custs, Reason: "x"}); return err }(), problem.CodeState, "is a draft"},
+		{"no reason", func() error {
+			_, err := f.steps.Hold(HoldInput{ReleaseID: r.ID, CustomerIDs: custs, Reason: " "})
+			return err
+		}(), problem.CodeInvalid, "A reason for the hold is required."},
+		{"not covered", func() error {
+			_, err := f.steps.Hold(HoldInput{ReleaseID: r.ID, CustomerIDs: []int64{custs[0], 999}, Reason: "x"})
+			return err
+		}(), problem.CodeNotFound, "1 of the 2 customers are not part of release 'r'"},
+		{"draft", func() error {
+			_, err := f.steps.Hold(HoldInput{ReleaseID: draft.ID, CustomerIDs: custs, Reason: "x"})
+			return err
+		}(), problem.CodeState, "is a draft"},
 		{"no customers", func() error { _, err := f.steps.Unhold(UnholdInput{ReleaseID: r.ID}); return err }(), problem.CodeInvalid, "Choose at least one customer"},
 	} {
 		var pe *problem.Error

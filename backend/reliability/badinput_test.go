@@ -181,9 +181,15 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Kinds: []string{"x"}})) })
 	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Search: nul})) })
 	add("steps.Undo", func() error { return e(w.steps.Undo(release.UndoInput{ReleaseID: r.ID, From: 5, To: 2})) })
-	add("steps.Hold", func() error { return e(w.steps.Hold(release.HoldInput{ReleaseID: r.ID, CustomerIDs: cust, Reason: blank})) })
-	add("steps.Hold", func() error { return e(w.steps.Hold(release.HoldInput{ReleaseID: r.ID, CustomerIDs: []int64{0}, Reason: "x"})) })
-	add("steps.Hold", func() error { return e(w.steps.Hold(release.HoldInput{ReleaseID: r.ID, CustomerIDs: cust, Reason: long})) })
+	add("steps.Hold", func() error {
+		return e(w.steps.Hold(release.HoldInput{ReleaseID: r.ID, CustomerIDs: cust, Reason: blank}))
+	})
+	add("steps.Hold", func() error {
+		return e(w.steps.Hold(release.HoldInput{ReleaseID: r.ID, CustomerIDs: []int64{0}, Reason: "x"}))
+	})
+	add("steps.Hold", func() error {
+		return e(w.steps.Hold(release.HoldInput{ReleaseID: r.ID, CustomerIDs: cust, Reason: long}))
+	})
 	add("steps.Unhold", func() error { return e(w.steps.Unhold(release.UnholdInput{ReleaseID: r.ID})) })
 	add("steps.Unhold", func() error { return e(w.steps.Unhold(release.UnholdInput{ReleaseID: 0, CustomerIDs: cust})) })
 	add("steps.Undo", func() error { return e(w.steps.Undo(release.UndoInput{ReleaseID: -1, From: 1, To: 2})) })

@@ -76,7 +76,10 @@ func TestRealBinaryQuitsCleanlyDuringAWrite(t *testing.T) {
 		begun func(data string, a *appProcess) bool
 	}{
 		{"the pre-migration backup", func(data string, a *appProcess) bool {
-			m, _ := filepath.Glob(filepath.Join(data, "backups", "*-pre-migration.db"))
+			// The copy is written under a partial name and renamed to
+			// *-pre-migration.db once whole: the partial file is the
+			// backup being written.
+			m, _ := filepath.Glob(filepath.Join(data, "backups", store.PartialPrefix+"*"))
 			return len(m) > 0
 		}},
 		{"the migration's transaction", func(data string, a *appProcess) bool {

@@ -100,29 +100,14 @@ func BackupBefore(path string, existed bool, now time.Time) func(ctx context.Con
 		if err != nil || !has {
 			return err
 		}
-		dir := filepath.Join(filepath.Dir(path), "backups")
+		home := filepath.Dir(path)
+		dir := filepath.Join(home, BackupsDir)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return fmt.Errorf("create backups directory: %w", err)
 		}
 		dest := filepath.Join(dir, "shipdeck-"+now.UTC().Format("20060102-150405")+"-pre-migration.db")
-		return VacuumInto(ctx, db, dest)
+		return WriteCopy(ctx, db, dest, home, false)
 	}
-}
-
-// VacuumInto writes a consistent, compacted copy of the database to dest
-// (which must not exist) with mode 0600.
-func VacuumInto(ctx context.Context, db bun.IDB, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("backup %s already exists", dest)
-	}
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
-		os.Remove(dest) // an interrupted copy is not a backup
-		return fmt.Errorf("write backup %s: %w", dest, err)
-	}
-	if err := os.Chmod(dest, 0o600); err != nil {
-		return fmt.Errorf("protect backup %s: %w", dest, err)
-	}
-	return nil
 }
 
 // Apply brings db up to the last of ms. Each migration runs in its own
@@ -130,6 +115,13 @@ func VacuumInto(ctx context.Context, db bun.IDB, dest string) error {
 // half-way leaves no trace and is retried at the next start. before runs once,
 // only when something is about to change.
 func Apply(ctx context.Context, db *bun.DB, ms []Migration, before func(context.Context, *bun.DB) error, now time.Time) error {
+	return apply(ctx, db, ms, before, now, slog.Default())
+}
+
+// apply is Apply with the logger that hears of each migration: a database
+// built as a reference or as a restore's copy is not the one the log is
+// about.
+func apply(ctx context.Context, db *bun.DB, ms []Migration, before func(context.Context, *bun.DB) error, now time.Time, log *slog.Logger) error {
 	applied, err := appliedVersions(ctx, db)
 	if err != nil {
 		return err
@@ -178,7 +170,7 @@ func Apply(ctx context.Context, db *bun.DB, ms []Migration, before func(context.
 		}
 	}
 	for _, m := range pending {
-		slog.Info("applying migration", "version", m.Version, "name", m.Name)
+		log.Info("applying migration", "version", m.Version, "name", m.Name)
 		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			if err := createVersionTable(ctx, tx); err != nil {
 				return err

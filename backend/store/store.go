@@ -8,16 +8,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // also registers the pure-Go "sqlite" driver
 
 	"shipdeck/backend/problem"
 )
@@ -40,7 +42,12 @@ type Store struct {
 	// closing refuses new writes once Close has begun waiting for the
 	// ones in flight.
 	closing bool
-	log     *slog.Logger
+	// readOnly says why the database was opened read-only ("" when it is
+	// writable).
+	readOnly string
+	// wmu queues Shipdeck's own writers (see Tx).
+	wmu sync.Mutex
+	log *slog.Logger
 	// tx, in a store made by Atomic, is the transaction every Tx and Read
 	// of the services on it joins.
 	tx *bun.Tx
@@ -64,21 +71,54 @@ func FileURI(path string) string {
 
 var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
+// busyMillis is how long a statement waits for a lock another program
+// holds before it gives up with SQLITE_BUSY: long enough to ride out
+// another program's short write, short enough that a write blocked by a
+// program that keeps its lock says so within three seconds. Shipdeck's own
+// writers never wait on it: they queue on Store.wmu.
+const busyMillis = "2500"
+
 // dsn sets the pragmas on every connection of the pool: foreign keys are off
 // by default in SQLite, WAL lets the UI read while a bulk write runs, and
-// _txlock=immediate takes the write lock at BEGIN so two writers queue on the
-// busy timeout instead of failing with SQLITE_BUSY half-way. A 64 MiB page
-// cache per connection (the default is 2 MiB) keeps a release's pages warm:
-// a matrix row or a reorder touches thousands of pages scattered over the file.
+// _txlock=immediate takes the write lock at BEGIN so a writer that has to
+// wait does so before it has done anything. A 64 MiB page cache per
+// connection (the default is 2 MiB) keeps a release's pages warm: a matrix
+// row or a reorder touches thousands of pages scattered over the file.
+// trusted_schema=OFF keeps SQL stored in the file (views, triggers, index
+// expressions) from calling any function that is not harmless.
 func dsn(path string) string {
 	return FileURI(path) +
-		"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"?_pragma=foreign_keys(1)&_pragma=trusted_schema(0)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + busyMillis + ")" +
 		"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate"
+}
+
+// readOnlyDSN opens a database Shipdeck cannot write: no switch to WAL (that
+// writes the header), no journal, every statement that would write the
+// file refused (mode=ro; query_only would refuse VACUUM INTO too, which a
+// backup of a read-only database needs).
+// immutable is for a WAL-mode file in a folder Shipdeck cannot write, where
+// SQLite cannot create the shared-memory file a WAL reader needs; nothing
+// can change such a file while Shipdeck reads it, as no writer could create
+// a WAL or a journal beside it either.
+func readOnlyDSN(path string, immutable bool) string {
+	d := FileURI(path) + "?mode=ro&_pragma=foreign_keys(1)&_pragma=trusted_schema(0)" +
+		"&_pragma=busy_timeout(" + busyMillis + ")&_pragma=cache_size(-65536)"
+	if immutable {
+		d += "&immutable=1"
+	}
+	return d
 }
 
 // Open opens (creating if needed) the database file at path, checks its
 // pragmas, and applies pending migrations. ctx becomes the parent of every
 // query, so cancelling it at shutdown stops work in flight.
+//
+// Before any connection that could write, the file is read (read-only) and
+// refused unless it is empty, Shipdeck's own, or the specification's app's,
+// holding only the schema objects those create: a file that is refused stays
+// byte for byte as it was. A file or folder Shipdeck cannot write is opened
+// read-only (ReadOnly), if it needs no migration. Every refusal is an
+// *OpenError with a plain sentence.
 func (s *Store) Open(ctx context.Context, path string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -86,28 +126,140 @@ func (s *Store) Open(ctx context.Context, path string) error {
 		return errors.New("store already open")
 	}
 	s.closing = false
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
+	s.readOnly = ""
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return dirError(dir, err)
 	}
-	existed, err := ensureFile(path)
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return &OpenError{Code: StartupFolder, Cause: errors.New("database path is a directory"),
+			Message: fmt.Sprintf("%s is a folder, not a database file. Nothing was changed: move that folder away or choose another data directory.", path)}
+	case err == nil && !fi.Mode().IsRegular():
+		return &OpenError{Code: StartupNotShipdeck, Cause: fmt.Errorf("database path is a %v", fi.Mode().Type()),
+			Message: fmt.Sprintf("%s is not a regular file. Nothing was changed: move it away or choose another data directory.", path)}
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return dirError(dir, err)
+	}
+	present := err == nil
+	existed := present && fi.Size() > 0 // an empty file is a new database
+	var in Inspection
+	if existed {
+		if in, err = InspectFile(ctx, path); err != nil {
+			return openFailure(path, "read", err)
+		}
+		if err := refusal(path, in); err != nil {
+			return err
+		}
+	}
+	if why := notWritable(dir, path, present); why != "" {
+		return s.openReadOnly(ctx, path, in, existed, why)
+	}
+	existed, err = ensureFile(path)
 	if err != nil {
-		return err
+		return openFailure(path, "create", err)
 	}
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	db := bun.NewDB(sqldb, sqlitedialect.New())
-	if err := checkPragmas(ctx, db); err != nil {
+	if err := checkPragmas(ctx, db, true); err != nil {
 		db.Close()
-		return err
+		return openFailure(path, "open", err)
 	}
 	if err := migrate(ctx, db, path, existed, s.now()); err != nil {
 		db.Close()
-		return err
+		return openFailure(path, "migrate", err)
 	}
 	s.db, s.path, s.ctx = db, path, ctx
 	return nil
+}
+
+// openReadOnly opens a database Shipdeck cannot write, if it is complete:
+// a file that would need a migration (or is new) is refused, since nothing
+// can be written.
+func (s *Store) openReadOnly(ctx context.Context, path string, in Inspection, existed bool, why string) error {
+	if !existed {
+		return &OpenError{Code: StartupNotWritable, Cause: errors.New(why),
+			Message: fmt.Sprintf("Shipdeck cannot create its database: %s. Nothing was changed: choose another data directory, or make that one writable.", why)}
+	}
+	if in.Kind != Shipdeck || in.Version < SchemaVersion() {
+		return &OpenError{Code: StartupReadOnlyUpgrade, Cause: errors.New(why),
+			Message: fmt.Sprintf("%s needs an upgrade to this version of Shipdeck, but it cannot be written: %s. Nothing was changed: make it writable and start Shipdeck again.", path, why)}
+	}
+	db, err := openReadOnlyDB(ctx, path)
+	if err != nil {
+		return openFailure(path, "open", err)
+	}
+	slog.Warn("database opened read-only", "path", path, "why", why)
+	s.db, s.path, s.ctx, s.readOnly = db, path, ctx, why
+	return nil
+}
+
+// openReadOnlyDB opens path read-only; if SQLite cannot open it so (a
+// WAL-mode file whose shared-memory file cannot be created), as immutable —
+// unless a WAL with frames is beside it, whose commits immutable would
+// silently leave out.
+func openReadOnlyDB(ctx context.Context, path string) (*bun.DB, error) {
+	var last error
+	for _, immutable := range []bool{false, true} {
+		sqldb, err := sql.Open("sqlite", readOnlyDSN(path, immutable))
+		if err != nil {
+			return nil, err
+		}
+		db := bun.NewDB(sqldb, sqlitedialect.New())
+		if last = checkPragmas(ctx, db, false); last == nil {
+			return db, nil
+		}
+		db.Close()
+		var se *sqlite.Error
+		if !errors.As(last, &se) || se.Code()&0xff != codeCantOpen {
+			break
+		}
+		if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+			break
+		}
+	}
+	return nil, last
+}
+
+// notWritable says why Shipdeck cannot write the database at path (or
+// create it in dir), or "" when it can. It tries, rather than reading
+// permission bits: root, ACLs and read-only mounts all answer for
+// themselves. Nothing is left behind.
+func notWritable(dir, path string, exists bool) string {
+	probe, err := os.CreateTemp(dir, PartialPrefix+"probe-*")
+	if err == nil {
+		probe.Close()
+		os.Remove(probe.Name())
+	}
+	if err != nil {
+		return writeRefusal(dir, "in "+dir, err)
+	}
+	if exists {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return writeRefusal(dir, path, err)
+		}
+		f.Close()
+	}
+	return ""
+}
+
+// writeRefusal says why Shipdeck cannot write what (a file, or "in" a
+// folder), as the end of a sentence.
+func writeRefusal(dir, what string, err error) string {
+	switch {
+	case errors.Is(err, syscall.EROFS):
+		return "the disk holding " + dir + " is read-only"
+	case errors.Is(err, fs.ErrPermission):
+		return "Shipdeck is not allowed to write " + what
+	case errors.Is(err, syscall.ENOSPC):
+		return "" // a full disk is reported when the write fails, as such
+	}
+	return "Shipdeck cannot write " + what + " (" + plainOSError(err) + ")"
 }
 
 // ensureFile creates the database file with mode 0600 before SQLite does
@@ -123,17 +275,20 @@ func ensureFile(path string) (existed bool, err error) {
 	return false, f.Close()
 }
 
-func checkPragmas(ctx context.Context, db *bun.DB) error {
+func checkPragmas(ctx context.Context, db *bun.DB, writable bool) error {
 	// A bad pragma in the DSN is silently ignored by the driver: read them back.
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connect to database: %w", err)
 	}
 	defer conn.Close()
-	var fk, sync int
+	var fk, sync, trusted int
 	var journal string
 	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
 		return fmt.Errorf("read foreign_keys pragma: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA trusted_schema").Scan(&trusted); err != nil {
+		return fmt.Errorf("read trusted_schema pragma: %w", err)
 	}
 	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
 		return fmt.Errorf("read journal_mode pragma: %w", err)
@@ -141,14 +296,27 @@ func checkPragmas(ctx context.Context, db *bun.DB) error {
 	if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
 		return fmt.Errorf("read synchronous pragma: %w", err)
 	}
-	if fk != 1 || journal != "wal" || sync < 1 {
-		return fmt.Errorf("database pragmas not applied: foreign_keys=%d journal_mode=%s synchronous=%d", fk, journal, sync)
+	// The schema is read (and so checked to parse) by the first query
+	// that touches it.
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	if fk != 1 || trusted != 0 || (writable && (journal != "wal" || sync < 1)) {
+		return fmt.Errorf("database pragmas not applied: foreign_keys=%d trusted_schema=%d journal_mode=%s synchronous=%d", fk, trusted, journal, sync)
 	}
 	return nil
 }
 
-// Close waits for writes in flight, checkpoints the WAL into the main file and
-// closes the pool. Closing a closed store does nothing.
+// closeBusyMillis is how long the last checkpoint waits for another
+// program's read: quitting never waits on another program for long.
+const closeBusyMillis = 200
+
+// Close waits for writes in flight, checkpoints the WAL into the main file
+// and closes the pool. If another program is reading the database the
+// checkpoint gives up after a moment and the WAL stays beside the file:
+// nothing is lost, SQLite replays it at the next open. Closing a closed
+// store does nothing.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	s.closing = true
@@ -160,13 +328,50 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
-	_, cerr := s.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+	if s.readOnly == "" {
+		s.checkpoint()
+	}
 	err := s.db.Close()
 	s.db = nil
-	if err == nil && cerr != nil {
-		err = fmt.Errorf("checkpoint WAL: %w", cerr)
-	}
+	s.readOnly = ""
 	return err
+}
+
+func (s *Store) checkpoint() {
+	ctx := context.Background()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		s.log.Warn("checkpoint at close", "err", err)
+		return
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", closeBusyMillis)); err != nil {
+		s.log.Warn("checkpoint at close", "err", err)
+		return
+	}
+	var busy, frames, done int
+	err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+	switch {
+	case err != nil:
+		s.log.Warn("checkpoint at close: the WAL stays beside the database and is replayed at the next open", "err", err)
+	case busy != 0:
+		s.log.Info("another program is using the database: the WAL stays beside it and is replayed at the next open", "frames", frames, "checkpointed", done)
+	}
+}
+
+// ReadOnly says whether the database was opened read-only (Shipdeck cannot
+// write the file or its folder); every write is then refused.
+func (s *Store) ReadOnly() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.readOnly != ""
+}
+
+// ReadOnlyReason says why the database is read-only ("" when it is not).
+func (s *Store) ReadOnlyReason() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.readOnly
 }
 
 // DB returns the open database for reads.
@@ -197,27 +402,37 @@ func (s *Store) Context() context.Context {
 func (s *Store) Now() time.Time { return s.now() }
 
 // Tx runs fn in one immediate transaction: all of fn's writes land, or none.
-// Close waits for a Tx in flight to finish. Inside Atomic, it runs in a
-// savepoint of the outer transaction.
+// Close waits for a Tx in flight to finish. Shipdeck's own writers queue
+// here, one at a time, so only another program can make a write wait on
+// SQLite's lock (and only for busyMillis). A failure whose cause the
+// operator can act on (another program, a full or read-only disk, a
+// damaged file) comes back as a plain sentence, its cause kept for the log.
+// Inside Atomic, it runs in a savepoint of the outer transaction.
 func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 	if s.tx != nil {
 		return s.tx.RunInTx(s.ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
 	}
 	s.mu.RLock()
-	db := s.db
+	db, readOnly := s.db, s.readOnly
 	if s.closing {
 		db = nil
 	}
-	if db != nil {
+	if db != nil && readOnly == "" {
 		s.writes.Add(1)
 	}
 	s.mu.RUnlock()
 	if db == nil {
 		return ErrClosed
 	}
+	if readOnly != "" {
+		return problem.State("This database is open read-only (%s): nothing can be changed.", readOnly)
+	}
 	defer s.writes.Done()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	ctx := s.Context()
-	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	return s.writeError(err)
 }
 
 // Atomic runs fn with a store whose every Tx and Read joins one
@@ -240,5 +455,13 @@ func (s *Store) Read(fn func(ctx context.Context, db bun.IDB) error) error {
 	if err != nil {
 		return err
 	}
-	return fn(s.Context(), db)
+	return s.readError(fn(s.Context(), db))
+}
+
+// dir is the folder of the database file ("" while closed).
+func (s *Store) dir() string {
+	if p := s.Path(); p != "" {
+		return filepath.Dir(p)
+	}
+	return ""
 }

@@ -11,7 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"shipdeck/backend/problem"
 )
@@ -43,7 +46,16 @@ func text(field, label, s string, multiline bool) error {
 	return nil
 }
 
-// Name trims s and requires 1..100 characters of one-line text.
+// Name trims s, normalises it to NFC and requires 1..100 characters of
+// one-line text that shows what it holds: a name may not contain a control
+// or format character (Unicode Cc and Cf: zero-width spaces and joiners,
+// bidirectional controls such as U+202E, the byte-order mark) or a line or
+// paragraph separator. Those display as nothing, or reorder the text around
+// them, so two names could look the same ("prod-eu" and "prod-eu" with a
+// zero-width space) and a name could display reversed. NFC makes the same
+// visible text one string ("Zürich" typed with a precomposed ü or with u
+// and a combining diaeresis), so a unique index on the stored name
+// compares what operators see.
 func Name(field, label, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -52,10 +64,96 @@ func Name(field, label, s string) (string, error) {
 	if err := text(field, label, s, false); err != nil {
 		return "", err
 	}
+	for _, r := range s {
+		if err := visible(field, label, r); err != nil {
+			return "", err
+		}
+	}
+	s = strings.TrimSpace(norm.NFC.String(s))
 	if n := utf8.RuneCountInString(s); n > MaxName {
 		return "", problem.Invalid(field, "%s must be at most %d characters (it has %d).", label, MaxName, n)
 	}
 	return s, nil
+}
+
+// NameKey is the form in which two names are the same name: NFC, without
+// the characters Name refuses, trimmed. It lets a uniqueness check find a
+// name stored before Name refused them (or written by another program).
+func NameKey(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if hidden(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(norm.NFC.String(s))
+}
+
+// hidden says whether r shows nothing or changes how the text around it
+// displays: controls (Cc), format characters (Cf) and the line and
+// paragraph separators.
+func hidden(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
+// visible refuses r if it is hidden, naming it so the operator can find it.
+func visible(field, label string, r rune) error {
+	if !hidden(r) {
+		return nil
+	}
+	if bidi(r) {
+		return problem.Invalid(field, "%s contains a character that changes the direction of the text around it (%s): remove it.", label, describe(r))
+	}
+	if unicode.Is(unicode.Cc, r) {
+		return problem.Invalid(field, "%s contains a control character (%s) that cannot be stored: remove it.", label, describe(r))
+	}
+	return problem.Invalid(field, "%s contains an invisible character (%s): remove it.", label, describe(r))
+}
+
+// bidi says whether r is a bidirectional control (embedding, override,
+// isolate or mark).
+func bidi(r rune) bool {
+	return r == 0x061c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// hiddenNames are the names of the hidden characters an operator is likely
+// to meet (pasted from a web page, a chat, a word processor).
+var hiddenNames = map[rune]string{
+	0x0085: "NEXT LINE",
+	0x00ad: "SOFT HYPHEN",
+	0x061c: "ARABIC LETTER MARK",
+	0x180e: "MONGOLIAN VOWEL SEPARATOR",
+	0x200b: "ZERO WIDTH SPACE",
+	0x200c: "ZERO WIDTH NON-JOINER",
+	0x200d: "ZERO WIDTH JOINER",
+	0x200e: "LEFT-TO-RIGHT MARK",
+	0x200f: "RIGHT-TO-LEFT MARK",
+	0x2028: "LINE SEPARATOR",
+	0x2029: "PARAGRAPH SEPARATOR",
+	0x202a: "LEFT-TO-RIGHT EMBEDDING",
+	0x202b: "RIGHT-TO-LEFT EMBEDDING",
+	0x202c: "POP DIRECTIONAL FORMATTING",
+	0x202d: "LEFT-TO-RIGHT OVERRIDE",
+	0x202e: "RIGHT-TO-LEFT OVERRIDE",
+	0x2060: "WORD JOINER",
+	0x2061: "FUNCTION APPLICATION",
+	0x2062: "INVISIBLE TIMES",
+	0x2063: "INVISIBLE SEPARATOR",
+	0x2064: "INVISIBLE PLUS",
+	0x2066: "LEFT-TO-RIGHT ISOLATE",
+	0x2067: "RIGHT-TO-LEFT ISOLATE",
+	0x2068: "FIRST STRONG ISOLATE",
+	0x2069: "POP DIRECTIONAL ISOLATE",
+	0xfeff: "ZERO WIDTH NO-BREAK SPACE",
+}
+
+// describe names r as "U+200B ZERO WIDTH SPACE" (or by its code point
+// alone when it is rarer).
+func describe(r rune) string {
+	if name, ok := hiddenNames[r]; ok {
+		return fmt.Sprintf("U+%04X %s", r, name)
+	}
+	return fmt.Sprintf("U+%04X", r)
 }
 
 // Optional trims s and allows it empty, up to max characters; multiline

@@ -23,6 +23,18 @@ func TestName(t *testing.T) {
 		{"a\x00b", "", "control character"},
 		{"a\nb", "", "control character"},
 		{"\xff", "", "not valid text"},
+		// Invisible and direction-changing characters are refused, named.
+		{"prod\u200beu", "", "Name contains an invisible character (U+200B ZERO WIDTH SPACE): remove it."},
+		{"\u202eue-dorp", "", "Name contains a character that changes the direction of the text around it (U+202E RIGHT-TO-LEFT OVERRIDE): remove it."},
+		{"a\u2066b\u2069", "", "(U+2066 LEFT-TO-RIGHT ISOLATE)"},
+		{"\ufeffprod", "", "(U+FEFF ZERO WIDTH NO-BREAK SPACE)"},
+		{"a\u2028b", "", "(U+2028 LINE SEPARATOR)"},
+		{"a\u0085b", "", "Name contains a control character (U+0085 NEXT LINE) that cannot be stored: remove it."},
+		{"a\U000e0041b", "", "Name contains an invisible character (U+E0041): remove it."},
+		// The same visible text is one string: NFC.
+		{"Zu\u0308rich", "Z\u00fcrich", ""},
+		{"Z\u00fcrich", "Z\u00fcrich", ""},
+		{"\u212b", "\u00c5", ""},
 	}
 	for _, c := range cases {
 		got, err := Name("name", "Name", c.in)
