@@ -34,7 +34,7 @@ type jsonRelease struct {
 
 type jsonHeld struct {
 	Customers int               `json:"customers"`
-	Progress  progress.Progress `json:"progress"`
+	Progress  jsonProgress `json:"progress"`
 }
 
 type jsonExceptions struct {
@@ -48,7 +48,7 @@ type jsonExceptions struct {
 
 type jsonSummary struct {
 	Customers  int               `json:"customers"`
-	Progress   progress.Progress `json:"progress"`
+	Progress   jsonProgress `json:"progress"`
 	Held       jsonHeld          `json:"held"`
 	Exceptions jsonExceptions    `json:"exceptions"`
 }
@@ -69,7 +69,7 @@ type jsonCluster struct {
 	Name          string            `json:"name"`
 	Customers     int               `json:"customers"`
 	HeldCustomers int               `json:"held_customers"`
-	Progress      progress.Progress `json:"progress"`
+	Progress      jsonProgress `json:"progress"`
 }
 
 type jsonHold struct {
@@ -87,7 +87,7 @@ type jsonCustomer struct {
 	Active    bool              `json:"active"`
 	AddedAt   *string           `json:"added_at"`
 	Hold      *jsonHold         `json:"hold"`
-	Progress  progress.Progress `json:"progress"`
+	Progress  jsonProgress `json:"progress"`
 }
 
 type jsonRun struct {
@@ -231,8 +231,8 @@ func writeJSON(r *run, w io.Writer) error {
 		rel.Metadata = json.RawMessage("null")
 	}
 	summary := jsonSummary{
-		Customers: len(r.customers), Progress: r.counted,
-		Held: jsonHeld{Customers: r.heldCount, Progress: r.held},
+		Customers: len(r.customers), Progress: toJSONProgress(r.counted),
+		Held: jsonHeld{Customers: r.heldCount, Progress: toJSONProgress(r.held)},
 		Exceptions: jsonExceptions{
 			Skipped: counts[excSkipped], Reverted: counts[excReverted], Overridden: counts[excOverridden],
 			Custom: counts[excCustom], TemplateDeleted: counts[excTemplateDeleted], FailedRuns: counts[excFailedRun],
@@ -257,7 +257,7 @@ func writeJSON(r *run, w io.Writer) error {
 	}
 	if err := o.array("clusters", false, func(put func(any) error) error {
 		for _, cl := range r.clusters {
-			if err := put(jsonCluster{ID: cl.ID, Name: cl.Name, Customers: cl.Customers, HeldCustomers: cl.Held, Progress: cl.Progress}); err != nil {
+			if err := put(jsonCluster{ID: cl.ID, Name: cl.Name, Customers: cl.Customers, HeldCustomers: cl.Held, Progress: toJSONProgress(cl.Progress)}); err != nil {
 				return err
 			}
 		}
@@ -268,7 +268,7 @@ func writeJSON(r *run, w io.Writer) error {
 	if err := o.array("customers", false, func(put func(any) error) error {
 		for _, c := range r.customers {
 			jc := jsonCustomer{ID: c.ID, Name: c.Name, Namespace: c.Namespace, ClusterID: c.ClusterID, Cluster: c.Cluster,
-				Active: c.Active, AddedAt: r.optISO(&c.AddedAt), Progress: c.Progress}
+				Active: c.Active, AddedAt: r.optISO(&c.AddedAt), Progress: toJSONProgress(c.Progress)}
 			if c.Hold != nil {
 				jc.Hold = &jsonHold{HeldAt: r.iso(c.Hold.At), HeldBy: optString(c.Hold.By), Reason: optString(c.Hold.Reason)}
 			}
@@ -334,4 +334,19 @@ func detailJSON(s *string) json.RawMessage {
 	}
 	b, _ := json.Marshal(*s)
 	return b
+}
+
+// jsonProgress is a progress as the report's schema has it: the figures of
+// its steps (the report counts held customers apart itself).
+type jsonProgress struct {
+	Total    int `json:"total"`
+	Done     int `json:"done"`
+	Skipped  int `json:"skipped"`
+	Reverted int `json:"reverted"`
+	Pending  int `json:"pending"`
+	Percent  int `json:"percent"`
+}
+
+func toJSONProgress(p progress.Progress) jsonProgress {
+	return jsonProgress{Total: p.Total, Done: p.Done, Skipped: p.Skipped, Reverted: p.Reverted, Pending: p.Pending, Percent: p.Percent}
 }

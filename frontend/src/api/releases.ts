@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import * as Releases from "@wails/go/release/Service";
+import * as Steps from "@wails/go/release/Steps";
 import type { release } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
 
@@ -12,7 +13,7 @@ export const useAddable = (id: number, enabled: boolean) =>
 
 // Anything about a release changes its page, its matrix, the list and the
 // dashboard; customer pages show per-release progress too.
-const releaseKeys = (id: number) => [keys.release(id), keys.matrixOf(id), keys.releases, keys.dashboard, ["customer"], ["customer-steps", id], ["step"], ["step-at", id]];
+const releaseKeys = (id: number) => [keys.release(id), keys.matrixOf(id), keys.releases, keys.dashboard, keys.customerAll, keys.customerStepsOf(id), keys.stepAll, keys.stepAtOf(id), keys.activityOf(id)];
 
 export const useCreateRelease = () =>
   useAppMutation((v: release.Input) => Releases.Create(v), { invalidate: () => [keys.releases, keys.dashboard], success: (r) => `Release '${r.name}' created.`, silentErrors: true });
@@ -23,7 +24,19 @@ export const useActivate = () =>
 export const useArchiveRelease = () =>
   useAppMutation((id: number) => Releases.Archive(id), { invalidate: (id) => releaseKeys(id), success: (r) => `Release '${r.name}' archived.` });
 export const useCloneRelease = () =>
-  useAppMutation((id: number) => Releases.Clone(id), { invalidate: () => [keys.releases, keys.dashboard], success: (r) => `Created draft '${r.name}'.` });
+  useAppMutation((v: release.CloneInput) => Releases.Clone(v), { invalidate: () => [keys.releases, keys.dashboard], success: (r) => `Created draft '${r.name}'.`, silentErrors: true });
+export const useTargetPreview = (t: release.Targets) =>
+  useQuery({ queryKey: keys.targetPreview(t), queryFn: () => call(Releases.TargetPreview(t)), placeholderData: (prev) => prev });
+export const useHold = (releaseId: number) =>
+  useAppMutation((v: release.HoldInput) => Steps.Hold(v), {
+    invalidate: () => releaseKeys(releaseId),
+    success: (r) => `${r.changed} customer${r.changed === 1 ? "" : "s"} held back${r.why ? `; ${r.why}` : ""}.`,
+  });
+export const useUnhold = (releaseId: number) =>
+  useAppMutation((v: release.UnholdInput) => Steps.Unhold(v), {
+    invalidate: () => releaseKeys(releaseId),
+    success: (r) => `${r.changed} hold${r.changed === 1 ? "" : "s"} released${r.why ? `; ${r.why}` : ""}.`,
+  });
 export const useAddCustomers = () =>
   useAppMutation((v: release.AddCustomersInput) => Releases.AddCustomers(v), {
     invalidate: (v) => [...releaseKeys(v.releaseId), keys.addable(v.releaseId)],

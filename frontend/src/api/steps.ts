@@ -67,6 +67,8 @@ export interface CellsChange {
   note?: string;
   rows: number[];
   cols: number[];
+  /** reach customers held back in the release (one step, confirmed) */
+  includeHeld?: boolean;
 }
 
 /** useChangeCells applies an action to matrix cells — one from a key or a
@@ -86,6 +88,7 @@ export function useChangeCells(releaseId: number, clusterId: number) {
         customerIds: v.cols.map((c) => m.customers[c].id),
         action: v.action,
         note: v.note ?? "",
+        includeHeld: !!v.includeHeld,
       });
     },
     {

@@ -1,209 +1,281 @@
-import { useMemo, useState } from "react";
-import { Link, useParams } from "react-router";
-import { Check, CircleDashed, Keyboard, ListChecks, Search, SkipForward, X } from "lucide-react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { Activity, Keyboard, ListChecks, Search } from "lucide-react";
+import { toast } from "sonner";
+import { release } from "@wails/go/models";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
-import { EmptyState, Kbd, PageHeader, Skeleton } from "@/components/ui/misc";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { EmptyState, Kbd, Skeleton } from "@/components/ui/misc";
 import { useCrumb } from "@/components/layout/crumbs";
 import { ReleaseProgress, ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badges";
 import { ReleaseActions } from "@/components/releases/release-actions";
 import { StepPanel } from "@/components/steps/step-panel";
-import { MatrixGrid, emptySelection, selectionSize, type Cell, type Selection } from "@/components/matrix/matrix-grid";
-import { buildView, canDo, cellStatus } from "@/components/matrix/model";
-import { useRelease } from "@/api/releases";
-import { useBulkCells, useMatrix, useQuickCell, useStepAt } from "@/api/steps";
-import { toast } from "sonner";
+import { ReasonDialog } from "@/components/steps/reason-dialog";
+import { MatrixGrid, type Cell, type GridHandle } from "@/components/matrix/matrix-grid";
+import { BulkBar } from "@/components/matrix/bulk-bar";
+import { ExtrasPopover } from "@/components/matrix/extras-popover";
+import { buildView, emptySelection, pendingCells, selectionSize, waveFront, type Selection } from "@/components/matrix/model";
+import { useHold, useRelease, useUnhold } from "@/api/releases";
+import { useChangeCells, useMatrix, useStepAt, useStepDetail, useUndo } from "@/api/steps";
+import { showChange } from "@/lib/undo-toast";
 import { plural } from "@/lib/format";
-import type { progress } from "@wails/go/models";
 
-type Action = "done" | "skip" | "revert" | "pending";
+type Target = "selection" | Cell;
+type Ask = { kind: "skip"; target: Target } | { kind: "hold" } | { kind: "held"; action: release.Action; cell: Cell; note?: string };
 
-const refusal: Record<Action, string> = {
-  done: "Only a pending or reverted step can be marked done.",
-  skip: "Only a pending step can be skipped.",
-  revert: "Only a done step can be reverted.",
-  pending: "Only a skipped or reverted step can go back to pending.",
-};
+const shortcuts: [string[], string][] = [
+  [["g"], "Go to the grid (from anywhere on this page)"],
+  [["←", "↑", "→", "↓"], "Move between cells"],
+  [["Shift", "arrows"], "Select a rectangle"],
+  [["Enter"], "Open the step"],
+  [["d"], "Mark done (the selection, or the cell)"],
+  [["s"], "Skip (asks for a reason)"],
+  [["r"], "Revert done steps"],
+  [["p"], "Back to pending"],
+  [["f"], "Focus mode for the cell's customer"],
+  [["Esc"], "Clear the selection"],
+  [["?"], "This help"],
+];
 
-/** The release page: its matrix of steps × customers
- * (docs/design.md, "The matrix"). */
+/** The release page: its matrix of steps × customers (docs/design.md, "The
+ * matrix"). Every change from a key, a hover button or the bulk bar is one
+ * bulk call, shown at once and undoable for 10 seconds. */
 export function ReleaseMatrixPage() {
   const id = Number(useParams().id);
-  const release = useRelease(id);
+  const navigate = useNavigate();
+  const rel = useRelease(id);
   const [clusterId, setClusterId] = useState(0);
   const matrix = useMatrix(id, clusterId);
   const [collapsed, setCollapsed] = useState<Set<number>>(new Set());
   const [status, setStatus] = useState("all");
   const [search, setSearch] = useState("");
   const [selection, setSelection] = useState<Selection>(emptySelection());
-  const [open, setOpen] = useState<Cell | null>(null);
-  const [skipFor, setSkipFor] = useState<{ cells?: Cell; bulk?: boolean } | null>(null);
+  const [open, setOpen] = useState<{ cell?: Cell; stepId?: number } | null>(null);
+  const [extras, setExtras] = useState<{ cell: Cell; at: { x: number; y: number } } | null>(null);
+  const [ask, setAsk] = useState<Ask | null>(null);
   const [help, setHelp] = useState(false);
-  const quickCell = useQuickCell(id);
-  const bulk = useBulkCells(id);
+  const grid = useRef<GridHandle>(null);
+  const change = useChangeCells(id, clusterId);
+  const undo = useUndo(id);
+  const hold = useHold(id);
+  const unhold = useUnhold(id);
   const m = matrix.data;
   const view = useMemo(() => (m ? buildView(m, { collapsed, status, search }) : null), [m, collapsed, status, search]);
-  const detail = useStepAt(id, open && m ? m.rows[open.row]?.templateId ?? 0 : 0, open && m ? m.customers[open.col]?.id ?? 0 : 0);
-  useCrumb(`/releases/${id}`, release.data?.release.name ?? matrix.data?.release.name);
+  const atCell = useStepAt(id, open?.cell && m ? m.rows[open.cell.row]?.templateId ?? 0 : 0, open?.cell && m ? m.customers[open.cell.col]?.id ?? 0 : 0);
+  const byId = useStepDetail(open?.stepId ?? 0);
+  useCrumb(`/releases/${id}`, rel.data?.release.name ?? m?.release.name);
+  const focusGrid = useCallback(() => setTimeout(() => grid.current?.focus(), 0), []);
 
-  // The matrix call carries what the page needs to draw; the release's own
-  // figures (for the actions) may arrive later without holding the grid up.
-  const head = release.data?.release ?? m?.release;
-  if (!head) return <div className="p-8"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
-  const r = release.data?.release;
-  const readOnly = head.status !== "active";
-  const clusterOptions = release.data?.clusters ?? m?.clusters ?? [];
+  // g puts the keyboard on the grid from anywhere on the page.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key !== "g" || e.metaKey || e.ctrlKey || e.altKey || t.closest("input, textarea, select, [role=dialog], [contenteditable]")) return;
+      e.preventDefault();
+      grid.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
-  const quick = (action: Action, cell: Cell, note = "") => {
+  const head = rel.data?.release ?? m?.release;
+  if (!head) return <div className="p-6"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
+  const r = rel.data?.release;
+  const readOnly = head.status !== release.ReleaseStatus.ACTIVE;
+  const clusterOptions = rel.data?.clusters ?? m?.clusters ?? [];
+
+  const undoChange = (from: number, to: number) =>
+    undo.mutate({ from, to }, { onSuccess: (res) => toast.success(res.changed ? `Undone: ${plural(res.changed, "step")} back as they were.` : "Nothing to undo: those steps changed again.") });
+
+  const doAction = (action: release.Action, target: Target, note = "", includeHeld = false) => {
     if (!m) return;
-    const st = cellStatus(m.cells[cell.row]?.[cell.col]);
-    if (!canDo(action, st)) {
-      toast.error(`This step is ${st}. ${refusal[action]}`);
+    if (action === release.Action.SKIP && !note) {
+      setAsk({ kind: "skip", target });
       return;
     }
-    if (action === "skip" && !note) {
-      setSkipFor({ cells: cell });
+    const isSel = target === "selection";
+    const rows = isSel ? [...selection.rows] : [target.row];
+    const cols = isSel ? [...selection.cols] : [target.col];
+    if (!isSel && m.customers[target.col]?.heldAt && !includeHeld) {
+      setAsk({ kind: "held", action, cell: target, note });
       return;
     }
-    quickCell.mutate({ action, note, row: cell.row, col: cell.col, templateId: m.rows[cell.row].templateId, customerId: m.customers[cell.col].id });
-  };
-  const runBulk = (action: Action, note = "") => {
-    if (!m) return;
-    if (action === "skip" && !note) {
-      setSkipFor({ bulk: true });
-      return;
-    }
-    bulk.mutate(
-      { releaseId: id, templateIds: [...selection.rows].map((r) => m.rows[r].templateId), customerIds: [...selection.cols].map((c) => m.customers[c].id), action, note },
-      { onSuccess: () => setSelection(emptySelection()) },
+    change.mutate(
+      { action, note, rows, cols, includeHeld },
+      {
+        onSuccess: (res) => {
+          showChange(res, undoChange);
+          if (isSel) setSelection(emptySelection());
+        },
+      },
     );
   };
-  const total: progress.Progress | undefined = m
-    ? { done: m.total[0], skipped: m.total[1], reverted: m.total[2], pending: m.total[3], total: m.total.reduce((a, b) => a + b, 0), percent: 0 }
-    : undefined;
-  if (total) total.percent = total.total ? Math.round(((total.done + total.skipped) * 100) / total.total) : 0;
+
+  const keepOnly = (pick: (row: number, cols: number[]) => number[]) => {
+    if (!m) return;
+    const rows = new Set<number>();
+    const cols = new Set<number>();
+    for (const row of selection.rows) {
+      const keep = pick(row, [...selection.cols]);
+      if (keep.length) rows.add(row);
+      keep.forEach((c) => cols.add(c));
+    }
+    if (rows.size === 0) toast.info("No cell of the selection matches.");
+    setSelection({ rows, cols });
+  };
+  const wholeColumns = !!view && selection.cols.size > 0 && selection.rows.size === view.rows.filter((x) => x.kind === "step").length;
 
   return (
-    <div className="flex h-full flex-col p-6">
-      <PageHeader
-        title={<span className="flex items-center gap-2"><ReleaseTypeBadge type={head.type} />{head.name}{head.versionNumber && <span className="font-mono text-sm font-normal text-muted-foreground">{head.versionNumber}</span>}<ReleaseStatusBadge status={head.status} /></span>}
-        description={head.status === "draft" ? "A draft: plan its steps, then activate it to create them for every target customer." : r ? `${plural(r.customerCount, "customer")} × ${plural(r.templateCount, "template step")}` : m ? `${plural(m.customers.length, "customer")} × ${plural(m.rows.length, "template step")}` : ""}
-        actions={
-          <>
-            <Button variant="outline" asChild><Link to={`/releases/${id}/steps`}><ListChecks /> Template steps</Link></Button>
-            {r && <ReleaseActions r={r} />}
-          </>
-        }
-      />
-      {head.status === "draft" ? (
+    <div className="flex h-full min-w-0 flex-col gap-2 p-4">
+      <a href="#grid" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:rounded focus:bg-card focus:p-2" onClick={(e) => { e.preventDefault(); grid.current?.focus(); }}>
+        Skip to the grid (g)
+      </a>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <h1 className="flex min-w-0 items-center gap-2 text-lg font-semibold tracking-tight">
+          <ReleaseTypeBadge type={head.type} />
+          <span className="truncate" title={head.name}>{head.name}</span>
+          {head.versionNumber && <span className="shrink-0 font-mono text-sm font-normal text-muted-foreground">{head.versionNumber}</span>}
+          <ReleaseStatusBadge status={head.status} />
+        </h1>
+        {m && head.status !== release.ReleaseStatus.DRAFT && (
+          <div className="min-w-64 flex-1" data-testid="release-progress">
+            <ReleaseProgress p={m.total} />
+          </div>
+        )}
+        <div className="ml-auto flex shrink-0 items-center gap-2">
+          <Button variant="outline" size="sm" asChild><Link to={`/releases/${id}/activity`}><Activity /> Activity</Link></Button>
+          <Button variant="outline" size="sm" asChild><Link to={`/releases/${id}/steps`}><ListChecks /> Template steps</Link></Button>
+          {r && <ReleaseActions r={r} />}
+        </div>
+      </div>
+      {head.status === release.ReleaseStatus.DRAFT ? (
         <EmptyState icon={<ListChecks />} title="Not active yet" action={<Button asChild><Link to={`/releases/${id}/steps`}>Edit template steps</Link></Button>}>
           This release has {plural(r?.templateCount ?? 0, "step")}. Activate it to create them for its customers and work through them here.
         </EmptyState>
       ) : (
         <>
-          {total && <div className="mb-4 rounded-lg border border-border bg-card px-4 py-3" data-testid="release-progress"><ReleaseProgress p={total} /></div>}
-          <div className="mb-3 flex flex-wrap items-center gap-2">
-            <div className="relative w-64">
-              <Search className="absolute left-2.5 top-2 size-4 text-muted-foreground" aria-hidden />
-              <Input className="pl-8" placeholder="Search customers" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search customers" />
-            </div>
-            <NativeSelect className="w-44" value={clusterId} onChange={(e) => { setClusterId(Number(e.target.value)); setSelection(emptySelection()); }} aria-label="Filter by cluster">
-              <option value={0}>All clusters</option>
-              {clusterOptions.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-            </NativeSelect>
-            <NativeSelect className="w-48" value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
-              <option value="all">Any status</option>
-              <option value="pending">With pending steps</option>
-              <option value="done">With done steps</option>
-              <option value="skipped">With skipped steps</option>
-              <option value="reverted">With reverted steps</option>
-            </NativeSelect>
-            <div className="ml-auto flex items-center gap-3 text-xs text-muted-foreground">
-              <span className="flex items-center gap-1"><span className="size-1.5 rounded-full bg-amber-500" /> overridden</span>
-              <span className="flex items-center gap-1"><span className="rounded bg-primary px-0.5 text-[9px] font-semibold text-primary-foreground">+1</span> custom steps</span>
-              <Button variant="ghost" size="sm" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Keyboard /> <Kbd>?</Kbd></Button>
-            </div>
+          <div className="flex min-h-9 items-center gap-2">
+            {m && selectionSize(selection) > 0 && !readOnly ? (
+              <BulkBar
+                m={m}
+                selection={selection}
+                busy={change.isPending || hold.isPending || unhold.isPending}
+                wholeColumns={wholeColumns}
+                onAction={(a) => doAction(a, "selection")}
+                onPendingOnly={() => keepOnly((row, cols) => pendingCells(m, [row], cols).flatMap((g) => g.cols))}
+                onWaveFront={() => keepOnly((row, cols) => waveFront(m, row, cols))}
+                onHold={() => setAsk({ kind: "hold" })}
+                onUnhold={() =>
+                  unhold.mutate(
+                    { releaseId: id, customerIds: [...selection.cols].filter((c) => m.customers[c].heldAt).map((c) => m.customers[c].id) },
+                    { onSuccess: () => setSelection(emptySelection()) },
+                  )
+                }
+                onClear={() => setSelection(emptySelection())}
+              />
+            ) : (
+              <>
+                <div className="relative w-56">
+                  <Search className="absolute left-2.5 top-2 size-4 text-muted-foreground" aria-hidden />
+                  <Input className="pl-8" placeholder="Search customers" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search customers" />
+                </div>
+                <NativeSelect className="w-40" value={clusterId} onChange={(e) => { setClusterId(Number(e.target.value)); setSelection(emptySelection()); }} aria-label="Filter by cluster">
+                  <option value={0}>All clusters</option>
+                  {clusterOptions.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                </NativeSelect>
+                <NativeSelect className="w-44" value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
+                  <option value="all">Any status</option>
+                  {Object.values(release.Status).map((s) => <option key={s} value={s}>With {s} steps</option>)}
+                </NativeSelect>
+                <div className="ml-auto hidden items-center gap-3 text-xs text-muted-foreground lg:flex">
+                  <span className="flex items-center gap-1"><span className="size-1.5 rounded-full bg-amber-500" /> overridden</span>
+                  <span className="flex items-center gap-1"><span className="rounded bg-primary px-0.5 text-[9px] font-semibold text-primary-foreground">+1</span> custom steps</span>
+                </div>
+                <Button variant="ghost" size="sm" className="ml-auto lg:ml-0" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Keyboard /> <Kbd>?</Kbd></Button>
+              </>
+            )}
           </div>
-          {selectionSize(selection) > 0 && !readOnly && (
-            <div className="mb-3 flex items-center gap-2 rounded-lg border border-primary/30 bg-accent px-3 py-2 text-[13px]" role="toolbar" aria-label="Bulk actions">
-              <span className="font-medium">{plural(selectionSize(selection), "step")} selected</span>
-              <span className="text-muted-foreground">({plural(selection.rows.size, "row")} × {plural(selection.cols.size, "customer")})</span>
-              <div className="ml-auto flex gap-2">
-                <Button size="sm" onClick={() => runBulk("done")} disabled={bulk.isPending}><Check /> Mark done</Button>
-                <Button size="sm" variant="outline" onClick={() => runBulk("skip")} disabled={bulk.isPending}><SkipForward /> Skip…</Button>
-                <Button size="sm" variant="outline" onClick={() => runBulk("pending")} disabled={bulk.isPending}><CircleDashed /> Back to pending</Button>
-                <Button size="sm" variant="ghost" onClick={() => setSelection(emptySelection())} aria-label="Clear selection"><X /></Button>
-              </div>
-            </div>
-          )}
-          <div className="min-h-0 flex-1" onKeyDown={(e) => e.key === "?" && setHelp(true)}>
+          <div id="grid" className="min-h-0 flex-1">
             {!m || !view ? (
               <Skeleton className="h-full" />
             ) : view.columns.length === 0 ? (
               <EmptyState icon={<Search />} title="No customer matches these filters" />
             ) : (
               <MatrixGrid
+                handle={grid}
                 m={m}
                 view={view}
                 collapsed={collapsed}
                 onToggleCluster={(cid) => setCollapsed((s) => { const n = new Set(s); if (n.has(cid)) n.delete(cid); else n.add(cid); return n; })}
                 selection={selection}
                 onSelect={setSelection}
-                onOpen={setOpen}
-                onQuick={(a, c) => quick(a, c)}
+                onOpen={(cell) => setOpen({ cell })}
+                onExtras={(cell, at) => setExtras({ cell, at })}
+                onAction={(a, target) => doAction(a, target)}
+                onFocusMode={(cell) => navigate(`/releases/${id}/focus/${m.customers[cell.col].id}`)}
+                onHelp={() => setHelp(true)}
                 readOnly={readOnly}
               />
             )}
           </div>
         </>
       )}
-      <StepPanel query={detail} releaseId={id} open={!!open} onOpenChange={(o) => !o && setOpen(null)} cell={open ?? undefined} />
-      {skipFor && <SkipDialog count={skipFor.bulk ? selectionSize(selection) : 1} onClose={() => setSkipFor(null)} onSkip={(reason) => { if (skipFor.bulk) runBulk("skip", reason); else if (skipFor.cells) quick("skip", skipFor.cells, reason); setSkipFor(null); }} />}
-      <Dialog open={help} onOpenChange={setHelp} title="Keyboard shortcuts" description="With the matrix focused.">
-        <dl className="grid grid-cols-[140px_1fr] gap-y-2 text-[13px]">
-          {[
-            [["←", "↑", "→", "↓"], "Move between cells"],
-            [["Shift", "arrows"], "Select a rectangle"],
-            [["Enter"], "Open the step"],
-            [["d"], "Mark done"],
-            [["s"], "Skip (asks for a reason)"],
-            [["r"], "Revert a done step"],
-            [["p"], "Back to pending"],
-            [["Esc"], "Clear the selection"],
-            [["?"], "This help"],
-          ].map(([k, d]) => (
-            <div key={String(d)} className="contents">
-              <dt className="flex gap-1">{(k as string[]).map((x) => <Kbd key={x}>{x}</Kbd>)}</dt>
-              <dd className="text-muted-foreground">{d as string}</dd>
+      <StepPanel query={open?.stepId ? byId : atCell} releaseId={id} open={!!open} onOpenChange={(o) => !o && setOpen(null)} returnFocus={focusGrid} />
+      {extras && m && (
+        <ExtrasPopover releaseId={id} m={m} cell={extras.cell} at={extras.at} onClose={() => { setExtras(null); focusGrid(); }} onOpenStep={(stepId) => { setExtras(null); setOpen({ stepId }); }} />
+      )}
+      {ask?.kind === "skip" && (
+        <ReasonDialog
+          title={ask.target === "selection" ? `Skip ${plural(selectionSize(selection), "step")}` : "Skip this step"}
+          description="Skipped steps count as handled. The reason stays on record."
+          label="Reason"
+          placeholder="Why is it not needed here?"
+          submit="Skip"
+          required="A reason for skipping is required."
+          returnFocus={focusGrid}
+          onClose={() => setAsk(null)}
+          onSubmit={(reason) => { const t = ask.target; setAsk(null); doAction(release.Action.SKIP, t, reason); }}
+        />
+      )}
+      {ask?.kind === "hold" && m && (
+        <ReasonDialog
+          title={`Hold ${plural(selection.cols.size, "customer")} back`}
+          description="Held customers keep their steps, but bulk actions and runs leave them alone and the release's figures count them apart, until the hold is released."
+          label="Reason"
+          placeholder="Why are they held back?"
+          submit="Hold"
+          required="A reason for the hold is required."
+          returnFocus={focusGrid}
+          onClose={() => setAsk(null)}
+          onSubmit={(reason) => {
+            setAsk(null);
+            hold.mutate({ releaseId: id, customerIds: [...selection.cols].map((c) => m.customers[c].id), reason }, { onSuccess: () => setSelection(emptySelection()) });
+          }}
+        />
+      )}
+      {ask?.kind === "held" && m && (
+        <ConfirmDialog
+          open
+          onOpenChange={(o) => !o && setAsk(null)}
+          returnFocus={focusGrid}
+          title={`${m.customers[ask.cell.col].name} is on hold`}
+          description={<>Held back: {m.customers[ask.cell.col].holdReason}. Change this step anyway?</>}
+          confirmLabel="Change it anyway"
+          onConfirm={() => { const a = ask; setAsk(null); doAction(a.action, a.cell, a.note, true); }}
+        />
+      )}
+      <Dialog open={help} onOpenChange={setHelp} title="Keyboard shortcuts" description="With the matrix focused (press g to get there)." returnFocus={focusGrid}>
+        <dl className="grid grid-cols-[150px_1fr] gap-y-2 text-[13px]">
+          {shortcuts.map(([k, d]) => (
+            <div key={d} className="contents">
+              <dt className="flex gap-1">{k.map((x) => <Kbd key={x}>{x}</Kbd>)}</dt>
+              <dd className="text-muted-foreground">{d}</dd>
             </div>
           ))}
         </dl>
       </Dialog>
-      {quickCell.isPending && <span className="sr-only">Saving…</span>}
+      {change.isPending && <span className="sr-only">Saving…</span>}
     </div>
-  );
-}
-
-function SkipDialog({ count, onClose, onSkip }: { count: number; onClose: () => void; onSkip: (reason: string) => void }) {
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState("");
-  return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && onClose()}
-      title={count === 1 ? "Skip this step" : `Skip ${plural(count, "step")}`}
-      description="Skipped steps count as handled. The reason stays on record."
-      footer={
-        <>
-          <Button variant="outline" onClick={onClose}>Cancel</Button>
-          <Button onClick={() => (reason.trim() ? onSkip(reason) : setError("A reason for skipping is required."))}>Skip</Button>
-        </>
-      }
-    >
-      <Field label="Reason" htmlFor="skip-reason" error={error}>
-        <Textarea id="skip-reason" value={reason} onChange={(e) => setReason(e.target.value)} autoFocus placeholder="Why is it not needed here?" aria-invalid={!!error} />
-      </Field>
-    </Dialog>
   );
 }

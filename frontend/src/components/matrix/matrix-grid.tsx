@@ -43,7 +43,7 @@ const actionButtons = [
 /** MatrixGrid draws steps × customers, virtualised both ways so a fleet of
  * 2,000 customers × 100 steps keeps only what is on screen in the DOM. The
  * keyboard is in useGridKeyboard, the sticky headers in matrix-headers. */
-export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onHelp, readOnly, handle }: {
+export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onFocusMode, onHelp, readOnly, handle }: {
   m: release.Matrix;
   view: View;
   collapsed: Set<number>;
@@ -53,6 +53,7 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
   onOpen: (cell: Cell) => void;
   onExtras: (cell: Cell, at: { x: number; y: number }) => void;
   onAction: (action: release.Action, target: "selection" | Cell) => void;
+  onFocusMode: (cell: Cell) => void;
   onHelp: () => void;
   readOnly: boolean;
   handle?: Ref<GridHandle>;
@@ -137,6 +138,7 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
     scrollTo,
     onOpen,
     onAction,
+    onFocusMode,
     onHelp,
   });
 

@@ -18,8 +18,9 @@ export const actionKeys: Record<string, release.Action> = {
 };
 
 /** useGridKeyboard is the matrix's keyboard: arrows move (Shift extends a
- * rectangle), Enter opens the step, Esc clears the selection, and d, s, r,
- * p apply to the selection when there is one, else to the focused cell. */
+ * rectangle), Enter opens the step, f opens focus mode for the customer,
+ * Esc clears the selection, and d, s, r, p apply to the selection when
+ * there is one, else to the focused cell. */
 export function useGridKeyboard(opts: {
   view: View;
   focus: Pos | null;
@@ -34,6 +35,7 @@ export function useGridKeyboard(opts: {
   scrollTo: (p: Pos) => void;
   onOpen: (cell: Cell) => void;
   onAction: (action: release.Action, target: "selection" | Cell) => void;
+  onFocusMode: (cell: Cell) => void;
   onHelp: () => void;
 }) {
   const { view } = opts;
@@ -75,6 +77,11 @@ export function useGridKeyboard(opts: {
     if ((e.key === "Enter" || e.key === " ") && cell) {
       e.preventDefault();
       opts.onOpen(cell);
+      return;
+    }
+    if (e.key === "f" && cell) {
+      e.preventDefault();
+      opts.onFocusMode(cell);
       return;
     }
     const action = actionKeys[e.key.toLowerCase()];

@@ -25,11 +25,16 @@ export function ReleaseProgress({ p, compact }: { p: progress.Progress; compact?
       <div className="flex items-baseline justify-between gap-3 text-xs tabular-nums">
         <span className="font-semibold text-foreground">{p.percent}%</span>
         {!compact && (
-          <span className="flex gap-3 text-muted-foreground">
+          <span className="flex flex-wrap justify-end gap-x-3 text-muted-foreground" data-testid="progress-figures">
             <span><span className="text-done">●</span> {p.done} done</span>
             <span><span className="text-skipped">●</span> {p.skipped} skipped</span>
             <span><span className="text-reverted">●</span> {p.reverted} reverted</span>
             <span>{p.pending} pending</span>
+            {p.heldCustomers > 0 && (
+              <span className="text-amber-700 dark:text-amber-400" title={`${p.heldSteps} steps of held customers are not counted in the figures`}>
+                {p.heldCustomers} customer{p.heldCustomers === 1 ? "" : "s"} held
+              </span>
+            )}
           </span>
         )}
         {compact && <span className="text-muted-foreground">{p.done + p.skipped}/{p.total}</span>}

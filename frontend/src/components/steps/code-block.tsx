@@ -69,7 +69,7 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
         {actions}
         {!prose && (
           <Tooltip content={wrap ? "Don't wrap long lines" : "Wrap long lines"}>
-            <Button variant={wrap ? "secondary" : "ghost"} size="icon-sm" onClick={() => setPrefs({ wrapCode: !prefs.wrapCode })} aria-label="Wrap long lines" aria-pressed={wrap}>
+            <Button variant={wrap ? "outline" : "ghost"} size="icon-sm" onClick={() => setPrefs({ wrapCode: !prefs.wrapCode })} aria-label="Wrap long lines" aria-pressed={wrap}>
               <WrapText />
             </Button>
           </Tooltip>
