@@ -264,6 +264,7 @@ type CustomerSteps struct {
 	Deploy   []Step            `json:"deploy"`
 	Verify   []Step            `json:"verify"`
 	Progress progress.Progress `json:"progress"`
+	Hold     *Hold             `json:"hold"` // the customer is held back in the release
 }
 
 // TransitionInput changes one step's status. Note is the done note, the skip

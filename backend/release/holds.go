@@ -2,13 +2,16 @@ package release
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/settings"
+	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
 
@@ -130,4 +133,18 @@ func (s *Steps) setHold(releaseID int64, customerIDs []int64, action, reason str
 		return nil
 	})
 	return out, err
+}
+
+// customerHold reads whether a customer is held back in a release (nil when
+// not, or when the customer is not part of it).
+func customerHold(ctx context.Context, db bun.IDB, releaseID, customerID int64) (*Hold, error) {
+	var rc store.ReleaseCustomer
+	err := db.NewSelect().Model(&rc).Where("release_id = ? AND customer_id = ?", releaseID, customerID).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("hold of customer %d: %w", customerID, err)
+	}
+	return holdOf(rc.HeldAt, rc.HeldBy, rc.HoldReason), nil
 }

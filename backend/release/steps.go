@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -120,7 +119,8 @@ func (s *Steps) CustomerSteps(releaseID, customerID int64) (out CustomerSteps, e
 			}
 		}
 		out.Progress = progress.Of(d, sk, rv, p)
-		return nil
+		out.Hold, err = customerHold(ctx, db, releaseID, customerID)
+		return err
 	})
 	return out, err
 }
@@ -178,11 +178,8 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 		return out, err
 	}
 	out.Actions = panelActions(s, ReleaseStatus(r.Status))
-	var rc store.ReleaseCustomer
-	if err := db.NewSelect().Model(&rc).Where("release_id = ? AND customer_id = ?", s.ReleaseID, s.CustomerID).Scan(ctx); err == nil {
-		out.Hold = holdOf(rc.HeldAt, rc.HeldBy, rc.HoldReason)
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return out, fmt.Errorf("hold of customer %d: %w", s.CustomerID, err)
+	if out.Hold, err = customerHold(ctx, db, s.ReleaseID, s.CustomerID); err != nil {
+		return out, err
 	}
 	if err := db.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2 AND order_index < ?3),

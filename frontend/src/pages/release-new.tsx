@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useNavigate } from "react-router";
 import { Check, ChevronLeft, ChevronRight, Plus, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
@@ -6,47 +6,38 @@ import { Card } from "@/components/ui/card";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/misc";
 import { TypeBadge } from "@/components/steps/status";
-import { useClusters } from "@/api/clusters";
-import { useCustomers } from "@/api/customers";
-import { useCreateRelease, useReleases } from "@/api/releases";
+import { useCreateRelease, useReleases, useTargetPreview } from "@/api/releases";
+import { TargetPicker, toTargets, type TargetChoice } from "@/components/releases/target-picker";
 import { fromDateInput, plural } from "@/lib/format";
 import { cn } from "@/lib/utils";
-import type { release } from "@wails/go/models";
+import { release } from "@wails/go/models";
 
 const stages = ["Details", "Targets", "Steps", "Review"] as const;
 
 export function NewReleasePage() {
   const navigate = useNavigate();
   const create = useCreateRelease();
-  const clusters = useClusters(false);
-  const customers = useCustomers({ includeArchived: false, clusterId: 0, search: "" });
   const releases = useReleases();
   const [stage, setStage] = useState(0);
   const [name, setName] = useState("");
-  const [type, setType] = useState("release");
+  const [type, setType] = useState<release.ReleaseType>(release.ReleaseType.RELEASE);
   const [version, setVersion] = useState("");
   const [date, setDate] = useState("");
   const [description, setDescription] = useState("");
-  const [mode, setMode] = useState<"all" | "clusters" | "customers">("all");
-  const [clusterIds, setClusterIds] = useState<number[]>([]);
-  const [customerIds, setCustomerIds] = useState<number[]>([]);
+  const [targets, setTargets] = useState<TargetChoice>({ mode: "all", clusterIds: [], customerIds: [] });
+  const preview = useTargetPreview(toTargets(targets));
   const [copyFrom, setCopyFrom] = useState(0);
   const [steps, setSteps] = useState<release.TemplateInput[]>([]);
   const [localError, setLocalError] = useState("");
 
-  const targetCount = useMemo(() => {
-    const cs = customers.data ?? [];
-    if (mode === "all") return cs.length;
-    if (mode === "clusters") return cs.filter((c) => clusterIds.includes(c.clusterId)).length;
-    return customerIds.length;
-  }, [mode, clusterIds, customerIds, customers.data]);
   const copied = releases.data?.find((r) => r.id === copyFrom);
 
+  // The checks here are a courtesy to move on; the Go side checks again
+  // and its sentence is the one shown.
   const next = () => {
     setLocalError("");
     if (stage === 0 && !name.trim()) return setLocalError("Release name is required.");
-    if (stage === 1 && mode === "clusters" && clusterIds.length === 0) return setLocalError("Choose at least one cluster.");
-    if (stage === 1 && mode === "customers" && customerIds.length === 0) return setLocalError("Choose at least one customer.");
+    if (stage === 1 && preview.error) return setLocalError(preview.error.message);
     setStage((s) => s + 1);
   };
   const submit = () =>
@@ -57,13 +48,12 @@ export function NewReleasePage() {
         versionNumber: version,
         releaseDate: fromDateInput(date),
         description,
-        targets: mode === "all" ? { mode: "all", clusterIds: [], customerIds: [] } : { mode: "selected", clusterIds: mode === "clusters" ? clusterIds : [], customerIds: mode === "customers" ? customerIds : [] },
+        targets: toTargets(targets),
         copyTemplatesFrom: copyFrom,
         templates: steps,
       },
       { onSuccess: (r) => navigate(`/releases/${r.id}/steps`) },
     );
-  const toggle = (list: number[], set: (v: number[]) => void, id: number) => set(list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
 
   return (
     <div className="mx-auto max-w-3xl p-8">
@@ -82,12 +72,12 @@ export function NewReleasePage() {
       <Card className="p-5">
         {stage === 0 && (
           <div className="grid gap-4">
-            <Field label="Name" htmlFor="r-name" error={create.error?.field === "name" ? create.error.message : undefined}>
-              <Input id="r-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="2026.12" autoFocus maxLength={100} />
+            <Field label="Name" htmlFor="r-name" error={create.error?.field === "name" ? create.error.message : name.trim().length > 100 ? `Names are at most 100 characters (this one has ${name.trim().length}).` : undefined}>
+              <Input id="r-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="2026.12" autoFocus />
             </Field>
             <div className="grid grid-cols-3 gap-4">
               <Field label="Type" htmlFor="r-type">
-                <NativeSelect id="r-type" value={type} onChange={(e) => setType(e.target.value)}>
+                <NativeSelect id="r-type" value={type} onChange={(e) => setType(e.target.value as release.ReleaseType)}>
                   <option value="release">Release</option>
                   <option value="hotfix">Hotfix</option>
                   <option value="onboarding">Onboarding</option>
@@ -105,47 +95,7 @@ export function NewReleasePage() {
             </Field>
           </div>
         )}
-        {stage === 1 && (
-          <div className="grid gap-4">
-            <fieldset className="grid gap-2">
-              <legend className="mb-1 text-[13px] font-medium">Who is this release for?</legend>
-              {[
-                { v: "all", t: "All active customers", d: "Everyone active when you activate the release." },
-                { v: "clusters", t: "Customers of chosen clusters", d: "Every active customer on the clusters you pick." },
-                { v: "customers", t: "Chosen customers", d: "A hotfix for a few, or an onboarding for one." },
-              ].map((o) => (
-                <label key={o.v} className={cn("flex cursor-pointer items-start gap-3 rounded-lg border p-3", mode === o.v ? "border-primary bg-accent/60" : "border-border")}>
-                  <input type="radio" name="mode" value={o.v} checked={mode === o.v} onChange={() => setMode(o.v as typeof mode)} className="mt-0.5 accent-[var(--primary)]" />
-                  <span>
-                    <span className="block text-[13px] font-medium">{o.t}</span>
-                    <span className="block text-xs text-muted-foreground">{o.d}</span>
-                  </span>
-                </label>
-              ))}
-            </fieldset>
-            {mode === "clusters" && (
-              <div className="grid grid-cols-2 gap-1">
-                {clusters.data?.map((c) => (
-                  <label key={c.id} className="flex items-center gap-2 rounded-md px-2 py-1.5 text-[13px] hover:bg-muted">
-                    <input type="checkbox" checked={clusterIds.includes(c.id)} onChange={() => toggle(clusterIds, setClusterIds, c.id)} className="accent-[var(--primary)]" />
-                    {c.name} <span className="text-xs text-muted-foreground">{plural(c.customerCount, "customer")}</span>
-                  </label>
-                ))}
-              </div>
-            )}
-            {mode === "customers" && (
-              <div className="grid max-h-72 grid-cols-2 gap-1 overflow-auto">
-                {customers.data?.map((c) => (
-                  <label key={c.id} className="flex items-center gap-2 rounded-md px-2 py-1.5 text-[13px] hover:bg-muted">
-                    <input type="checkbox" checked={customerIds.includes(c.id)} onChange={() => toggle(customerIds, setCustomerIds, c.id)} className="accent-[var(--primary)]" />
-                    <span className="truncate">{c.name}</span> <span className="truncate text-xs text-muted-foreground">{c.clusterName}</span>
-                  </label>
-                ))}
-              </div>
-            )}
-            <p className="text-xs text-muted-foreground">Today that is {plural(targetCount, "customer")}.</p>
-          </div>
-        )}
+        {stage === 1 && <TargetPicker value={targets} onChange={(t) => { setTargets(t); setLocalError(""); }} />}
         {stage === 2 && <StepsStage steps={steps} setSteps={setSteps} copyFrom={copyFrom} setCopyFrom={setCopyFrom} releases={releases.data ?? []} />}
         {stage === 3 && (
           <dl className="grid grid-cols-[140px_1fr] gap-x-4 gap-y-2 text-[13px]">
@@ -153,7 +103,10 @@ export function NewReleasePage() {
             <dt className="text-muted-foreground">Type</dt><dd className="capitalize">{type}</dd>
             <dt className="text-muted-foreground">Version</dt><dd className="font-mono">{version || "—"}</dd>
             <dt className="text-muted-foreground">Targets</dt>
-            <dd>{mode === "all" ? "All active customers" : mode === "clusters" ? `${plural(clusterIds.length, "cluster")}` : `${plural(customerIds.length, "customer")}`} ({plural(targetCount, "customer")} today)</dd>
+            <dd>
+              {targets.mode === "all" ? "All active customers" : targets.mode === "clusters" ? plural(targets.clusterIds.length, "cluster") : plural(targets.customerIds.length, "customer")}
+              {preview.data !== undefined && ` (${plural(preview.data, "customer")} today)`}
+            </dd>
             <dt className="text-muted-foreground">Steps</dt>
             <dd>
               {copied ? `${plural(copied.templateCount, "step")} copied from ${copied.name}` : "No copied steps"}
@@ -184,7 +137,7 @@ function StepsStage({ steps, setSteps, copyFrom, setCopyFrom, releases }: {
   setCopyFrom: (n: number) => void;
   releases: release.Release[];
 }) {
-  const [draft, setDraft] = useState<release.TemplateInput>({ name: "", category: "deploy", type: "bash", content: "", description: "" });
+  const [draft, setDraft] = useState<release.TemplateInput>({ name: "", category: release.Category.DEPLOY, type: release.StepType.BASH, content: "", description: "" });
   const [err, setErr] = useState("");
   const add = () => {
     if (!draft.name.trim()) return setErr("Step name is required.");
@@ -217,12 +170,12 @@ function StepsStage({ steps, setSteps, copyFrom, setCopyFrom, releases }: {
         <div className="grid grid-cols-[1fr_120px_100px] gap-3">
           <Field label="Step name" htmlFor="s-name"><Input id="s-name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="Upgrade the Helm release" /></Field>
           <Field label="Category" htmlFor="s-cat">
-            <NativeSelect id="s-cat" value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })}>
+            <NativeSelect id="s-cat" value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value as release.Category })}>
               <option value="deploy">Deploy</option><option value="verify">Verify</option>
             </NativeSelect>
           </Field>
           <Field label="Type" htmlFor="s-type">
-            <NativeSelect id="s-type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value })}>
+            <NativeSelect id="s-type" value={draft.type} onChange={(e) => setDraft({ ...draft, type: e.target.value as release.StepType })}>
               <option value="bash">bash</option><option value="sql">sql</option><option value="text">text</option>
             </NativeSelect>
           </Field>

@@ -15,13 +15,13 @@ import { CodeBlock } from "@/components/steps/code-block";
 import { TypeBadge } from "@/components/steps/status";
 import { useAddTemplate, useDeleteTemplate, useRelease, useReorderTemplates, useUpdateTemplate } from "@/api/releases";
 import { plural } from "@/lib/format";
-import type { release } from "@wails/go/models";
+import { release } from "@wails/go/models";
 
 /** The template steps editor (/releases/:id/steps). */
 export function ReleaseStepsPage() {
   const id = Number(useParams().id);
   const { data, isLoading } = useRelease(id);
-  const [editing, setEditing] = useState<{ category: string; template?: release.Template } | null>(null);
+  const [editing, setEditing] = useState<{ category: release.Category; template?: release.Template } | null>(null);
   useCrumb(`/releases/${id}`, data?.release.name);
   if (isLoading || !data) return <div className="p-8"><Skeleton className="h-96" /></div>;
   const r = data.release;
@@ -50,17 +50,17 @@ export function ReleaseStepsPage() {
         </div>
       )}
       <div className="grid gap-8">
-        <TemplateList title="Deploy" category="deploy" releaseId={id} items={data.deploy} readOnly={readOnly} onEdit={(t) => setEditing({ category: "deploy", template: t })} onAdd={() => setEditing({ category: "deploy" })} />
-        <TemplateList title="Verify" category="verify" releaseId={id} items={data.verify} readOnly={readOnly} onEdit={(t) => setEditing({ category: "verify", template: t })} onAdd={() => setEditing({ category: "verify" })} />
+        <TemplateList title="Deploy" category={release.Category.DEPLOY} releaseId={id} items={data.deploy} readOnly={readOnly} onEdit={(t) => setEditing({ category: release.Category.DEPLOY, template: t })} onAdd={() => setEditing({ category: release.Category.DEPLOY })} />
+        <TemplateList title="Verify" category={release.Category.VERIFY} releaseId={id} items={data.verify} readOnly={readOnly} onEdit={(t) => setEditing({ category: release.Category.VERIFY, template: t })} onAdd={() => setEditing({ category: release.Category.VERIFY })} />
       </div>
-      {editing && <TemplateForm releaseId={id} category={editing.category} template={editing.template} count={(editing.category === "deploy" ? data.deploy : data.verify).length} active={r.status === "active"} onClose={() => setEditing(null)} />}
+      {editing && <TemplateForm releaseId={id} category={editing.category} template={editing.template} count={(editing.category === release.Category.DEPLOY ? data.deploy : data.verify).length} active={r.status === release.ReleaseStatus.ACTIVE} onClose={() => setEditing(null)} />}
     </div>
   );
 }
 
 function TemplateList({ title, category, releaseId, items, readOnly, onEdit, onAdd }: {
   title: string;
-  category: string;
+  category: release.Category;
   releaseId: number;
   items: release.Template[];
   readOnly: boolean;
@@ -93,7 +93,7 @@ function TemplateList({ title, category, releaseId, items, readOnly, onEdit, onA
         {!readOnly && <Button variant="outline" size="sm" onClick={onAdd}><Plus /> Add {category} step</Button>}
       </div>
       {order.length === 0 ? (
-        <EmptyState icon={<Plus />} title={`No ${category} steps`}>{category === "deploy" ? "What to run for every customer, in order." : "How to check that it worked."}</EmptyState>
+        <EmptyState icon={<Plus />} title={`No ${category} steps`}>{category === release.Category.DEPLOY ? "What to run for every customer, in order." : "How to check that it worked."}</EmptyState>
       ) : (
         <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
           <SortableContext items={order.map((t) => t.id)} strategy={verticalListSortingStrategy}>
@@ -110,10 +110,10 @@ function TemplateList({ title, category, releaseId, items, readOnly, onEdit, onA
         onOpenChange={(o) => !o && setDeleting(null)}
         title={`Delete '${deleting?.name}'?`}
         description={
-          deleting && deleting.executed > 0
-            ? `Its ${plural(deleting.pending, "pending customer step")} go; the ${plural(deleting.executed, "step")} already executed stay on record, marked "template deleted".`
-            : deleting && deleting.pending > 0
-              ? `Its ${plural(deleting.pending, "pending customer step")} are deleted too.`
+          deleting && executed(deleting) > 0
+            ? `Its ${plural(deleting.progress.pending, "pending customer step")} go; the ${plural(executed(deleting), "step")} already done, skipped or reverted stay on record, marked "template deleted".`
+            : deleting && deleting.progress.pending > 0
+              ? `Its ${plural(deleting.progress.pending, "pending customer step")} are deleted too.`
               : "The step is removed from the release."
         }
         confirmLabel="Delete step"
@@ -153,8 +153,10 @@ function SortableTemplate({ t, index, last, readOnly, onEdit, onDelete, onMove }
         <span className="block truncate text-[13px] font-medium">{t.name}</span>
         <span className="block truncate font-mono text-xs text-muted-foreground">{t.content.split("\n")[0]}</span>
       </button>
-      {(t.pending > 0 || t.executed > 0) && (
-        <span className="text-xs tabular-nums text-muted-foreground">{t.executed}/{t.pending + t.executed} executed</span>
+      {t.progress.total + t.progress.heldSteps > 0 && (
+        <span className="text-xs tabular-nums text-muted-foreground" title={`${t.progress.done} done, ${t.progress.skipped} skipped, ${t.progress.reverted} reverted, ${t.progress.pending} pending`} data-testid="template-progress">
+          {t.progress.percent}%
+        </span>
       )}
       {!readOnly && (
         <div className="flex">
@@ -168,11 +170,11 @@ function SortableTemplate({ t, index, last, readOnly, onEdit, onDelete, onMove }
   );
 }
 
-function TemplateForm({ releaseId, category, template, count, active, onClose }: { releaseId: number; category: string; template?: release.Template; count: number; active: boolean; onClose: () => void }) {
+function TemplateForm({ releaseId, category, template, count, active, onClose }: { releaseId: number; category: release.Category; template?: release.Template; count: number; active: boolean; onClose: () => void }) {
   const add = useAddTemplate();
   const update = useUpdateTemplate(releaseId);
   const [name, setName] = useState(template?.name ?? "");
-  const [type, setType] = useState(template?.type ?? "bash");
+  const [type, setType] = useState<release.StepType>(template?.type ?? release.StepType.BASH);
   const [content, setContent] = useState(template?.content ?? "");
   const [description, setDescription] = useState(template?.description ?? "");
   const [position, setPosition] = useState(count);
@@ -200,7 +202,7 @@ function TemplateForm({ releaseId, category, template, count, active, onClose }:
         <div className="grid grid-cols-[1fr_110px] gap-3">
           <Field label="Name" htmlFor="t-name" error={fe("name")}><Input id="t-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></Field>
           <Field label="Type" htmlFor="t-type" error={fe("type")}>
-            <NativeSelect id="t-type" value={type} onChange={(e) => setType(e.target.value)}><option>bash</option><option>sql</option><option>text</option></NativeSelect>
+            <NativeSelect id="t-type" value={type} onChange={(e) => setType(e.target.value as release.StepType)}>{Object.values(release.StepType).map((t) => <option key={t}>{t}</option>)}</NativeSelect>
           </Field>
         </div>
         {!template && (
@@ -225,3 +227,7 @@ function TemplateForm({ releaseId, category, template, count, active, onClose }:
     </Dialog>
   );
 }
+
+/** executed counts a template's steps that ran or were decided: done,
+ * skipped or reverted (what a delete keeps). */
+const executed = (t: release.Template) => t.progress.done + t.progress.skipped + t.progress.reverted;

@@ -8,15 +8,21 @@ export namespace app {
 	    cancelled: boolean;
 	    restored: string;
 	    keptAt: string;
+	    leftOut: string[];
 	}
 	export interface Status {
 	    ready: boolean;
 	    error: string;
+	    startupErrorCode: string;
 	    version: string;
 	    dataDir: string;
 	    databasePath: string;
 	    databaseBytes: number;
 	    schemaVersion: number;
+	    readOnly: boolean;
+	    readOnlyReason: string;
+	    dailyBackupError: string;
+	    dataDirWarning: string;
 	}
 
 }
@@ -176,6 +182,23 @@ export namespace progress {
 
 export namespace release {
 	
+	export enum Source {
+	    TEMPLATE = "template",
+	    CUSTOM = "custom",
+	    OVERRIDDEN = "overridden",
+	    TEMPLATE_DELETED = "template-deleted",
+	}
+	export enum CellCode {
+	    PENDING = "p",
+	    DONE = "d",
+	    SKIPPED = "s",
+	    REVERTED = "r",
+	    PENDING_OVERRIDDEN = "P",
+	    DONE_OVERRIDDEN = "D",
+	    SKIPPED_OVERRIDDEN = "S",
+	    REVERTED_OVERRIDDEN = "R",
+	    NONE = ".",
+	}
 	export enum Status {
 	    PENDING = "pending",
 	    DONE = "done",
@@ -206,23 +229,6 @@ export namespace release {
 	    BASH = "bash",
 	    SQL = "sql",
 	    TEXT = "text",
-	}
-	export enum Source {
-	    TEMPLATE = "template",
-	    CUSTOM = "custom",
-	    OVERRIDDEN = "overridden",
-	    TEMPLATE_DELETED = "template-deleted",
-	}
-	export enum CellCode {
-	    PENDING = "p",
-	    DONE = "d",
-	    SKIPPED = "s",
-	    REVERTED = "r",
-	    PENDING_OVERRIDDEN = "P",
-	    DONE_OVERRIDDEN = "D",
-	    SKIPPED_OVERRIDDEN = "S",
-	    REVERTED_OVERRIDDEN = "R",
-	    NONE = ".",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -395,6 +401,7 @@ export namespace release {
 	    deploy: Step[];
 	    verify: Step[];
 	    progress: progress.Progress;
+	    hold?: Hold;
 	}
 	export interface Template {
 	    id: number;
@@ -520,6 +527,7 @@ export namespace release {
 	    actions: string[];
 	    position: number;
 	    stepCount: number;
+	    hold?: Hold;
 	}
 	
 	

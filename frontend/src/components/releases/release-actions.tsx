@@ -1,23 +1,25 @@
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
-import { Archive, Copy, MoreHorizontal, Play, UserPlus } from "lucide-react";
+import { Archive, Copy, MoreHorizontal, Pencil, Play, UserPlus } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Menu, MenuContent, MenuItem, MenuTrigger } from "@/components/ui/dropdown";
-import { Input } from "@/components/ui/input";
-import { useActivate, useAddCustomers, useAddable, useArchiveRelease, useCloneRelease, usePreview } from "@/api/releases";
-import { plural } from "@/lib/format";
-import type { release } from "@wails/go/models";
+import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
+import { useActivate, useAddCustomers, useAddable, useArchiveRelease, useCloneRelease, usePreview, useRelease, useUpdateRelease } from "@/api/releases";
+import { TargetPicker, fromTargets, toTargets, type TargetChoice } from "./target-picker";
+import { fromDateInput, plural, toDateInput } from "@/lib/format";
+import { release } from "@wails/go/models";
 
 /** ReleaseActions are the buttons of a release: activate, add customers,
  * clone and archive, each confirmed first where it matters. */
 export function ReleaseActions({ r }: { r: release.Release }) {
   const navigate = useNavigate();
-  const [dialog, setDialog] = useState<"" | "activate" | "archive" | "add">("");
+  const [dialog, setDialog] = useState<"" | "activate" | "archive" | "add" | "edit" | "clone">("");
   const activate = useActivate();
   const archive = useArchiveRelease();
-  const clone = useCloneRelease();
   const preview = usePreview(r.id, dialog === "activate");
+  const detail = useRelease(r.id);
+  const held = (detail.data?.clusters ?? []).flatMap((c) => c.customers.filter((cu) => cu.hold));
   const close = () => setDialog("");
 
   return (
@@ -39,8 +41,13 @@ export function ReleaseActions({ r }: { r: release.Release }) {
           </Button>
         </MenuTrigger>
         <MenuContent>
-          <MenuItem onSelect={() => clone.mutate(r.id, { onSuccess: (c) => navigate(`/releases/${c.id}/steps`) })}>
-            <Copy /> Clone as new draft
+          {r.status !== release.ReleaseStatus.ARCHIVED && (
+            <MenuItem onSelect={() => setDialog("edit")}>
+              <Pencil /> Edit release…
+            </MenuItem>
+          )}
+          <MenuItem onSelect={() => setDialog("clone")}>
+            <Copy /> Clone as new draft…
           </MenuItem>
           {r.status !== "archived" && (
             <MenuItem destructive onSelect={() => setDialog("archive")}>
@@ -72,13 +79,29 @@ export function ReleaseActions({ r }: { r: release.Release }) {
         open={dialog === "archive"}
         onOpenChange={(o) => !o && close()}
         title={`Archive '${r.name}'?`}
-        description="The release becomes read-only: no step can change any more. Its full record stays."
+        description={
+          <>
+            The release becomes read-only: no step can change any more. Its full record stays.
+            {r.progress.pending + r.progress.reverted > 0 && (
+              <strong className="mt-2 block text-foreground">
+                {plural(r.progress.pending, "step")} still pending{r.progress.reverted > 0 ? ` and ${plural(r.progress.reverted, "step")} reverted` : ""}.
+              </strong>
+            )}
+            {held.length > 0 && (
+              <span className="mt-2 block">
+                On hold: {held.map((h) => `${h.name} (${h.hold?.reason})`).join("; ")}.
+              </span>
+            )}
+          </>
+        }
         confirmLabel="Archive release"
         destructive
         busy={archive.isPending}
         onConfirm={() => archive.mutate(r.id, { onSettled: close })}
       />
       {dialog === "add" && <AddCustomersDialog r={r} onClose={close} />}
+      {dialog === "edit" && <EditReleaseDialog r={r} onClose={close} />}
+      {dialog === "clone" && <CloneDialog r={r} onClose={close} onCloned={(id) => navigate(`/releases/${id}/steps`)} />}
     </>
   );
 }
@@ -124,6 +147,103 @@ function AddCustomersDialog({ r, onClose }: { r: release.Release; onClose: () =>
           </ul>
         </div>
       )}
+    </Dialog>
+  );
+}
+
+/** EditReleaseDialog corrects a release's name, type, version, date and
+ * description — and its targets while it is a draft (the Go side refuses
+ * them afterwards). */
+function EditReleaseDialog({ r, onClose }: { r: release.Release; onClose: () => void }) {
+  const update = useUpdateRelease();
+  const [name, setName] = useState(r.name);
+  const [type, setType] = useState<release.ReleaseType>(r.type);
+  const [version, setVersion] = useState(r.versionNumber);
+  const [date, setDate] = useState(toDateInput(r.releaseDate));
+  const [description, setDescription] = useState(r.description);
+  const [targets, setTargets] = useState<TargetChoice>(fromTargets(r.targets));
+  const draft = r.status === release.ReleaseStatus.DRAFT;
+  const err = (f: string) => (update.error?.field === f ? update.error.message : undefined);
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate(
+      { id: r.id, name, type, versionNumber: version, releaseDate: fromDateInput(date), description, targets: draft ? toTargets(targets) : undefined },
+      { onSuccess: onClose },
+    );
+  };
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title="Edit release"
+      description={draft ? "A draft: its targets can still change." : "Its customers were fixed at activation; add more with \u201cAdd customers\u201d."}
+      className="w-[min(640px,calc(100vw-2rem))]"
+      footer={
+        <>
+          <Button variant="outline" onClick={onClose}>Cancel</Button>
+          <Button type="submit" form="edit-release" disabled={update.isPending}>Save</Button>
+        </>
+      }
+    >
+      <form id="edit-release" className="grid gap-4" onSubmit={save}>
+        <Field label="Name" htmlFor="e-name" error={err("name")}>
+          <Input id="e-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+        </Field>
+        <div className="grid grid-cols-3 gap-3">
+          <Field label="Type" htmlFor="e-type" error={err("type")}>
+            <NativeSelect id="e-type" value={type} onChange={(e) => setType(e.target.value as release.ReleaseType)}>
+              {Object.values(release.ReleaseType).map((t) => <option key={t} value={t} className="capitalize">{t}</option>)}
+            </NativeSelect>
+          </Field>
+          <Field label="Version" htmlFor="e-version" error={err("versionNumber")}>
+            <Input id="e-version" className="font-mono" value={version} onChange={(e) => setVersion(e.target.value)} />
+          </Field>
+          <Field label="Release date" htmlFor="e-date" error={err("releaseDate")}>
+            <Input id="e-date" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+          </Field>
+        </div>
+        <Field label="Description" htmlFor="e-desc" error={err("description")}>
+          <Textarea id="e-desc" value={description} onChange={(e) => setDescription(e.target.value)} />
+        </Field>
+        {draft && <TargetPicker value={targets} onChange={setTargets} />}
+        {update.error && !update.error.field && <p role="alert" className="text-[13px] text-destructive">{update.error.message}</p>}
+      </form>
+    </Dialog>
+  );
+}
+
+/** CloneDialog asks for the new draft's name and version first: a clone is
+ * the next release, not a copy to rename later. */
+function CloneDialog({ r, onClose, onCloned }: { r: release.Release; onClose: () => void; onCloned: (id: number) => void }) {
+  const clone = useCloneRelease();
+  const [name, setName] = useState("");
+  const [version, setVersion] = useState("");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    clone.mutate({ id: r.id, name, versionNumber: version }, { onSuccess: (c) => { onClose(); onCloned(c.id); } });
+  };
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`Clone '${r.name}'`}
+      description={`A new draft with its ${plural(r.templateCount, "template step")}, type, date, description and targets.`}
+      footer={
+        <>
+          <Button variant="outline" onClick={onClose}>Cancel</Button>
+          <Button type="submit" form="clone-release" disabled={clone.isPending}>Create draft</Button>
+        </>
+      }
+    >
+      <form id="clone-release" className="grid grid-cols-[1fr_160px] gap-3" onSubmit={submit}>
+        <Field label="New name" htmlFor="c-name" error={clone.error?.field === "name" ? clone.error.message : undefined}>
+          <Input id="c-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={`After ${r.name}`} autoFocus />
+        </Field>
+        <Field label="Version" htmlFor="c-version" error={clone.error?.field === "versionNumber" ? clone.error.message : undefined}>
+          <Input id="c-version" className="font-mono" value={version} onChange={(e) => setVersion(e.target.value)} placeholder={r.versionNumber || "2027.01.0"} />
+        </Field>
+        {clone.error && !clone.error.field && <p role="alert" className="col-span-2 text-[13px] text-destructive">{clone.error.message}</p>}
+      </form>
     </Dialog>
   );
 }

@@ -3,7 +3,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { useAddCustom } from "@/api/steps";
-import type { release } from "@wails/go/models";
+import { release } from "@wails/go/models";
 
 /** AddCustomStepDialog adds a step for one customer at a chosen position,
  * optionally to the release's template too (docs/design.md, "Custom steps"). */
@@ -13,13 +13,13 @@ export function AddCustomStepDialog({ open, onOpenChange, releaseId, customerId,
   releaseId: number;
   customerId: number;
   customerName: string;
-  category: "deploy" | "verify";
+  category: release.Category;
   existing: release.Step[];
   initialPosition?: number;
 }) {
   const add = useAddCustom(releaseId);
   const [name, setName] = useState("");
-  const [type, setType] = useState("bash");
+  const [type, setType] = useState<release.StepType>(release.StepType.BASH);
   const [content, setContent] = useState("");
   const [position, setPosition] = useState(initialPosition ?? existing.length);
   const [toTemplate, setToTemplate] = useState(false);
@@ -48,7 +48,7 @@ export function AddCustomStepDialog({ open, onOpenChange, releaseId, customerId,
             <Input id="cs-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus placeholder="Scale down the report workers" />
           </Field>
           <Field label="Type" htmlFor="cs-type">
-            <NativeSelect id="cs-type" value={type} onChange={(e) => setType(e.target.value)}><option>bash</option><option>sql</option><option>text</option></NativeSelect>
+            <NativeSelect id="cs-type" value={type} onChange={(e) => setType(e.target.value as release.StepType)}>{Object.values(release.StepType).map((t) => <option key={t}>{t}</option>)}</NativeSelect>
           </Field>
         </div>
         <Field label="Content" htmlFor="cs-content" error={err?.field === "content" ? err.message : undefined}>
