@@ -95,10 +95,10 @@ type transition struct {
 // transitions is the step state machine (docs/design.md, "Step states"):
 // pending → done | skipped; done → reverted; reverted → done | pending;
 // skipped → pending. Single and bulk changes and the panel's buttons read it
-// from here, and the matrix sends it to the frontend as Rules; the matrix's
-// keys and hover buttons still use a copy of it in
-// frontend/src/components/matrix/model.ts (allowedFrom): change both
-// together.
+// from here, and the matrix sends it to the frontend as Rules, so the
+// matrix's keys, hover buttons and optimistic updates follow it too. The
+// frontend's test fixture reads testdata/rules.json, which TestActionRules
+// keeps equal to this table.
 var transitions = map[Action]transition{
 	ActionDone:    {from: []Status{Pending, Reverted}, to: Done},
 	ActionSkip:    {from: []Status{Pending}, to: Skipped},

@@ -5,9 +5,25 @@ import { MemoryRouter } from "react-router";
 const mutate = vi.fn();
 vi.mock("@/api/clusters", () => ({ useClusters: () => ({ data: [{ id: 1, name: "prod-eu", customerCount: 2 }] }) }));
 vi.mock("@/api/customers", () => ({
-  useCustomers: () => ({ data: [{ id: 5, name: "Acme", clusterId: 1, clusterName: "prod-eu" }, { id: 6, name: "Bergmann", clusterId: 1, clusterName: "prod-eu" }] }),
+  useCustomers: () => ({
+    data: [
+      { id: 5, name: "Acme", namespace: "acme", clusterId: 1, clusterName: "prod-eu" },
+      { id: 6, name: "Bergmann", namespace: "bergmann", clusterId: 1, clusterName: "prod-eu" },
+    ],
+  }),
 }));
-vi.mock("@/api/releases", () => ({ useReleases: () => ({ data: [] }), useCreateRelease: () => ({ mutate, isPending: false, error: null }) }));
+// The count and the refusal of an empty choice come from Go (TargetPreview);
+// the mock answers as it does for these two customers.
+const preview = (t: { mode: string; clusterIds: number[]; customerIds: number[] }) => {
+  if (t.mode === "all") return { data: 2, error: null };
+  const n = t.customerIds.length + (t.clusterIds.length ? 2 : 0);
+  return n ? { data: n, error: null } : { data: undefined, error: new Error("Choose at least one cluster or customer, or target all active customers.") };
+};
+vi.mock("@/api/releases", () => ({
+  useReleases: () => ({ data: [] }),
+  useCreateRelease: () => ({ mutate, isPending: false, error: null }),
+  useTargetPreview: preview,
+}));
 const { NewReleasePage } = await import("./release-new");
 
 const next = () => fireEvent.click(screen.getByRole("button", { name: /Next/ }));
@@ -21,7 +37,7 @@ describe("new-release wizard", () => {
     next();
     fireEvent.click(screen.getByLabelText(/Chosen customers/));
     next();
-    expect(screen.getByRole("alert")).toHaveTextContent("Choose at least one customer.");
+    expect(screen.getByRole("alert")).toHaveTextContent("Choose at least one cluster or customer");
     fireEvent.click(screen.getByLabelText(/Acme/));
     expect(screen.getByText(/Today that is 1 customer/)).toBeInTheDocument();
     next();
@@ -38,6 +54,7 @@ describe("new-release wizard", () => {
       expect.objectContaining({
         name: "2026.12",
         targets: { mode: "selected", clusterIds: [], customerIds: [5] },
+        type: "release",
         templates: [{ name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade", description: "" }],
       }),
       expect.anything(),

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi, beforeEach } from "vitest";
 import { fireEvent, render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
-import type { release } from "@wails/go/models";
+import { release } from "@wails/go/models";
 
 // The bindings are replaced at the api/ boundary.
 const mutate = vi.fn();
@@ -15,26 +15,30 @@ vi.mock("@/api/steps", () => ({
   useHighlight: (_t: string, c: string) => ({ data: { html: `<pre>${c.replace(/</g, "&lt;")}</pre>`, lines: 1 }, isLoading: false }),
   useHighlightStyles: () => ({ data: undefined }),
 }));
-vi.mock("@/api/system", () => ({ copyToClipboard: vi.fn(() => Promise.resolve()) }));
+vi.mock("@/api/system", () => ({
+  copyToClipboard: vi.fn(() => Promise.resolve()),
+  usePreferences: () => [{ sidebarCollapsed: false, zoom: 100, wrapCode: false }, vi.fn()],
+}));
 
 const { StepPanel } = await import("./step-panel");
 const { TooltipProvider } = await import("@/components/ui/misc");
 
-function detail(status: string, extra: Partial<release.Step> = {}, actions: string[] = []): release.StepDetail {
+function detail(status: release.Status, extra: Partial<release.Step> = {}, actions: string[] = [], more: Partial<release.StepDetail> = {}): release.StepDetail {
   return {
     step: {
-      id: 7, releaseId: 1, customerId: 2, templateId: 3, name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade", orderIndex: 0,
-      status, executedAt: status === "pending" ? undefined : 1_790_000_000, executedBy: "Dana", skipReason: "", notes: "", isCustom: false, isOverridden: false,
-      source: "template", updatedAt: 1, ...extra,
+      id: 7, releaseId: 1, customerId: 2, templateId: 3, name: "Upgrade", category: release.Category.DEPLOY, type: release.StepType.BASH, content: "helm upgrade", orderIndex: 0,
+      status, executedAt: status === release.Status.PENDING ? undefined : 1_790_000_000, executedBy: "Dana", skipReason: "", notes: "", isCustom: false, isOverridden: false,
+      source: release.Source.TEMPLATE, updatedAt: 1, ...extra,
     },
     template: undefined,
     release: { id: 1, name: "r" },
-    releaseStatus: "active",
+    releaseStatus: release.ReleaseStatus.ACTIVE,
     customer: { id: 2, name: "Acme", namespace: "acme", clusterId: 1, clusterName: "prod-eu" },
-    history: [{ id: 1, stepId: 7, releaseId: 1, releaseName: "r", customerId: 2, customerName: "Acme", stepName: "Upgrade", action: "done", fromStatus: "pending", toStatus: "done", note: "ok", contentBefore: "", contentAfter: "", actor: "Dana", createdAt: 1_790_000_000 }],
+    history: [{ id: 1, stepId: 7, releaseId: 1, releaseName: "r", customerId: 2, customerName: "Acme", clusterName: "prod-eu", stepName: "Upgrade", action: "done", fromStatus: "pending", toStatus: "done", note: "ok", contentBefore: "", contentAfter: "", rendered: "", detail: "", actor: "Dana", source: "app", createdAt: 1_790_000_000 }],
     actions,
     position: 0,
     stepCount: 3,
+    ...more,
   };
 }
 
@@ -53,15 +57,15 @@ describe("StepPanel", () => {
   beforeEach(() => mutate.mockReset());
 
   it("offers done, skip and override for a pending step", () => {
-    show(detail("pending", {}, ["done", "skip", "override"]));
+    show(detail(release.Status.PENDING, {}, ["done", "skip", "override"]));
     expect(screen.getByRole("button", { name: "Mark done" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Skip" })).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: /Override for this customer/ })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Override" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Revert" })).toBeNull();
   });
 
   it("offers only revert for a done step, and shows who did it", () => {
-    show(detail("done", {}, ["revert"]));
+    show(detail(release.Status.DONE, {}, ["revert"]));
     expect(screen.getByRole("button", { name: "Revert" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Mark done" })).toBeNull();
     expect(screen.queryByRole("button", { name: /Override/ })).toBeNull();
@@ -69,26 +73,57 @@ describe("StepPanel", () => {
     expect(screen.getByText("pending → done", { exact: false })).toBeInTheDocument();
   });
 
-  it("refuses to skip without a reason, then sends the reason", () => {
-    show(detail("pending", {}, ["done", "skip", "override"]));
+  it("shows the Go side's refusal to skip without a reason next to the note, then sends the reason", () => {
+    // The rule lives in Go (release.Transition); the mock answers as it does.
+    mutate.mockImplementation((input: { note: string }, opts: { onError: (e: Error) => void }) => {
+      if (input && !input.note?.trim()) opts?.onError(new Error("A reason for skipping is required."));
+    });
+    show(detail(release.Status.PENDING, {}, ["done", "skip", "override"]));
     fireEvent.click(screen.getByRole("button", { name: "Skip" }));
     expect(screen.getByText("A reason for skipping is required.")).toBeInTheDocument();
-    expect(mutate).not.toHaveBeenCalled();
     fireEvent.change(screen.getByLabelText("Note or reason"), { target: { value: "not needed" } });
+    expect(screen.queryByText("A reason for skipping is required.")).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: "Skip" }));
     expect(mutate).toHaveBeenCalledWith(expect.objectContaining({ action: "skip", stepId: 7, note: "not needed" }), expect.anything());
   });
 
   it("shows edit and delete for a pending custom step", () => {
-    show(detail("pending", { isCustom: true, source: "custom", templateId: undefined }, ["done", "skip", "edit", "delete"]));
+    show(detail(release.Status.PENDING, { isCustom: true, source: release.Source.CUSTOM, templateId: undefined }, ["done", "skip", "edit", "delete"]));
     expect(screen.getByText("Custom step")).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: /Edit custom step/ })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Edit" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Delete/ })).toBeInTheDocument();
   });
 
   it("shows content as text, never as markup", () => {
-    show(detail("pending", { content: "<script>alert(1)</script>" }, []));
+    show(detail(release.Status.PENDING, { content: "<script>alert(1)</script>" }, []));
     expect(document.querySelector(".chroma-host script")).toBeNull();
     expect(screen.getByText("<script>alert(1)</script>")).toBeInTheDocument();
+  });
+
+  it("does the main action when Enter is pressed in the note", () => {
+    show(detail(release.Status.PENDING, {}, ["done", "skip"]));
+    const note = screen.getByLabelText("Note or reason");
+    fireEvent.change(note, { target: { value: "went fine" } });
+    fireEvent.keyDown(note, { key: "Enter" });
+    expect(mutate).toHaveBeenCalledWith(expect.objectContaining({ action: "done", stepId: 7, note: "went fine" }), expect.anything());
+  });
+
+  it("asks before changing a step of a customer on hold", () => {
+    show(detail(release.Status.PENDING, {}, ["done", "skip"], { hold: { at: 1_790_000_000, by: "Dana", reason: "contract renewal" } }));
+    expect(screen.getByText("Customer on hold")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Mark done" }));
+    expect(mutate).not.toHaveBeenCalled();
+    expect(screen.getByText("Acme is on hold")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Change it anyway" }));
+    expect(mutate).toHaveBeenCalledWith(expect.objectContaining({ action: "done" }), expect.anything());
+  });
+
+  it("keeps the actions above a long script", () => {
+    const long = Array.from({ length: 400 }, (_, i) => `echo line ${i}`).join("\n");
+    show(detail(release.Status.PENDING, { content: long }, ["done", "skip"]));
+    const top = screen.getByTestId("panel-top");
+    expect(top).toContainElement(screen.getByRole("button", { name: "Mark done" }));
+    expect(top.parentElement!.querySelector("pre")).not.toBeNull();
+    expect(top).not.toContainElement(top.parentElement!.querySelector("pre"));
   });
 });
