@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"shipdeck/backend/store"
 	"shipdeck/backend/disktest"
+	"shipdeck/backend/store"
 )
 
 // event is one event the shell sent to the window.

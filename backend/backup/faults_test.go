@@ -16,11 +16,11 @@ import (
 	"shipdeck/backend/backup"
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/customer"
+	"shipdeck/backend/disktest"
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/problem"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
-	"shipdeck/backend/disktest"
 )
 
 // rawExec runs statements on a file with plain SQLite, as a person with the

@@ -18,17 +18,20 @@ import (
 // step_history_release_idx is (release_id, id)), so the first page costs
 // the same with two hundred rows or two hundred thousand.
 
-// Kinds of change the activity log filters on.
+// Kind is a kind of change the activity log filters on.
+type Kind string
+
+// Kinds of change.
 const (
-	KindStatus    = "status"    // done, skipped, reverted, back to pending, undone
-	KindContent   = "content"   // overrides, resets, custom steps added, edited, deleted
-	KindTemplates = "templates" // templates added, edited, deleted, reordered
-	KindCustomers = "customers" // customers added, held, released
-	KindRelease   = "release"   // the release edited, activated, archived
-	KindRuns      = "runs"      // bash steps run
+	KindStatus    Kind = "status"    // done, skipped, reverted, back to pending, undone
+	KindContent   Kind = "content"   // overrides, resets, custom steps added, edited, deleted
+	KindTemplates Kind = "templates" // templates added, edited, deleted, reordered
+	KindCustomers Kind = "customers" // customers added, held, released
+	KindRelease   Kind = "release"   // the release edited, activated, archived
+	KindRuns      Kind = "runs"      // bash steps run
 )
 
-var kindActions = map[string][]string{
+var kindActions = map[Kind][]string{
 	KindStatus:    {string(ActionDone), string(ActionSkip), string(ActionRevert), string(ActionPending), EventUndo},
 	KindContent:   {HistoryOverride, HistoryReset, HistoryAdd, HistoryEdit, HistoryDelete},
 	KindTemplates: {EventTemplateAdd, EventTemplateEdit, EventTemplateDelete, EventReorder},
@@ -37,18 +40,28 @@ var kindActions = map[string][]string{
 	KindRuns:      {EventRun},
 }
 
+// kindOf is the kind of change a history action falls under.
+func kindOf(action string) Kind {
+	for k, actions := range kindActions {
+		if slices.Contains(actions, action) {
+			return k
+		}
+	}
+	return KindStatus
+}
+
 // ActivityQuery asks for one page of a release's activity. Before is the
 // id the page starts below (0: the newest); the filters narrow it.
 type ActivityQuery struct {
-	ReleaseID  int64    `json:"releaseId"`
-	Before     int64    `json:"before"`
-	Limit      int      `json:"limit"`
-	Actor      string   `json:"actor"`
-	CustomerID int64    `json:"customerId"`
-	ClusterID  int64    `json:"clusterId"`
-	TemplateID int64    `json:"templateId"`
-	Kinds      []string `json:"kinds"`
-	Search     string   `json:"search"`
+	ReleaseID  int64  `json:"releaseId"`
+	Before     int64  `json:"before"`
+	Limit      int    `json:"limit"`
+	Actor      string `json:"actor"`
+	CustomerID int64  `json:"customerId"`
+	ClusterID  int64  `json:"clusterId"`
+	TemplateID int64  `json:"templateId"`
+	Kinds      []Kind `json:"kinds"`
+	Search     string `json:"search"`
 }
 
 // ActivityPage is one page: Next is the Before of the page after it (0 when

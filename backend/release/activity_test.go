@@ -46,11 +46,11 @@ func TestActivityLogRecordsEveryChange(t *testing.T) {
 		q    ActivityQuery
 		want int
 	}{
-		{ActivityQuery{Kinds: []string{KindTemplates}}, 3},
-		{ActivityQuery{Kinds: []string{KindStatus}, CustomerID: custs[0]}, 1},
+		{ActivityQuery{Kinds: []Kind{KindTemplates}}, 3},
+		{ActivityQuery{Kinds: []Kind{KindStatus}, CustomerID: custs[0]}, 1},
 		{ActivityQuery{Search: "NOT NEEDED"}, 4},
 		{ActivityQuery{Actor: "nobody"}, 0},
-		{ActivityQuery{Kinds: []string{KindRelease}}, 3},
+		{ActivityQuery{Kinds: []Kind{KindRelease}}, 3},
 	} {
 		c.q.ReleaseID = r.ID
 		if p := must[ActivityPage](t)(f.steps.Activity(c.q)); len(p.Entries) != c.want {
@@ -80,7 +80,7 @@ func TestActivityLogRecordsEveryChange(t *testing.T) {
 	if res.HistoryTo-res.HistoryFrom != 3 {
 		t.Fatalf("bulk history range %d..%d", res.HistoryFrom, res.HistoryTo)
 	}
-	if _, err := f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Kinds: []string{"gossip"}}); err == nil {
+	if _, err := f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Kinds: []Kind{"gossip"}}); err == nil {
 		t.Fatal("an unknown kind was accepted")
 	}
 }
@@ -166,5 +166,45 @@ func TestUndoTakesBackAChange(t *testing.T) {
 	}
 	if _, err := f.steps.Undo(UndoInput{ReleaseID: r.ID, From: 0, To: 0}); err == nil {
 		t.Fatal("an empty undo was accepted")
+	}
+}
+
+func TestEveryHistoryActionHasOneKind(t *testing.T) {
+	seen := map[string]Kind{}
+	for k, actions := range kindActions {
+		for _, a := range actions {
+			if prev, dup := seen[a]; dup {
+				t.Fatalf("action %q is in kinds %q and %q", a, prev, k)
+			}
+			seen[a] = k
+			if got := kindOf(a); got != k {
+				t.Errorf("kindOf(%q) = %q, want %q", a, got, k)
+			}
+		}
+	}
+	for _, a := range []string{HistoryOverride, HistoryReset, HistoryAdd, HistoryEdit, HistoryDelete, EventReleaseEdit, EventActivate, EventArchive,
+		EventCustomersAdd, EventTemplateAdd, EventTemplateEdit, EventTemplateDelete, EventReorder, EventHold, EventUnhold, EventUndo, EventRun} {
+		if _, ok := seen[a]; !ok {
+			t.Errorf("history action %q falls under no kind of change: the activity log could not filter it", a)
+		}
+	}
+}
+
+func TestOneStepChangeCanBeUndone(t *testing.T) {
+	f := newFixture(t)
+	custs := f.fleet(1, 1)
+	r := f.active("r", 1, 0)
+	d := must[Detail](t)(f.rel.Get(r.ID))
+	st := must[StepDetail](t)(f.steps.StepDetailAt(r.ID, d.Deploy[0].ID, custs[0])).Step
+	done := must[Step](t)(f.steps.MarkDone(TransitionInput{StepID: st.ID, Note: "ok"}))
+	if done.Status != Done || done.Change == 0 {
+		t.Fatalf("mark done returned %+v", done)
+	}
+	res := must[BulkResult](t)(f.steps.Undo(UndoInput{ReleaseID: r.ID, From: done.Change, To: done.Change}))
+	if res.Changed != 1 {
+		t.Fatalf("undo %+v", res)
+	}
+	if got := must[StepDetail](t)(f.steps.StepDetail(st.ID)).Step; got.Status != Pending || got.ExecutedAt != nil {
+		t.Fatalf("after undo: %+v", got)
 	}
 }

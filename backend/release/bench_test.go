@@ -287,7 +287,7 @@ func BenchmarkActivityLog(b *testing.B) {
 	}{
 		{"first page", ActivityQuery{ReleaseID: w.rel.ID}},
 		{"by customer", ActivityQuery{ReleaseID: w.rel.ID, CustomerID: w.cust[len(w.cust)/2]}},
-		{"by kind", ActivityQuery{ReleaseID: w.rel.ID, Kinds: []string{KindStatus}}},
+		{"by kind", ActivityQuery{ReleaseID: w.rel.ID, Kinds: []Kind{KindStatus}}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -209,6 +209,9 @@ type Step struct {
 	IsOverridden bool     `json:"isOverridden"`
 	Source       Source   `json:"source"`
 	UpdatedAt    int64    `json:"updatedAt"`
+	// Change is set on the step a state change returns: the history row
+	// it wrote, which Undo takes back.
+	Change int64 `json:"change,omitempty"`
 }
 
 // HistoryEntry is one change to a customer step.
@@ -223,6 +226,7 @@ type HistoryEntry struct {
 	TemplateID    *int64 `json:"templateId"`
 	StepName      string `json:"stepName"`
 	Action        string `json:"action"`
+	Kind          Kind   `json:"kind" bun:"-"` // the activity log's filter this row falls under
 	FromStatus    string `json:"fromStatus"`
 	ToStatus      string `json:"toStatus"`
 	Note          string `json:"note"`

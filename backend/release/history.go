@@ -45,6 +45,9 @@ func scanHistory(ctx context.Context, db bun.IDB, where string, args ...any) ([]
 		LEFT JOIN clusters cl ON cl.id = cu.cluster_id `+where, args...).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("read step history: %w", err)
 	}
+	for i := range out {
+		out[i].Kind = kindOf(out[i].Action)
+	}
 	return out, nil
 }
 

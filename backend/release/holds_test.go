@@ -58,7 +58,7 @@ func TestHoldsKeepACustomerOutOfBulkAndFigures(t *testing.T) {
 		t.Fatalf("template row %+v, matrix row %+v", d.Deploy[0].Progress, m.RowCounts[0])
 	}
 
-	act := must[ActivityPage](t)(f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Kinds: []string{KindCustomers}}))
+	act := must[ActivityPage](t)(f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Kinds: []Kind{KindCustomers}}))
 	var got []string
 	for _, e := range act.Entries {
 		got = append(got, e.Action+":"+e.CustomerName+":"+e.Note)

@@ -192,6 +192,7 @@ func Enums() []any {
 		[]EnumValue[ReleaseStatus]{{Draft, "DRAFT"}, {Active, "ACTIVE"}, {Archived, "ARCHIVED"}},
 		[]EnumValue[ReleaseType]{{Onboarding, "ONBOARDING"}, {Regular, "RELEASE"}, {Hotfix, "HOTFIX"}},
 		[]EnumValue[Category]{{Deploy, "DEPLOY"}, {Verify, "VERIFY"}},
+		[]EnumValue[Kind]{{KindStatus, "STATUS"}, {KindContent, "CONTENT"}, {KindTemplates, "TEMPLATES"}, {KindCustomers, "CUSTOMERS"}, {KindRelease, "RELEASE"}, {KindRuns, "RUNS"}},
 		[]EnumValue[StepType]{{Bash, "BASH"}, {SQL, "SQL"}, {Text, "TEXT"}},
 		[]EnumValue[Source]{{SourceTemplate, "TEMPLATE"}, {SourceCustom, "CUSTOM"}, {SourceOverridden, "OVERRIDDEN"}, {SourceTemplateDeleted, "TEMPLATE_DELETED"}},
 		[]EnumValue[CellCode]{{CellPending, "PENDING"}, {CellDone, "DONE"}, {CellSkipped, "SKIPPED"}, {CellReverted, "REVERTED"},

@@ -242,6 +242,7 @@ func (s *Steps) transition(action Action, in TransitionInput) (out Step, err err
 		}
 		st, err = loadStep(ctx, tx, st.ID)
 		out = toStep(st)
+		out.Change = res.from
 		return err
 	})
 	return out, err

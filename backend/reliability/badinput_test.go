@@ -178,7 +178,9 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	})
 	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: 0})) })
 	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Before: -1})) })
-	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Kinds: []string{"x"}})) })
+	add("steps.Activity", func() error {
+		return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Kinds: []release.Kind{"x"}}))
+	})
 	add("steps.Activity", func() error { return e(w.steps.Activity(release.ActivityQuery{ReleaseID: r.ID, Search: nul})) })
 	add("steps.Undo", func() error { return e(w.steps.Undo(release.UndoInput{ReleaseID: r.ID, From: 5, To: 2})) })
 	add("steps.Hold", func() error {

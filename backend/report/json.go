@@ -33,7 +33,7 @@ type jsonRelease struct {
 }
 
 type jsonHeld struct {
-	Customers int               `json:"customers"`
+	Customers int          `json:"customers"`
 	Progress  jsonProgress `json:"progress"`
 }
 
@@ -47,10 +47,10 @@ type jsonExceptions struct {
 }
 
 type jsonSummary struct {
-	Customers  int               `json:"customers"`
-	Progress   jsonProgress `json:"progress"`
-	Held       jsonHeld          `json:"held"`
-	Exceptions jsonExceptions    `json:"exceptions"`
+	Customers  int            `json:"customers"`
+	Progress   jsonProgress   `json:"progress"`
+	Held       jsonHeld       `json:"held"`
+	Exceptions jsonExceptions `json:"exceptions"`
 }
 
 type jsonTemplate struct {
@@ -65,10 +65,10 @@ type jsonTemplate struct {
 }
 
 type jsonCluster struct {
-	ID            int64             `json:"id"`
-	Name          string            `json:"name"`
-	Customers     int               `json:"customers"`
-	HeldCustomers int               `json:"held_customers"`
+	ID            int64        `json:"id"`
+	Name          string       `json:"name"`
+	Customers     int          `json:"customers"`
+	HeldCustomers int          `json:"held_customers"`
 	Progress      jsonProgress `json:"progress"`
 }
 
@@ -79,14 +79,14 @@ type jsonHold struct {
 }
 
 type jsonCustomer struct {
-	ID        int64             `json:"id"`
-	Name      string            `json:"name"`
-	Namespace string            `json:"namespace"`
-	ClusterID int64             `json:"cluster_id"`
-	Cluster   string            `json:"cluster"`
-	Active    bool              `json:"active"`
-	AddedAt   *string           `json:"added_at"`
-	Hold      *jsonHold         `json:"hold"`
+	ID        int64        `json:"id"`
+	Name      string       `json:"name"`
+	Namespace string       `json:"namespace"`
+	ClusterID int64        `json:"cluster_id"`
+	Cluster   string       `json:"cluster"`
+	Active    bool         `json:"active"`
+	AddedAt   *string      `json:"added_at"`
+	Hold      *jsonHold    `json:"hold"`
 	Progress  jsonProgress `json:"progress"`
 }
 

@@ -17,9 +17,9 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 
+	"shipdeck/backend/disktest"
 	"shipdeck/backend/problem"
 	"shipdeck/backend/store"
-	"shipdeck/backend/disktest"
 )
 
 // snapshot is every file of dir with the SHA-256 of its bytes.

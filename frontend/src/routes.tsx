@@ -8,6 +8,8 @@ import { NewReleasePage } from "./pages/release-new";
 import { ReleaseMatrixPage } from "./pages/release-matrix";
 import { ReleaseStepsPage } from "./pages/release-steps";
 import { ReleaseCustomerPage } from "./pages/release-customer";
+import { ReleaseActivityPage } from "./pages/release-activity";
+import { FocusModePage } from "./pages/focus-mode";
 import { SettingsPage } from "./pages/settings";
 import { EmptyState } from "./components/ui/misc";
 import { Compass } from "lucide-react";
@@ -33,6 +35,8 @@ export const router = createHashRouter([
       { path: "releases/:id", element: <ReleaseMatrixPage /> },
       { path: "releases/:id/steps", element: <ReleaseStepsPage /> },
       { path: "releases/:id/customer/:customerId", element: <ReleaseCustomerPage /> },
+      { path: "releases/:id/activity", element: <ReleaseActivityPage /> },
+      { path: "releases/:id/focus/:customerId", element: <FocusModePage /> },
       { path: "settings", element: <SettingsPage /> },
       { path: "*", element: <div className="p-8"><EmptyState icon={<Compass />} title="Nothing here">This page does not exist.</EmptyState></div> },
     ],

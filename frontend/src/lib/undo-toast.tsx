@@ -21,3 +21,11 @@ export function showChange(r: release.BulkResult, undo: (from: number, to: numbe
   else if (tone === "warning") toast.warning(text, opts);
   else toast(text, opts);
 }
+
+const doneWords: Record<string, string> = { done: "marked done", skipped: "skipped", reverted: "reverted", pending: "set back to pending" };
+
+/** showStepChange toasts one step's change, with Undo for 10 seconds. */
+export function showStepChange(s: release.Step, undo: (from: number, to: number) => void) {
+  const action = s.change ? { label: "Undo", onClick: () => undo(s.change!, s.change!) } : undefined;
+  toast.success(`'${s.name}' ${doneWords[s.status] ?? s.status}.`, { duration: 10_000, action });
+}

@@ -22,7 +22,7 @@ import { showChange } from "@/lib/undo-toast";
 import { plural } from "@/lib/format";
 
 type Target = "selection" | Cell;
-type Ask = { kind: "skip"; target: Target } | { kind: "hold" } | { kind: "held"; action: release.Action; cell: Cell; note?: string };
+type Ask = { kind: "skip"; target: Target } | { kind: "hold"; cols: number[] } | { kind: "held"; action: release.Action; cell: Cell; note?: string };
 
 const shortcuts: [string[], string][] = [
   [["g"], "Go to the grid (from anywhere on this page)"],
@@ -37,6 +37,9 @@ const shortcuts: [string[], string][] = [
   [["Esc"], "Clear the selection"],
   [["?"], "This help"],
 ];
+
+const holdMessage = (r: release.HoldResult, done: string) =>
+  `${plural(r.changed, "customer")} ${done}.${r.unchanged && r.why ? ` ${r.why[0].toUpperCase()}${r.why.slice(1)}.` : ""}`;
 
 /** The release page: its matrix of steps × customers (docs/design.md, "The
  * matrix"). Every change from a key, a hover button or the bulk bar is one
@@ -165,11 +168,11 @@ export function ReleaseMatrixPage() {
                 onAction={(a) => doAction(a, "selection")}
                 onPendingOnly={() => keepOnly((row, cols) => pendingCells(m, [row], cols).flatMap((g) => g.cols))}
                 onWaveFront={() => keepOnly((row, cols) => waveFront(m, row, cols))}
-                onHold={() => setAsk({ kind: "hold" })}
+                onHold={() => setAsk({ kind: "hold", cols: [...selection.cols] })}
                 onUnhold={() =>
                   unhold.mutate(
                     { releaseId: id, customerIds: [...selection.cols].filter((c) => m.customers[c].heldAt).map((c) => m.customers[c].id) },
-                    { onSuccess: () => setSelection(emptySelection()) },
+                    { onSuccess: (res) => { setSelection(emptySelection()); toast.success(holdMessage(res, "released")); } },
                   )
                 }
                 onClear={() => setSelection(emptySelection())}
@@ -214,6 +217,13 @@ export function ReleaseMatrixPage() {
                 onExtras={(cell, at) => setExtras({ cell, at })}
                 onAction={(a, target) => doAction(a, target)}
                 onFocusMode={(cell) => navigate(`/releases/${id}/focus/${m.customers[cell.col].id}`)}
+                onColumn={(col, command) => {
+                  const cu = m.customers[col];
+                  if (command === "focus") navigate(`/releases/${id}/focus/${cu.id}`);
+                  else if (command === "page") navigate(`/releases/${id}/customer/${cu.id}`);
+                  else if (command === "hold") setAsk({ kind: "hold", cols: [col] });
+                  else unhold.mutate({ releaseId: id, customerIds: [cu.id] }, { onSuccess: (res) => toast.success(holdMessage(res, "released")) });
+                }}
                 onHelp={() => setHelp(true)}
                 readOnly={readOnly}
               />
@@ -240,7 +250,7 @@ export function ReleaseMatrixPage() {
       )}
       {ask?.kind === "hold" && m && (
         <ReasonDialog
-          title={`Hold ${plural(selection.cols.size, "customer")} back`}
+          title={ask.cols.length === 1 ? `Hold ${m.customers[ask.cols[0]].name} back` : `Hold ${plural(ask.cols.length, "customer")} back`}
           description="Held customers keep their steps, but bulk actions and runs leave them alone and the release's figures count them apart, until the hold is released."
           label="Reason"
           placeholder="Why are they held back?"
@@ -250,7 +260,7 @@ export function ReleaseMatrixPage() {
           onClose={() => setAsk(null)}
           onSubmit={(reason) => {
             setAsk(null);
-            hold.mutate({ releaseId: id, customerIds: [...selection.cols].map((c) => m.customers[c].id), reason }, { onSuccess: () => setSelection(emptySelection()) });
+            hold.mutate({ releaseId: id, customerIds: ask.cols.map((c) => m.customers[c].id), reason }, { onSuccess: (res) => { setSelection(emptySelection()); toast.success(holdMessage(res, "held back")); } });
           }}
         />
       )}

@@ -182,6 +182,10 @@ export namespace progress {
 
 export namespace release {
 	
+	export enum Category {
+	    DEPLOY = "deploy",
+	    VERIFY = "verify",
+	}
 	export enum Source {
 	    TEMPLATE = "template",
 	    CUSTOM = "custom",
@@ -199,6 +203,24 @@ export namespace release {
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
 	}
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
+	}
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
+	    RELEASE = "release",
+	    RUNS = "runs",
+	}
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
+	}
 	export enum Status {
 	    PENDING = "pending",
 	    DONE = "done",
@@ -211,24 +233,10 @@ export namespace release {
 	    REVERT = "revert",
 	    PENDING = "pending",
 	}
-	export enum ReleaseStatus {
-	    DRAFT = "draft",
-	    ACTIVE = "active",
-	    ARCHIVED = "archived",
-	}
 	export enum ReleaseType {
 	    ONBOARDING = "onboarding",
 	    RELEASE = "release",
 	    HOTFIX = "hotfix",
-	}
-	export enum Category {
-	    DEPLOY = "deploy",
-	    VERIFY = "verify",
-	}
-	export enum StepType {
-	    BASH = "bash",
-	    SQL = "sql",
-	    TEXT = "text",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -246,6 +254,7 @@ export namespace release {
 	    templateId?: number;
 	    stepName: string;
 	    action: string;
+	    kind: Kind;
 	    fromStatus: string;
 	    toStatus: string;
 	    note: string;
@@ -374,6 +383,7 @@ export namespace release {
 	    isOverridden: boolean;
 	    source: Source;
 	    updatedAt: number;
+	    change?: number;
 	}
 	export interface Targets {
 	    mode: string;

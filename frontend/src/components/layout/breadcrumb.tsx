@@ -11,6 +11,7 @@ const labels: Record<string, string> = {
   new: "New",
   edit: "Edit",
   steps: "Template steps",
+  activity: "Activity",
 };
 
 /** Breadcrumb derives its trail from the path; pages name the ids. */
@@ -20,7 +21,9 @@ export function Breadcrumb() {
   const parts = pathname.split("/").filter(Boolean);
   const crumbs = [{ to: "/", label: "Dashboard" }];
   parts.forEach((p, i) => {
-    if (p === "customer" && parts[0] === "releases") return;
+    // /releases/:id/customer/:cid and /releases/:id/focus/:cid: the
+    // customer's crumb stands for both parts.
+    if ((p === "customer" || p === "focus") && parts[0] === "releases") return;
     const to = "/" + parts.slice(0, i + 1).join("/");
     crumbs.push({ to, label: names[to] ?? labels[p] ?? `#${p}` });
   });

@@ -16,6 +16,7 @@ function setup(opts: { readOnly?: boolean; m?: release.Matrix; selection?: Selec
     onExtras: vi.fn(),
     onAction: vi.fn(),
     onFocusMode: vi.fn(),
+    onColumn: vi.fn(),
     onHelp: vi.fn(),
   };
   const view = buildView(m, { collapsed: new Set(), status: "all", search: "" });

@@ -4,7 +4,7 @@ import { Check, CircleDashed, SkipForward, Undo2 } from "lucide-react";
 import { release } from "@wails/go/models";
 import { cn } from "@/lib/utils";
 import { canDo, cellStatus, emptySelection, extrasMap, isOverridden, type Selection, type View } from "./model";
-import { ColumnHeaders, RowLabels } from "./matrix-headers";
+import { ColumnHeaders, RowLabels, type ColumnCommand } from "./matrix-headers";
 import { useGridKeyboard, type Pos } from "./use-grid-keyboard";
 
 export const COL_W = 40;
@@ -43,7 +43,7 @@ const actionButtons = [
 /** MatrixGrid draws steps × customers, virtualised both ways so a fleet of
  * 2,000 customers × 100 steps keeps only what is on screen in the DOM. The
  * keyboard is in useGridKeyboard, the sticky headers in matrix-headers. */
-export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onFocusMode, onHelp, readOnly, handle }: {
+export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onFocusMode, onColumn, onHelp, readOnly, handle }: {
   m: release.Matrix;
   view: View;
   collapsed: Set<number>;
@@ -54,6 +54,7 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
   onExtras: (cell: Cell, at: { x: number; y: number }) => void;
   onAction: (action: release.Action, target: "selection" | Cell) => void;
   onFocusMode: (cell: Cell) => void;
+  onColumn: (col: number, command: ColumnCommand) => void;
   onHelp: () => void;
   readOnly: boolean;
   handle?: Ref<GridHandle>;
@@ -270,6 +271,8 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
             onSelect({ rows: allRows(), cols: new Set(cols.length ? cols : Array.from({ length: cl.count }, (_, k) => cl.first + k)) });
           }}
           onSelectCol={(col) => onSelect({ rows: allRows(), cols: new Set([col]) })}
+          readOnly={readOnly}
+          onColumn={onColumn}
         />
         <div className="absolute z-30 flex flex-col justify-end gap-1 border-b border-r border-border bg-card px-3 pb-2" style={{ top, left, width: LEFT_W, height: HEAD_H }}>
           <span className="text-xs font-medium text-muted-foreground">Steps ↓ · Customers →</span>

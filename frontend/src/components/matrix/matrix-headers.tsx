@@ -1,4 +1,5 @@
-import { ChevronDown, ChevronRight, PauseCircle } from "lucide-react";
+import { ChevronDown, ChevronRight, Crosshair, ListOrdered, MoreVertical, PauseCircle, PlayCircle } from "lucide-react";
+import { Menu, MenuContent, MenuItem, MenuSeparator, MenuTrigger } from "@/components/ui/dropdown";
 import type { VirtualItem } from "@tanstack/react-virtual";
 import { cn } from "@/lib/utils";
 import { TypeBadge } from "@/components/steps/status";
@@ -67,7 +68,10 @@ export function RowLabels({ m, view, rows, left, selection, allColsSelected, onS
 
 /** ColumnHeaders are the sticky cluster groups and customer names on top:
  * a cluster's name selects its customers, a customer's name its column. */
-export function ColumnHeaders({ m, view, cols, top, totalWidth, collapsed, selection, allRowsSelected, onToggleCluster, onSelectCluster, onSelectCol }: {
+/** What a customer's column menu offers. */
+export type ColumnCommand = "focus" | "page" | "hold" | "unhold";
+
+export function ColumnHeaders({ m, view, cols, top, totalWidth, collapsed, selection, allRowsSelected, readOnly, onToggleCluster, onSelectCluster, onSelectCol, onColumn }: {
   m: release.Matrix;
   view: View;
   cols: VirtualItem[];
@@ -79,6 +83,8 @@ export function ColumnHeaders({ m, view, cols, top, totalWidth, collapsed, selec
   onToggleCluster: (clusterId: number) => void;
   onSelectCluster: (cluster: number) => void;
   onSelectCol: (col: number) => void;
+  readOnly: boolean;
+  onColumn: (col: number, command: ColumnCommand) => void;
 }) {
   return (
     <>
@@ -116,24 +122,46 @@ export function ColumnHeaders({ m, view, cols, top, totalWidth, collapsed, selec
         const selected = selection.cols.has(c.col) && allRowsSelected;
         const held = !!cu.heldAt;
         return (
-          <button
-            type="button"
-            tabIndex={-1}
-            key={`h-${vc.index}`}
-            className={cn("absolute z-20 flex flex-col items-center justify-end gap-1 border-r border-border bg-card pb-1.5 hover:bg-muted", selected && "bg-accent", (!cu.isActive || held) && "opacity-60", held && "bg-muted/60")}
-            style={{ top: top + GROUP_H, left: vc.start, width: vc.size, height: HEAD_H - GROUP_H }}
-            onClick={() => onSelectCol(c.col)}
-            title={`${cu.name} (${cu.namespace})${held ? ` — on hold: ${cu.holdReason}` : ""}: ${p ? figures(p) : ""}. Click to select the column.`}
-            aria-label={`Select column ${cu.name}${held ? " (on hold)" : ""}`}
-            data-testid="matrix-column"
-            data-held={held || undefined}
-          >
-            {held && <PauseCircle className="size-3.5 shrink-0 text-amber-600" aria-label="On hold" />}
-            <span className="max-h-[5.5rem] truncate text-[12px] font-medium [writing-mode:vertical-rl] rotate-180">{cu.name}</span>
-            <span className="h-1 w-6 overflow-hidden rounded-full bg-muted">
-              <span className="block h-full bg-done" style={{ width: `${p?.percent ?? 0}%` }} />
-            </span>
-          </button>
+          <div key={`h-${vc.index}`} className="group absolute z-20" style={{ top: top + GROUP_H, left: vc.start, width: vc.size, height: HEAD_H - GROUP_H }}>
+            <button
+              type="button"
+              tabIndex={-1}
+              className={cn("flex size-full flex-col items-center justify-end gap-1 border-r border-border bg-card pb-1.5 hover:bg-muted", selected && "bg-accent", (!cu.isActive || held) && "opacity-60", held && "bg-muted/60")}
+              onClick={() => onSelectCol(c.col)}
+              title={`${cu.name} (${cu.namespace})${held ? ` — on hold: ${cu.holdReason}` : ""}: ${p ? figures(p) : ""}. Click to select the column.`}
+              aria-label={`Select column ${cu.name}${held ? " (on hold)" : ""}`}
+              data-testid="matrix-column"
+              data-held={held || undefined}
+            >
+              {held && <PauseCircle className="size-3.5 shrink-0 text-amber-600" aria-label="On hold" />}
+              <span className="max-h-[5.5rem] truncate text-[12px] font-medium [writing-mode:vertical-rl] rotate-180">{cu.name}</span>
+              <span className="h-1 w-6 overflow-hidden rounded-full bg-muted">
+                <span className="block h-full bg-done" style={{ width: `${p?.percent ?? 0}%` }} />
+              </span>
+            </button>
+            <Menu>
+              <MenuTrigger asChild>
+                <button
+                  type="button"
+                  tabIndex={-1}
+                  className="absolute right-0.5 top-0.5 flex size-5 items-center justify-center rounded text-muted-foreground opacity-0 hover:bg-background focus:opacity-100 group-hover:opacity-100 data-[state=open]:opacity-100"
+                  aria-label={`Menu for ${cu.name}`}
+                >
+                  <MoreVertical className="size-3.5" />
+                </button>
+              </MenuTrigger>
+              <MenuContent align="start">
+                <MenuItem onSelect={() => onColumn(c.col, "focus")}><Crosshair /> Focus mode</MenuItem>
+                <MenuItem onSelect={() => onColumn(c.col, "page")}><ListOrdered /> Open customer's steps</MenuItem>
+                {!readOnly && <MenuSeparator />}
+                {!readOnly && (held ? (
+                  <MenuItem onSelect={() => onColumn(c.col, "unhold")}><PlayCircle /> Release the hold</MenuItem>
+                ) : (
+                  <MenuItem onSelect={() => onColumn(c.col, "hold")}><PauseCircle /> Hold back…</MenuItem>
+                ))}
+              </MenuContent>
+            </Menu>
+          </div>
         );
       })}
     </>

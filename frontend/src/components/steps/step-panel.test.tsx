@@ -12,6 +12,7 @@ vi.mock("@/api/steps", () => ({
   useResetToTemplate: hook,
   useEditCustom: hook,
   useDeleteCustom: hook,
+  useUndo: hook,
   useHighlight: (_t: string, c: string) => ({ data: { html: `<pre>${c.replace(/</g, "&lt;")}</pre>`, lines: 1 }, isLoading: false }),
   useHighlightStyles: () => ({ data: undefined }),
 }));
@@ -34,7 +35,7 @@ function detail(status: release.Status, extra: Partial<release.Step> = {}, actio
     release: { id: 1, name: "r" },
     releaseStatus: release.ReleaseStatus.ACTIVE,
     customer: { id: 2, name: "Acme", namespace: "acme", clusterId: 1, clusterName: "prod-eu" },
-    history: [{ id: 1, stepId: 7, releaseId: 1, releaseName: "r", customerId: 2, customerName: "Acme", clusterName: "prod-eu", stepName: "Upgrade", action: "done", fromStatus: "pending", toStatus: "done", note: "ok", contentBefore: "", contentAfter: "", rendered: "", detail: "", actor: "Dana", source: "app", createdAt: 1_790_000_000 }],
+    history: [{ id: 1, stepId: 7, releaseId: 1, releaseName: "r", customerId: 2, customerName: "Acme", clusterName: "prod-eu", stepName: "Upgrade", action: "done", kind: release.Kind.STATUS, fromStatus: "pending", toStatus: "done", note: "ok", contentBefore: "", contentAfter: "", rendered: "", detail: "", actor: "Dana", source: "app", createdAt: 1_790_000_000 }],
     actions,
     position: 0,
     stepCount: 3,

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { Link } from "react-router";
-import { Check, CircleDashed, History, PauseCircle, Pencil, RotateCcw, SkipForward, Trash2, Undo2 } from "lucide-react";
+import { Check, CircleDashed, PauseCircle, Pencil, RotateCcw, SkipForward, Trash2, Undo2 } from "lucide-react";
 import { release } from "@wails/go/models";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
@@ -10,9 +10,11 @@ import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/misc";
 import { CodeBlock } from "./code-block";
 import { DiffView } from "./diff-view";
-import { StatusBadge, StatusIcon, TypeBadge } from "./status";
-import { useDeleteCustom, useEditCustom, useOverride, useResetToTemplate, useTransition, type StepAction } from "@/api/steps";
-import { formatDateTime, timeAgo } from "@/lib/format";
+import { Timeline } from "@/components/history/timeline";
+import { StatusBadge, TypeBadge } from "./status";
+import { useDeleteCustom, useEditCustom, useOverride, useResetToTemplate, useTransition, useUndo, type StepAction } from "@/api/steps";
+import { showStepChange } from "@/lib/undo-toast";
+import { formatDateTime } from "@/lib/format";
 
 const A = release.Action;
 
@@ -23,30 +25,6 @@ const sourceLabel: Record<string, { label: string; tone: "neutral" | "primary" |
   [release.Source.TEMPLATE_DELETED]: { label: "Template deleted", tone: "rose" },
 };
 
-/** historyWords names each kind of history row. */
-export const historyWords: Record<string, string> = {
-  done: "Marked done",
-  skip: "Skipped",
-  revert: "Reverted",
-  pending: "Set back to pending",
-  undo: "Undid a change",
-  override: "Overrode the content",
-  reset: "Reset to the template",
-  add: "Added the step",
-  edit: "Edited the step",
-  delete: "Deleted the step",
-  "template-edit": "Template edited",
-  "template-add": "Template step added",
-  "template-delete": "Template step deleted",
-  reorder: "Steps reordered",
-  "customers-add": "Customers added",
-  "release-edit": "Release edited",
-  activate: "Release activated",
-  archive: "Release archived",
-  hold: "Held back",
-  unhold: "Hold released",
-  run: "Ran the step",
-};
 
 /** StepPanel is the side panel of one customer step (docs/design.md, "The
  * step panel"): its state and actions stay at the top while the content and
@@ -93,6 +71,7 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
   const reset = useResetToTemplate(releaseId);
   const edit = useEditCustom(releaseId);
   const del = useDeleteCustom(releaseId);
+  const undo = useUndo(releaseId);
   const [note, setNote] = useState("");
   const [noteError, setNoteError] = useState("");
   const [mode, setMode] = useState<"" | "override" | "edit">("");
@@ -109,7 +88,16 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
       setHeldAction(action);
       return;
     }
-    transition.mutate({ action, stepId: s.id, note }, { onSuccess: () => setNote(""), onError: (e) => setNoteError(e.message) });
+    transition.mutate(
+      { action, stepId: s.id, note },
+      {
+        onSuccess: (st) => {
+          setNote("");
+          showStepChange(st, (from, to) => undo.mutate({ from, to }));
+        },
+        onError: (e) => setNoteError(e.message),
+      },
+    );
   };
   // Enter in the note does the main action (Shift+Enter: a new line).
   const submitNote = (e: FormEvent | KeyboardEvent) => {
@@ -229,41 +217,5 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
         onConfirm={() => { const a = heldAction; setHeldAction(null); if (a) act(a, true); }}
       />
     </>
-  );
-}
-
-/** Timeline is a step's history, newest first: its own changes, and the
- * template edits that reached it, each with what changed. */
-export function Timeline({ history }: { history: release.HistoryEntry[] }) {
-  return (
-    <section aria-label="History">
-      <h3 className="mb-2 flex items-center gap-1.5 text-[13px] font-semibold"><History className="size-4 text-muted-foreground" aria-hidden /> History</h3>
-      {history.length === 0 ? (
-        <p className="text-[13px] text-muted-foreground">No changes yet.</p>
-      ) : (
-        <ol className="relative grid gap-3 border-l border-border pl-4" data-testid="timeline">
-          {history.map((h) => (
-            <li key={h.id} className="text-[13px]">
-              <span className="absolute -left-[7px] mt-1 flex size-3.5 items-center justify-center rounded-full bg-card ring-1 ring-border">
-                <StatusIcon status={h.toStatus || "pending"} className="size-2.5" />
-              </span>
-              <div>
-                <span className="font-medium">{historyWords[h.action] ?? h.action}</span>
-                {h.fromStatus && h.toStatus && <span className="text-muted-foreground"> · {h.fromStatus} → {h.toStatus}</span>}
-                {h.source === "cli" && <Badge className="ml-2">command line</Badge>}
-              </div>
-              <div className="text-xs text-muted-foreground" title={formatDateTime(h.createdAt)}>{h.actor} · {timeAgo(h.createdAt)}</div>
-              {h.note && <div className="mt-0.5 break-words text-xs">“{h.note}”</div>}
-              {h.contentBefore && h.contentAfter && h.contentBefore !== h.contentAfter && (
-                <details className="mt-1 text-xs">
-                  <summary className="cursor-pointer text-muted-foreground">Show the change</summary>
-                  <DiffView className="mt-1" before={h.contentBefore} after={h.contentAfter} />
-                </details>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
   );
 }
