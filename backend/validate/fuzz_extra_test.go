@@ -93,7 +93,8 @@ func FuzzTextFields(f *testing.F) {
 
 // FuzzKubeconfigPath feeds paths relative to (or escaping) a folder that
 // holds a kubeconfig with a secret in it, a symlink to it, a symlink loop
-// and a sub-folder: validation never panics, never reads or repeats the
+// and a sub-folder, with that folder as the home folder so "~/config" names
+// the kubeconfig too: validation never panics, never reads or repeats the
 // file's contents, refuses in plain sentences, and accepts only absolute
 // paths of regular files.
 func FuzzKubeconfigPath(f *testing.F) {
@@ -103,8 +104,13 @@ func FuzzKubeconfigPath(f *testing.F) {
 	os.Symlink(filepath.Join(dir, "config"), filepath.Join(dir, "link"))
 	os.Symlink(filepath.Join(dir, "loop"), filepath.Join(dir, "loop"))
 	os.Mkdir(filepath.Join(dir, "sub"), 0o700)
+	f.Setenv("HOME", dir)
+	f.Setenv("USERPROFILE", dir)
 	for _, s := range []string{"config", "link", "loop", "sub", "sub/../config", "missing", "", " ", "\x00", "/etc/hostname", "relative/x", "config/"} {
 		f.Add(s, s != "relative/x")
+	}
+	for _, s := range []string{"~", "~/", "~/config", "~/link", "~/loop", "~/sub", "~/../config", "~x/config", " ~/config\t"} {
+		f.Add(s, false)
 	}
 	f.Fuzz(func(t *testing.T, p string, inDir bool) {
 		if inDir {

@@ -202,8 +202,12 @@ func Namespace(s string) (string, error) {
 }
 
 // KubeconfigPath allows empty; otherwise the path must be absolute and name an
-// existing, readable regular file (following symlinks). The file is opened to
-// check it can be read, never read or logged.
+// existing, readable regular file (following symlinks). A leading "~" or "~/"
+// (also "~\" on Windows) is the operator's home folder, as in a shell: it is
+// expanded before the checks, and the expanded path is what is returned
+// (and stored), so the record does not depend on who reads it later. "~user"
+// is not expanded. The file is opened to check it can be read, never read or
+// logged.
 func KubeconfigPath(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	const field = "kubeconfigPath"
@@ -216,8 +220,15 @@ func KubeconfigPath(s string) (string, error) {
 	if len(s) > 4096 {
 		return "", problem.Invalid(field, "Kubeconfig path is too long.")
 	}
+	s, err := expandHome(field, s)
+	if err != nil {
+		return "", err
+	}
+	if len(s) > 4096 {
+		return "", problem.Invalid(field, "Kubeconfig path is too long.")
+	}
 	if !filepath.IsAbs(s) {
-		return "", problem.Invalid(field, "Kubeconfig path must be absolute (start with / or a drive letter).")
+		return "", problem.Invalid(field, "Kubeconfig path must be absolute (start with /, ~/ or a drive letter).")
 	}
 	fi, err := os.Stat(s)
 	switch {
@@ -240,6 +251,23 @@ func KubeconfigPath(s string) (string, error) {
 	}
 	f.Close()
 	return filepath.Clean(s), nil
+}
+
+// expandHome replaces a leading "~" of s by the operator's home folder when
+// it stands alone or is followed by a path separator; any other s is
+// returned as it is.
+func expandHome(field, s string) (string, error) {
+	if s != "~" && !strings.HasPrefix(s, "~/") && !(filepath.Separator == '\\' && strings.HasPrefix(s, `~\`)) {
+		return s, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || !filepath.IsAbs(home) {
+		return "", problem.Invalid(field, "Kubeconfig path starts with ~, but your home folder is not known: give the full path.")
+	}
+	if err := text(field, "Kubeconfig path", home, false); err != nil {
+		return "", problem.Invalid(field, "Kubeconfig path starts with ~, but your home folder's name cannot be used: give the full path.")
+	}
+	return filepath.Join(home, s[1:]), nil
 }
 
 func plainPathError(err error) string {

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,6 +99,62 @@ func TestKubeconfigPath(t *testing.T) {
 		if strings.Contains(got, "abc123") || (err != nil && strings.Contains(err.Error(), "abc123")) {
 			t.Errorf("KubeconfigPath leaked the file's content")
 		}
+	}
+}
+
+// TestKubeconfigPathHome: "~" and "~/..." are the operator's home folder,
+// expanded before the checks and returned expanded (that is what a cluster
+// stores); "~user" and a "~" inside the path are not expanded.
+func TestKubeconfigPathHome(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home) // os.UserHomeDir on Windows
+	os.Mkdir(filepath.Join(home, ".kube"), 0o700)
+	config := filepath.Join(home, ".kube", "config")
+	os.WriteFile(config, []byte("secret-token: abc123"), 0o600)
+	cases := []struct {
+		name, in, want, err string
+	}{
+		{"file under home", "~/.kube/config", config, ""},
+		{"trimmed first", "  ~/.kube/config\t", config, ""},
+		{"cleaned after expansion", "~/.kube/../.kube//config", config, ""},
+		{"home itself", "~", "", home + " is a folder, not a kubeconfig file."},
+		{"home with slash", "~/", "", home + " is a folder"},
+		{"missing file names the expanded path", "~/.kube/prod", "", "No file exists at " + filepath.Join(home, ".kube", "prod") + "."},
+		{"another user's home is not expanded", "~root/.kube/config", "", "must be absolute (start with /, ~/ or a drive letter)"},
+		{"double tilde is not expanded", "~~/.kube/config", "", "must be absolute"},
+		{"tilde later in the path is kept", filepath.Join(home, "~", "config"), "", "No file exists at " + filepath.Join(home, "~", "config") + "."},
+		{"absolute path unchanged", config, config, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := KubeconfigPath(c.in)
+			if c.err == "" {
+				if err != nil || got != c.want {
+					t.Fatalf("KubeconfigPath(%q) = %q, %v; want %q", c.in, got, err, c.want)
+				}
+				return
+			}
+			if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), c.err) {
+				t.Fatalf("KubeconfigPath(%q) = %q, %v; want an error containing %q", c.in, got, err, c.err)
+			}
+		})
+	}
+}
+
+// TestKubeconfigPathNoHome: when the home folder is unknown (or not an
+// absolute path), "~/..." is refused in a sentence that says so instead of
+// being taken as a relative path.
+func TestKubeconfigPathNoHome(t *testing.T) {
+	for _, home := range []string{"", "relative/home"} {
+		t.Run(fmt.Sprintf("HOME=%q", home), func(t *testing.T) {
+			t.Setenv("HOME", home)
+			t.Setenv("USERPROFILE", home)
+			_, err := KubeconfigPath("~/.kube/config")
+			if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "your home folder is not known: give the full path") {
+				t.Fatalf("err = %v", err)
+			}
+		})
 	}
 }
 
