@@ -177,6 +177,31 @@ func (s *Shell) start(ctx context.Context) {
 	s.mu.Lock()
 	s.startupErr = oe
 	s.mu.Unlock()
+	// The page may have loaded and read the status before the open failed
+	// (another program holding the file makes it wait): tell it.
+	s.emit(s.ctx, EventStartupFailed, oe.Message)
+}
+
+// Start-up events for the window: the open failed after the page loaded,
+// or a retry or a restore at start-up opened the database.
+const (
+	EventStartupFailed = "startup:failed"
+	EventStartupReady  = "startup:ready"
+)
+
+// reopen tries the open again after a start-up failure (the start-up
+// screen's "Try again", or after a restore there). It returns the new
+// failure, if any, as the start-up screen shows it.
+func (s *Shell) reopen() error {
+	s.mu.Lock()
+	s.startupErr = nil
+	s.mu.Unlock()
+	s.start(s.ctx)
+	if oe := s.StartupError(); oe != nil {
+		return oe
+	}
+	s.emit(s.ctx, EventStartupReady)
+	return nil
 }
 
 // StartupLocked: another Shipdeck holds the data directory; StartupInternal:

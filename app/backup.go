@@ -11,6 +11,7 @@ import (
 
 	"shipdeck/backend/backup"
 	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
 )
 
 // Backups is the bound service behind "Back up database…" and "Restore
@@ -77,10 +78,88 @@ func (b *Backups) Restore() (out RestoreResult, err error) {
 		return out, err
 	}
 	slog.Info("database restored", "from", path, "previous kept at", res.KeptAt, "left out", res.LeftOut)
+	return restoreResult(path, res), nil
+}
+
+// RestoreFile replaces the live database with one of the backups List
+// offers (Settings' one-click restore); the replaced one is kept in
+// backups/.
+func (b *Backups) RestoreFile(path string) (out RestoreResult, err error) {
+	defer problem.Recover(&err)
+	if err := b.listed(path); err != nil {
+		return out, err
+	}
+	res, err := backup.Restore(b.shell.ctx, b.shell.store, path, time.Now())
+	if err != nil {
+		return out, err
+	}
+	slog.Info("database restored", "from", path, "previous kept at", res.KeptAt, "left out", res.LeftOut)
+	return restoreResult(path, res), nil
+}
+
+// RestoreAtStart replaces a database that would not open with one of the
+// backups List offers, then opens it: the start-up error screen's way out.
+// The file that would not open is kept beside it.
+func (b *Backups) RestoreAtStart(path string) (out RestoreResult, err error) {
+	defer problem.Recover(&err)
+	s := b.shell
+	<-s.ready
+	oe := s.StartupError()
+	if oe == nil {
+		return out, problem.State("The database is open: restore a backup from Settings instead.")
+	}
+	if !Restorable(oe.Code) {
+		return out, problem.State("A backup would not help here: %s", oe.Message)
+	}
+	if err := b.listed(path); err != nil {
+		return out, err
+	}
+	// Hold the data directory while the files move, as an open does.
+	release, err := acquireLock(filepath.Join(s.cfg.DataDir, "shipdeck.lock"))
+	if err != nil {
+		return out, startupError(s.cfg.DataDir, err)
+	}
+	res, err := backup.Replace(s.ctx, path, filepath.Join(s.cfg.DataDir, store.FileName), time.Now())
+	release()
+	if err != nil {
+		return out, err
+	}
+	slog.Info("database restored at start-up", "from", path, "unreadable file kept at", res.KeptAt, "left out", res.LeftOut)
+	if err := s.reopen(); err != nil {
+		return out, problem.Wrap(problem.CodeState, err, "The backup is in place, but the database still did not open: %s", err.Error())
+	}
+	return restoreResult(path, res), nil
+}
+
+// Restorable tells whether a start-up failure is one a backup mends: the
+// file is damaged, or is not (or no longer only) Shipdeck's.
+func Restorable(code store.StartupCode) bool {
+	switch code {
+	case store.StartupDamaged, store.StartupNotShipdeck, store.StartupForeignObjects:
+		return true
+	}
+	return false
+}
+
+// listed refuses a path that is not one of the backups List offers.
+func (b *Backups) listed(path string) error {
+	all, err := backup.List(b.shell.ctx, b.dir())
+	if err != nil {
+		return err
+	}
+	for _, i := range all {
+		if i.Path == path {
+			return nil
+		}
+	}
+	return problem.Invalid("path", "%s is not one of the backups in %s that passed the check.", filepath.Base(path), b.dir())
+}
+
+func restoreResult(path string, res backup.Restored) RestoreResult {
 	if res.LeftOut == nil {
 		res.LeftOut = []string{}
 	}
-	return RestoreResult{Restored: path, KeptAt: res.KeptAt, LeftOut: res.LeftOut}, nil
+	return RestoreResult{Restored: path, KeptAt: res.KeptAt, LeftOut: res.LeftOut}
 }
 
 // List returns the backups in the data directory's backups/ folder that

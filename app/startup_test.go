@@ -33,6 +33,7 @@ func startShell(t *testing.T, dataDir string) (*Shell, func() []event) {
 	}
 	s.ctx = context.Background()
 	s.start(context.Background())
+	close(s.ready) // as startup does once the open is done
 	t.Cleanup(func() { s.shutdown(context.Background()) })
 	return s, func() []event {
 		s.daily.Wait()

@@ -70,6 +70,18 @@ func (s *System) Status() (st Status, err error) {
 	return st, nil
 }
 
+// RetryOpen tries again to open the database after a start-up failure
+// (another program held it, the disk was full) and reports the status
+// that follows.
+func (s *System) RetryOpen() (st Status, err error) {
+	defer problem.Recover(&err)
+	<-s.shell.ready
+	if s.shell.StartupError() != nil {
+		_ = s.shell.reopen() // the status carries the new failure
+	}
+	return s.Status()
+}
+
 // OpenDataDir shows the data directory in the system's file manager.
 func (s *System) OpenDataDir() (err error) {
 	defer problem.Recover(&err)

@@ -325,3 +325,48 @@ type Info struct {
 	Bytes   int64  `json:"bytes"`
 	ModTime int64  `json:"modTime"`
 }
+
+// Replace puts the backup at src in place of a database that would not
+// open, with no store open on it (the start-up error screen's "restore the
+// newest good backup"). It validates src and rebuilds it through Shipdeck's
+// migrations into a partial file first, so a failure moves nothing; then it
+// keeps the file at live, with its WAL, beside it as
+// shipdeck-<ts>-unreadable.db (never deleted: it may still hold rows a
+// specialist can save) and renames the rebuilt file into place.
+func Replace(ctx context.Context, src, live string, now time.Time) (Restored, error) {
+	if err := Validate(ctx, src); err != nil {
+		return Restored{}, err
+	}
+	if filepath.Clean(src) == filepath.Clean(live) {
+		return Restored{}, problem.Invalid("path", "That is the database that would not open.")
+	}
+	home := filepath.Dir(live)
+	tmp, err := partialName(home)
+	if err != nil {
+		return Restored{}, err
+	}
+	left, err := store.Rebuild(ctx, src, tmp, now)
+	if err != nil {
+		return Restored{}, err
+	}
+	out := Restored{LeftOut: left}
+	if _, err := os.Lstat(live); err == nil {
+		kept := filepath.Join(home, "shipdeck-"+now.UTC().Format("20060102-150405")+"-unreadable.db")
+		if _, err := os.Lstat(kept); err == nil {
+			os.Remove(tmp)
+			return Restored{}, problem.State("A restore was made a moment ago; try again in a second.")
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(live+suffix, kept+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				os.Remove(tmp)
+				return Restored{}, problem.Wrap(problem.CodeState, err, "Shipdeck could not move %s aside, so nothing was restored.", filepath.Base(live))
+			}
+		}
+		out.KeptAt = kept
+	}
+	if err := os.Rename(tmp, live); err != nil {
+		os.Remove(tmp)
+		return Restored{}, problem.Wrap(problem.CodeState, err, "Shipdeck could not put the backup in place of %s.", filepath.Base(live))
+	}
+	return out, nil
+}

@@ -182,16 +182,6 @@ export namespace progress {
 
 export namespace release {
 	
-	export enum Category {
-	    DEPLOY = "deploy",
-	    VERIFY = "verify",
-	}
-	export enum Source {
-	    TEMPLATE = "template",
-	    CUSTOM = "custom",
-	    OVERRIDDEN = "overridden",
-	    TEMPLATE_DELETED = "template-deleted",
-	}
 	export enum CellCode {
 	    PENDING = "p",
 	    DONE = "d",
@@ -203,10 +193,42 @@ export namespace release {
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
 	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
+	}
+	export enum Source {
+	    TEMPLATE = "template",
+	    CUSTOM = "custom",
+	    OVERRIDDEN = "overridden",
+	    TEMPLATE_DELETED = "template-deleted",
+	}
+	export enum Status {
+	    PENDING = "pending",
+	    DONE = "done",
+	    SKIPPED = "skipped",
+	    REVERTED = "reverted",
+	}
 	export enum ReleaseStatus {
 	    DRAFT = "draft",
 	    ACTIVE = "active",
 	    ARCHIVED = "archived",
+	}
+	export enum ReleaseType {
+	    ONBOARDING = "onboarding",
+	    RELEASE = "release",
+	    HOTFIX = "hotfix",
+	}
+	export enum Category {
+	    DEPLOY = "deploy",
+	    VERIFY = "verify",
 	}
 	export enum Kind {
 	    STATUS = "status",
@@ -215,28 +237,6 @@ export namespace release {
 	    CUSTOMERS = "customers",
 	    RELEASE = "release",
 	    RUNS = "runs",
-	}
-	export enum StepType {
-	    BASH = "bash",
-	    SQL = "sql",
-	    TEXT = "text",
-	}
-	export enum Status {
-	    PENDING = "pending",
-	    DONE = "done",
-	    SKIPPED = "skipped",
-	    REVERTED = "reverted",
-	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
-	    PENDING = "pending",
-	}
-	export enum ReleaseType {
-	    ONBOARDING = "onboarding",
-	    RELEASE = "release",
-	    HOTFIX = "hotfix",
 	}
 	export interface ActionRule {
 	    action: Action;

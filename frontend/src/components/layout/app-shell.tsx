@@ -1,13 +1,17 @@
 import { useEffect, useState } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { Toaster } from "sonner";
-import { AlertTriangle } from "lucide-react";
+import { Lock } from "lucide-react";
+import { toast } from "sonner";
+import { useQueryClient } from "@tanstack/react-query";
 import { Sidebar } from "./sidebar";
 import { Header } from "./header";
 import { CrumbProvider } from "./crumbs";
 import { TooltipProvider } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
 import { BackupActions } from "@/components/settings/backup-panel";
+import { StartupErrorPage } from "@/components/startup/startup-error";
+import { keys } from "@/api/client";
 import { usePreferences, useSettings, useStatus, zoomLevels } from "@/api/system";
 import { applyTheme, type Theme } from "@/lib/theme";
 import { useAppEvent } from "@/lib/events";
@@ -38,22 +42,23 @@ export function AppShell() {
     if (next !== prefs.zoom) setPrefs({ zoom: next });
   });
   useAppEvent("menu:edit", (cmd: EditCommand) => void runEdit(cmd));
+  // The open can fail after the page loaded (another program held the
+  // file): show the start-up page then. A retry or a restore that opens it
+  // makes everything on screen stale.
+  const qc = useQueryClient();
+  useAppEvent("startup:failed", () => void qc.invalidateQueries({ queryKey: keys.status }));
+  useAppEvent("startup:ready", () => void qc.invalidateQueries());
+  useAppEvent("backup:failed", (msg: string) =>
+    toast.error(msg, { duration: Infinity, action: { label: "Settings", onClick: () => navigate("/settings") } }),
+  );
 
+  const toaster = <Toaster position="bottom-right" richColors closeButton theme={theme === "system" ? "system" : theme} toastOptions={{ className: "text-[13px]" }} />;
   if (status.data && !status.data.ready) {
     return (
-      <div className="flex h-full items-center justify-center p-8">
-        <div className="max-w-lg rounded-xl border border-border bg-card p-6 shadow-sm">
-          <div className="flex items-center gap-2 text-destructive">
-            <AlertTriangle className="size-5" aria-hidden />
-            <h1 className="text-base font-semibold">Shipdeck could not open its database</h1>
-          </div>
-          <p className="mt-3 text-[13px]" data-selectable>{status.data.error}</p>
-          <p className="mt-3 text-xs text-muted-foreground">
-            Data directory: <span className="font-mono" data-selectable>{status.data.dataDir}</span>. Nothing was changed. Close this window and try again; if
-            another Shipdeck is running, switch to it.
-          </p>
-        </div>
-      </div>
+      <>
+        <StartupErrorPage status={status.data} />
+        {toaster}
+      </>
     );
   }
 
@@ -64,6 +69,12 @@ export function AppShell() {
           <Sidebar onAbout={() => setAbout(true)} collapsed={prefs.sidebarCollapsed} onToggle={() => setPrefs({ sidebarCollapsed: !prefs.sidebarCollapsed })} />
           <div className="flex min-w-0 flex-1 flex-col">
             <Header />
+            {status.data?.readOnly && (
+              <div role="status" className="flex items-center gap-2 border-b border-amber-500/30 bg-amber-500/10 px-4 py-1.5 text-[13px]" data-testid="read-only-banner">
+                <Lock className="size-4 shrink-0 text-amber-600" aria-hidden />
+                <span><span className="font-medium">Read-only:</span> {status.data.readOnlyReason} Every change is refused until Shipdeck can write the file.</span>
+              </div>
+            )}
             <main key={pathname} className="min-h-0 flex-1 overflow-auto">
               <Outlet />
             </main>
@@ -71,7 +82,7 @@ export function AppShell() {
         </div>
         <AboutDialog open={about} onOpenChange={setAbout} />
         <BackupActions />
-        <Toaster position="bottom-right" richColors closeButton theme={theme === "system" ? "system" : theme} toastOptions={{ className: "text-[13px]" }} />
+        {toaster}
       </CrumbProvider>
     </TooltipProvider>
   );

@@ -82,7 +82,7 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
       </div>
       <div className={cn("min-h-0 flex-1 overflow-auto", bodyClassName)} data-selectable data-testid="code-body">
         {highlightable && hl.data ? (
-          <div className={cn("code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }} dangerouslySetInnerHTML={{ __html: hl.data.html }} />
+          <div className={cn("chroma-host code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }} dangerouslySetInnerHTML={{ __html: hl.data.html }} />
         ) : (
           <PlainLines lines={lines} wrap={wrap} width={width} />
         )}

@@ -8,3 +8,7 @@ export function BackUp():Promise<app.BackupResult>;
 export function List():Promise<Array<backup.Info>>;
 
 export function Restore():Promise<app.RestoreResult>;
+
+export function RestoreAtStart(arg1:string):Promise<app.RestoreResult>;
+
+export function RestoreFile(arg1:string):Promise<app.RestoreResult>;

@@ -13,3 +13,11 @@ export function List() {
 export function Restore() {
   return window['go']['app']['Backups']['Restore']();
 }
+
+export function RestoreAtStart(arg1) {
+  return window['go']['app']['Backups']['RestoreAtStart'](arg1);
+}
+
+export function RestoreFile(arg1) {
+  return window['go']['app']['Backups']['RestoreFile'](arg1);
+}

@@ -10,4 +10,6 @@ export function OpenDataDir():Promise<void>;
 
 export function OpenLog():Promise<void>;
 
+export function RetryOpen():Promise<app.Status>;
+
 export function Status():Promise<app.Status>;

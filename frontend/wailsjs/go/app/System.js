@@ -18,6 +18,10 @@ export function OpenLog() {
   return window['go']['app']['System']['OpenLog']();
 }
 
+export function RetryOpen() {
+  return window['go']['app']['System']['RetryOpen']();
+}
+
 export function Status() {
   return window['go']['app']['System']['Status']();
 }
