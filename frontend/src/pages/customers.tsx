@@ -1,87 +1,270 @@
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
-import { Archive, ArchiveRestore, Pencil, Plus, Search, Server, Users } from "lucide-react";
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { Archive, ArchiveRestore, Pencil, Plus, Search, Server, Users, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { EmptyState, PageHeader, Skeleton } from "@/components/ui/misc";
+import { QueryError } from "@/components/ui/query-error";
 import { useCrumb } from "@/components/layout/crumbs";
 import { ReleaseProgress, ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badges";
 import { useArchiveCustomer, useCreateCustomer, useCustomer, useCustomers, useRestoreCustomer, useUpdateCustomer } from "@/api/customers";
 import { useClusters } from "@/api/clusters";
+import type { AppError } from "@/api/client";
+import { plural } from "@/lib/format";
+import { useDebounced } from "@/lib/use-debounced";
+import { cn } from "@/lib/utils";
 import type { customer } from "@wails/go/models";
 
-export function CustomersPage() {
-  const [search, setSearch] = useState("");
-  const [archived, setArchived] = useState(false);
-  const { data, isLoading } = useCustomers({ includeArchived: archived, clusterId: 0, search: "" });
-  const groups = useMemo(() => {
-    const q = search.trim().toLowerCase();
-    const m = new Map<string, customer.Customer[]>();
-    for (const c of data ?? []) {
-      if (q && !c.name.toLowerCase().includes(q) && !c.namespace.includes(q)) continue;
-      const k = `${c.clusterId}\u0000${c.clusterName}`;
-      m.set(k, [...(m.get(k) ?? []), c]);
+type ListedCustomer = { id: number; name: string; namespace: string; description?: string; isActive: boolean };
+
+/** A CustomerRow is one row of a customer table: a cluster's group header
+ * (full width) or a customer. */
+export type CustomerRow = { kind: "group"; id: number; name: string; count: number } | { kind: "customer"; c: ListedCustomer };
+
+const rowHeight = 40;
+const groupHeight = 36;
+const headHeight = 32;
+
+/** groupByCluster turns Go's list (ordered by cluster, then customer) into
+ * table rows, a group header before each cluster's customers. */
+export function groupByCluster(list: customer.Customer[]): CustomerRow[] {
+  const counts = new Map<number, number>();
+  for (const c of list) counts.set(c.clusterId, (counts.get(c.clusterId) ?? 0) + 1);
+  const rows: CustomerRow[] = [];
+  let cluster = -1;
+  for (const c of list) {
+    if (c.clusterId !== cluster) {
+      cluster = c.clusterId;
+      rows.push({ kind: "group", id: c.clusterId, name: c.clusterName, count: counts.get(c.clusterId) ?? 0 });
     }
-    return [...m.entries()].map(([k, v]) => ({ id: Number(k.split("\u0000")[0]), name: k.split("\u0000")[1], customers: v }));
-  }, [data, search]);
+    rows.push({ kind: "customer", c });
+  }
+  return rows;
+}
+
+/** CustomerTable is a virtualised table of customers: only the rows on
+ * screen are in the DOM, so 50,000 customers cost what 30 do. Every row
+ * shares one column template, so columns line up across cluster groups;
+ * the header of the cluster being scrolled through stays pinned under the
+ * column headers. Long names end in an ellipsis, the whole name in the
+ * tooltip. */
+export function CustomerTable({ rows, label, description = true, className }: { rows: CustomerRow[]; label: string; description?: boolean; className?: string }) {
+  const navigate = useNavigate();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const columns = description ? "minmax(0,5fr) 16rem minmax(0,4fr)" : "minmax(0,1fr) 20rem";
+  const groups = useMemo(() => rows.flatMap((r, i) => (r.kind === "group" ? [i] : [])), [rows]);
+  const pinned = useRef(-1);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      // The last group header at or above the first visible row is pinned.
+      let lo = 0;
+      let hi = groups.length - 1;
+      pinned.current = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (groups[mid] <= range.startIndex) {
+          pinned.current = groups[mid];
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      const out = defaultRangeExtractor(range);
+      if (pinned.current >= 0 && !out.includes(pinned.current)) out.unshift(pinned.current);
+      return out;
+    },
+    [groups],
+  );
+  const v = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (rows[i].kind === "group" ? groupHeight : rowHeight),
+    getItemKey: (i) => {
+      const r = rows[i];
+      return r.kind === "group" ? `cluster-${r.id}` : r.c.id;
+    },
+    scrollMargin: headHeight,
+    overscan: 12,
+    rangeExtractor,
+  });
+  const open = (e: React.MouseEvent, id: number) => {
+    if ((e.target as HTMLElement).closest("a") || window.getSelection()?.toString()) return;
+    navigate(`/customers/${id}`);
+  };
 
   return (
-    <div className="mx-auto max-w-6xl p-8">
+    <div ref={scrollRef} className={cn("min-h-0 overflow-auto rounded-lg border border-border bg-card text-[13px] shadow-xs", className)} data-testid="customer-table">
+      <div role="table" aria-label={label} aria-rowcount={rows.length + 1}>
+        <div role="rowgroup" className="sticky top-0 z-20">
+          <div role="row" aria-rowindex={1} className="grid items-center border-b border-border bg-card text-xs font-medium text-muted-foreground" style={{ gridTemplateColumns: columns, height: headHeight }}>
+            <div role="columnheader" className="px-4">Name</div>
+            <div role="columnheader" className="px-4">Namespace</div>
+            {description && <div role="columnheader" className="px-4">Description</div>}
+          </div>
+        </div>
+        <div role="rowgroup" className="relative" style={{ height: v.getTotalSize() }}>
+          {v.getVirtualItems().map((item) => {
+            const r = rows[item.index];
+            const isPinned = item.index === pinned.current;
+            const style: React.CSSProperties = isPinned
+              ? { position: "sticky", top: headHeight, height: groupHeight, zIndex: 10 }
+              : { position: "absolute", top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start - headHeight}px)` };
+            if (r.kind === "group") {
+              return (
+                <div key={item.key} role="row" aria-rowindex={item.index + 2} className="flex items-center border-b border-border bg-muted px-4" style={style} data-testid="cluster-group">
+                  <div role="rowheader" aria-colspan={description ? 3 : 2} className="flex min-w-0 items-center gap-2 font-semibold">
+                    <Server className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                    <Link to={`/clusters/${r.id}`} className="truncate hover:underline" title={r.name}>{r.name}</Link>
+                    <span className="shrink-0 font-normal tabular-nums text-muted-foreground">{plural(r.count, "customer")}</span>
+                  </div>
+                </div>
+              );
+            }
+            const c = r.c;
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                className={cn("grid cursor-pointer items-center border-b border-border hover:bg-muted/50", !c.isActive && "text-muted-foreground")}
+                style={{ ...style, gridTemplateColumns: columns }}
+                onClick={(e) => open(e, c.id)}
+              >
+                <div role="cell" className="flex min-w-0 items-center gap-2 px-4">
+                  <Link to={`/customers/${c.id}`} className="truncate font-medium hover:underline" title={c.name}>{c.name}</Link>
+                  {!c.isActive && <Badge className="shrink-0">Archived</Badge>}
+                </div>
+                <div role="cell" className="truncate px-4 font-mono text-xs text-muted-foreground" title={c.namespace}>{c.namespace}</div>
+                {description && <div role="cell" className="truncate px-4 text-muted-foreground" title={c.description || undefined}>{c.description}</div>}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** useKept is value, or while it is undefined (a new search loading) the
+ * last value it had: the list stays put instead of flashing a skeleton. */
+function useKept<T>(value: T | undefined): T | undefined {
+  const kept = useRef(value);
+  if (value !== undefined) kept.current = value; // idempotent: safe in render
+  return value ?? kept.current;
+}
+
+/** The customers page: every customer grouped by cluster, filtered by
+ * cluster and searched by name or namespace in Go. The filters live in the
+ * URL (?cluster=, ?q=, ?archived=1), so going back to the list finds them
+ * where they were. */
+export function CustomersPage() {
+  const [sp, setSp] = useSearchParams();
+  const archived = sp.get("archived") === "1";
+  const clusterId = Math.max(0, Math.trunc(Number(sp.get("cluster")))) || 0;
+  const [text, setText] = useState(sp.get("q") ?? "");
+  const search = useDebounced(text.trim(), 250);
+  const setParam = useCallback(
+    (k: string, value: string) =>
+      setSp(
+        (p) => {
+          const n = new URLSearchParams(p);
+          if (value) n.set(k, value);
+          else n.delete(k);
+          return n;
+        },
+        { replace: true },
+      ),
+    [setSp],
+  );
+  useEffect(() => {
+    if ((sp.get("q") ?? "") !== search) setParam("q", search);
+  }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const clusters = useClusters(true);
+  const q = useCustomers({ includeArchived: archived, clusterId, search });
+  const data = useKept(q.data);
+  const rows = useMemo(() => groupByCluster(data ?? []), [data]);
+  // Go refuses a search it cannot match (longer than any name): that is the
+  // search box's error, not a failed read.
+  const readErr = q.error as unknown as AppError | null;
+  const searchErr = readErr?.field === "search" ? readErr.message : undefined;
+  const filtered = !!(search || clusterId);
+  const clear = () => {
+    setText("");
+    setSp(archived ? { archived: "1" } : {}, { replace: true });
+  };
+  const clusterOptions = (clusters.data ?? []).filter((c) => c.isActive || archived || c.id === clusterId);
+  const count = data?.length ?? 0;
+
+  return (
+    <div className="mx-auto flex h-full max-w-6xl flex-col p-8">
       <PageHeader
         title="Customers"
         description="Every customer is one namespace on one cluster."
         actions={
           <>
             <label className="flex items-center gap-2 text-[13px] text-muted-foreground">
-              <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} className="accent-[var(--primary)]" />
+              <input type="checkbox" checked={archived} onChange={(e) => setParam("archived", e.target.checked ? "1" : "")} className="accent-[var(--primary)]" />
               Show archived
             </label>
             <Button asChild><Link to="/customers/new"><Plus /> New customer</Link></Button>
           </>
         }
       />
-      <div className="relative mb-4 max-w-sm">
-        <Search className="absolute left-2.5 top-2 size-4 text-muted-foreground" aria-hidden />
-        <Input className="pl-8" placeholder="Search by name or namespace" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search customers" />
-      </div>
-      {isLoading ? (
-        <Skeleton className="h-64" />
-      ) : !data?.length ? (
-        <EmptyState icon={<Users />} title="No customers yet" action={<Button asChild><Link to="/customers/new">Create customer</Link></Button>}>
-          A customer is a namespace on one of your clusters.
-        </EmptyState>
-      ) : groups.length === 0 ? (
-        <p className="text-[13px] text-muted-foreground">No customer matches “{search}”.</p>
-      ) : (
-        <div className="grid gap-5">
-          {groups.map((g) => (
-            <section key={g.id} aria-label={g.name}>
-              <Link to={`/clusters/${g.id}`} className="mb-2 flex items-center gap-2 text-[13px] font-semibold hover:underline">
-                <Server className="size-4 text-muted-foreground" aria-hidden /> {g.name}
-                <span className="font-normal text-muted-foreground">{g.customers.length}</span>
-              </Link>
-              <Card>
-                <table className="w-full text-[13px]">
-                  <tbody className="divide-y divide-border">
-                    {g.customers.map((c) => (
-                      <tr key={c.id} className="hover:bg-muted/50">
-                        <td className="px-4 py-2.5">
-                          <Link to={`/customers/${c.id}`} className="font-medium hover:underline">{c.name}</Link>
-                          {!c.isActive && <Badge className="ml-2">Archived</Badge>}
-                        </td>
-                        <td className="px-4 py-2.5 font-mono text-xs text-muted-foreground">{c.namespace}</td>
-                        <td className="max-w-xs truncate px-4 py-2.5 text-muted-foreground">{c.description}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </Card>
-            </section>
-          ))}
+      <div className="mb-4 flex flex-wrap items-start gap-3" role="group" aria-label="Filters">
+        <div className="grid w-80 gap-1">
+          <div className="relative">
+            <Search className="absolute left-2.5 top-2 size-4 text-muted-foreground" aria-hidden />
+            <Input
+              type="search"
+              className="pl-8"
+              placeholder="Search by name or namespace"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => e.key === "Escape" && text && (e.preventDefault(), setText(""))}
+              aria-label="Search customers"
+              aria-invalid={!!searchErr}
+              aria-describedby={searchErr ? "search-error" : undefined}
+            />
+          </div>
+          {searchErr && <p id="search-error" role="alert" className="text-xs text-destructive">{searchErr}</p>}
         </div>
+        <NativeSelect className="w-56" value={clusterId} onChange={(e) => setParam("cluster", e.target.value === "0" ? "" : e.target.value)} aria-label="Filter by cluster">
+          <option value={0}>All clusters</option>
+          {clusterOptions.map((c) => (
+            <option key={c.id} value={c.id}>{c.isActive ? c.name : `${c.name} (archived)`}</option>
+          ))}
+        </NativeSelect>
+        {filtered && <Button variant="ghost" onClick={clear}><X /> Clear filters</Button>}
+        <span className="ml-auto self-center text-xs tabular-nums text-muted-foreground" aria-live="polite" data-testid="customer-count">
+          {q.isFetching && data ? "Searching…" : data ? `${plural(count, "customer")}${filtered ? " match" : ""}` : ""}
+        </span>
+        {clusters.error && <QueryError compact className="basis-full" what="Clusters" error={clusters.error} refetch={clusters.refetch} retrying={clusters.isFetching} />}
+      </div>
+      {q.error && !searchErr ? (
+        <QueryError what="Customers" error={q.error} refetch={q.refetch} retrying={q.isFetching} />
+      ) : searchErr ? (
+        <EmptyState icon={<Search />} title="No customer matches">{searchErr}</EmptyState>
+      ) : !data ? (
+        <Skeleton className="h-64" />
+      ) : rows.length === 0 ? (
+        filtered ? (
+          <EmptyState icon={<Search />} title="No customer matches" action={<Button variant="outline" onClick={clear}><X /> Clear filters</Button>}>
+            <span className="break-words">
+              No {archived ? "" : "active "}customer
+              {clusterId ? ` on ${clusterOptions.find((c) => c.id === clusterId)?.name ?? "this cluster"}` : ""}
+              {search ? ` matches “${search}”` : ""}.
+            </span>
+          </EmptyState>
+        ) : (
+          <EmptyState icon={<Users />} title="No customers yet" action={<Button asChild><Link to="/customers/new">Create customer</Link></Button>}>
+            A customer is a namespace on one of your clusters.
+          </EmptyState>
+        )
+      ) : (
+        <CustomerTable rows={rows} label="Customers" className="min-h-60 flex-1" />
       )}
     </div>
   );
@@ -89,19 +272,20 @@ export function CustomersPage() {
 
 export function CustomerDetailPage() {
   const id = Number(useParams().id);
-  const { data, isLoading } = useCustomer(id);
+  const { data, error, refetch, isFetching } = useCustomer(id);
   const archive = useArchiveCustomer();
   const restore = useRestoreCustomer();
   const [confirm, setConfirm] = useState(false);
   useCrumb(`/customers/${id}`, data?.customer.name);
-  if (isLoading || !data) return <div className="p-8"><Skeleton className="h-40" /></div>;
+  if (error) return <div className="mx-auto max-w-5xl p-8"><QueryError what="The customer" error={error} refetch={refetch} retrying={isFetching} /></div>;
+  if (!data) return <div className="p-8"><Skeleton className="h-40" /></div>;
   const c = data.customer;
   return (
     <div className="mx-auto max-w-5xl p-8">
       <PageHeader
-        title={<span className="flex items-center gap-2">{c.name}{!c.isActive && <Badge>Archived</Badge>}</span>}
+        title={<span className="flex min-w-0 items-center gap-2"><span className="truncate" title={c.name}>{c.name}</span>{!c.isActive && <Badge className="shrink-0">Archived</Badge>}</span>}
         description={
-          <span>
+          <span className="line-clamp-2 break-words" title={c.description || undefined}>
             <span className="font-mono">{c.namespace}</span> on <Link className="hover:underline" to={`/clusters/${c.clusterId}`}>{c.clusterName}</Link>
             {c.description && <> · {c.description}</>}
           </span>
@@ -123,11 +307,11 @@ export function CustomerDetailPage() {
       ) : (
         <div className="grid gap-3">
           {data.releases.map((r) => (
-            <Link key={r.releaseId} to={`/releases/${r.releaseId}/customer/${id}`} className="grid grid-cols-[1fr_320px] items-center gap-6 rounded-lg border border-border bg-card p-4 shadow-xs hover:border-primary/40">
-              <div className="flex items-center gap-2">
+            <Link key={r.releaseId} to={`/releases/${r.releaseId}/customer/${id}`} className="grid grid-cols-[minmax(0,1fr)_320px] items-center gap-6 rounded-lg border border-border bg-card p-4 shadow-xs hover:border-primary/40">
+              <div className="flex min-w-0 items-center gap-2">
                 <ReleaseTypeBadge type={r.type} />
-                <span className="font-medium">{r.name}</span>
-                {r.versionNumber && <span className="font-mono text-xs text-muted-foreground">{r.versionNumber}</span>}
+                <span className="truncate font-medium" title={r.name}>{r.name}</span>
+                {r.versionNumber && <span className="shrink-0 font-mono text-xs text-muted-foreground">{r.versionNumber}</span>}
                 <ReleaseStatusBadge status={r.status} />
               </div>
               <ReleaseProgress p={r.progress} compact />
@@ -165,6 +349,7 @@ export function CustomerFormPage() {
   const id = params.id ? Number(params.id) : 0;
   const existing = useCustomer(id);
   useCrumb(`/customers/${id}`, existing.data?.customer.name);
+  if (id && existing.error) return <div className="mx-auto max-w-2xl p-8"><QueryError what="The customer" error={existing.error} refetch={existing.refetch} retrying={existing.isFetching} /></div>;
   if (id && !existing.data) return <div className="p-8"><Skeleton className="h-64 max-w-2xl" /></div>;
   return <CustomerForm key={id} initial={existing.data?.customer} />;
 }
@@ -207,13 +392,14 @@ function CustomerForm({ initial }: { initial?: customer.Customer }) {
       <Card>
         <form onSubmit={submit} className="grid gap-5 p-5" noValidate>
           <Field label="Cluster" htmlFor="cluster" error={fieldErr("clusterId")}>
-            <NativeSelect id="cluster" value={clusterId || ""} onChange={(e) => setClusterId(Number(e.target.value))}>
+            <NativeSelect id="cluster" value={clusterId || ""} onChange={(e) => setClusterId(Number(e.target.value))} aria-invalid={!!fieldErr("clusterId")}>
               <option value="">Choose a cluster…</option>
               {clusters.data?.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
             </NativeSelect>
+            {clusters.error && <QueryError compact what="Clusters" error={clusters.error} refetch={clusters.refetch} retrying={clusters.isFetching} />}
           </Field>
           <Field label="Name" htmlFor="name" error={fieldErr("name")}>
-            <Input id="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme GmbH" maxLength={100} aria-invalid={!!fieldErr("name")} />
+            <Input id="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme GmbH" aria-invalid={!!fieldErr("name")} />
           </Field>
           <div className="grid gap-1.5">
             <Field label="Namespace" htmlFor="namespace" error={fieldErr("namespace")}>
@@ -224,7 +410,7 @@ function CustomerForm({ initial }: { initial?: customer.Customer }) {
             )}
           </div>
           <Field label="Description" htmlFor="description" error={fieldErr("description")}>
-            <Textarea id="description" value={description} onChange={(e) => setDescription(e.target.value)} />
+            <Textarea id="description" value={description} onChange={(e) => setDescription(e.target.value)} aria-invalid={!!fieldErr("description")} />
           </Field>
           {err && !err.field && <p role="alert" className="text-[13px] text-destructive">{err.message}</p>}
           <div className="flex justify-end gap-2">

@@ -3,6 +3,7 @@ import { Activity, ArrowRight, Boxes, Plus, Rocket, Server, Sparkles, Users } fr
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState, PageHeader, Skeleton } from "@/components/ui/misc";
+import { QueryError } from "@/components/ui/query-error";
 import { ReleaseProgress, ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badges";
 import { StatusIcon } from "@/components/steps/status";
 import { useDashboard, useLoadSample } from "@/api/system";
@@ -22,11 +23,20 @@ const actionWords: Record<string, string> = {
 };
 
 export function DashboardPage() {
-  const { data, isLoading } = useDashboard();
+  const { data, error, refetch, isFetching } = useDashboard();
   const load = useLoadSample();
   const navigate = useNavigate();
 
-  if (isLoading || !data) {
+  if (error) {
+    return (
+      <div className="mx-auto max-w-6xl p-8">
+        <PageHeader title="Dashboard" description="Where every release stands, across the fleet." />
+        <QueryError what="The dashboard" error={error} refetch={refetch} retrying={isFetching} />
+      </div>
+    );
+  }
+
+  if (!data) {
     return (
       <div className="mx-auto max-w-6xl p-8">
         <Skeleton className="mb-6 h-7 w-48" />
@@ -117,8 +127,8 @@ export function DashboardPage() {
         ))}
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_360px]">
-        <div className="grid content-start gap-4">
+      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_360px]">
+        <div className="grid min-w-0 content-start gap-4">
           <h2 className="text-sm font-semibold">Active releases</h2>
           {data.active.length === 0 ? (
             <EmptyState icon={<Rocket />} title="No active release" action={<Button asChild><Link to="/releases/new">Plan a release</Link></Button>}>
@@ -134,11 +144,11 @@ export function DashboardPage() {
                 <ul className="divide-y divide-border">
                   {data.drafts.map((r) => (
                     <li key={r.id}>
-                      <Link to={`/releases/${r.id}`} className="flex items-center gap-3 px-4 py-2.5 text-[13px] hover:bg-muted/60">
+                      <Link to={`/releases/${r.id}`} className="flex min-w-0 items-center gap-3 px-4 py-2.5 text-[13px] hover:bg-muted/60">
                         <ReleaseTypeBadge type={r.type} />
-                        <span className="font-medium">{r.name}</span>
-                        <span className="text-muted-foreground">{plural(r.templateCount, "step")}</span>
-                        <ArrowRight className="ml-auto size-4 text-muted-foreground" aria-hidden />
+                        <span className="truncate font-medium" title={r.name}>{r.name}</span>
+                        <span className="shrink-0 text-muted-foreground">{plural(r.templateCount, "step")}</span>
+                        <ArrowRight className="ml-auto size-4 shrink-0 text-muted-foreground" aria-hidden />
                       </Link>
                     </li>
                   ))}
@@ -147,7 +157,7 @@ export function DashboardPage() {
             </>
           )}
         </div>
-        <Card className="self-start">
+        <Card className="min-w-0 self-start">
           <CardHeader>
             <CardTitle className="flex items-center gap-2">
               <Activity className="size-4 text-muted-foreground" aria-hidden /> Recent activity
@@ -158,22 +168,26 @@ export function DashboardPage() {
               <p className="text-[13px] text-muted-foreground">Nothing yet: step changes show up here.</p>
             ) : (
               <ol className="grid gap-3">
-                {data.recent.map((h) => (
-                  <li key={h.id} className="flex gap-2.5 text-[13px]">
-                    <StatusIcon status={h.toStatus || "pending"} className="mt-0.5 shrink-0" />
-                    <div className="min-w-0">
-                      <div className="leading-snug">
-                        <span className="font-medium">{h.actor}</span> {actionWords[h.action] ?? h.action}{" "}
-                        <Link className="font-medium hover:underline" to={`/releases/${h.releaseId}/customer/${h.customerId}`}>
-                          {h.stepName}
-                        </Link>
+                {data.recent.map((h) => {
+                  const what = `${h.actor} ${actionWords[h.action] ?? h.action} ${h.stepName}`;
+                  return (
+                    <li key={h.id} className="flex min-w-0 gap-2.5 text-[13px]" data-testid="recent-activity">
+                      <StatusIcon status={h.toStatus || "pending"} className="mt-0.5 shrink-0" />
+                      <div className="min-w-0 flex-1">
+                        <div className="truncate leading-snug" title={what}>
+                          <span className="font-medium">{h.actor}</span> {actionWords[h.action] ?? h.action}{" "}
+                          <Link className="font-medium hover:underline" to={`/releases/${h.releaseId}/customer/${h.customerId}`}>
+                            {h.stepName}
+                          </Link>
+                        </div>
+                        <div className="flex min-w-0 gap-1 text-xs text-muted-foreground">
+                          <span className="min-w-0 truncate" title={`${h.customerName} · ${h.releaseName}`}>{h.customerName} · {h.releaseName}</span>
+                          <span className="shrink-0">· {timeAgo(h.createdAt)}</span>
+                        </div>
                       </div>
-                      <div className="truncate text-xs text-muted-foreground">
-                        {h.customerName} · {h.releaseName} · {timeAgo(h.createdAt)}
-                      </div>
-                    </div>
-                  </li>
-                ))}
+                    </li>
+                  );
+                })}
               </ol>
             )}
           </CardContent>
@@ -185,12 +199,12 @@ export function DashboardPage() {
 
 function ActiveReleaseCard({ r }: { r: release.Release }) {
   return (
-    <Link to={`/releases/${r.id}`} className="block rounded-lg border border-border bg-card p-4 shadow-xs transition-colors hover:border-primary/40">
-      <div className="mb-3 flex items-center gap-2">
+    <Link to={`/releases/${r.id}`} className="block min-w-0 rounded-lg border border-border bg-card p-4 shadow-xs transition-colors hover:border-primary/40">
+      <div className="mb-3 flex min-w-0 items-center gap-2">
         <ReleaseTypeBadge type={r.type} />
-        <span className="text-[15px] font-semibold">{r.name}</span>
-        {r.versionNumber && <span className="font-mono text-xs text-muted-foreground">{r.versionNumber}</span>}
-        <span className="ml-auto"><ReleaseStatusBadge status={r.status} /></span>
+        <span className="truncate text-[15px] font-semibold" title={r.name}>{r.name}</span>
+        {r.versionNumber && <span className="max-w-48 shrink-0 truncate font-mono text-xs text-muted-foreground" title={r.versionNumber}>{r.versionNumber}</span>}
+        <span className="ml-auto shrink-0"><ReleaseStatusBadge status={r.status} /></span>
       </div>
       <ReleaseProgress p={r.progress} />
       <div className="mt-2 text-xs text-muted-foreground">

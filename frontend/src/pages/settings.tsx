@@ -30,7 +30,7 @@ export function SettingsPage() {
         <Card className="p-5">
           <form className="grid gap-4" onSubmit={(e) => { e.preventDefault(); save.mutate({ operatorName: name, theme: s.theme }); }}>
             <Field label="Operator name" htmlFor="operator" error={save.error?.field === "operatorName" ? save.error.message : undefined} hint={`Recorded as who did each step. Leave empty to use your account's name (${s.operatorNameIsDefault ? s.operatorName : "from the system"}).`}>
-              <Input id="operator" value={name} onChange={(e) => setName(e.target.value)} placeholder={s.operatorNameIsDefault ? s.operatorName : ""} maxLength={100} />
+              <Input id="operator" value={name} onChange={(e) => setName(e.target.value)} placeholder={s.operatorNameIsDefault ? s.operatorName : ""} aria-invalid={save.error?.field === "operatorName"} />
             </Field>
             <div><Button type="submit" disabled={save.isPending}>Save</Button></div>
           </form>
