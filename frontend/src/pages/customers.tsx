@@ -56,23 +56,38 @@ export function CustomerTable({ rows, label, description = true, className }: { 
   const navigate = useNavigate();
   const scrollRef = useRef<HTMLDivElement>(null);
   const columns = description ? "minmax(0,5fr) 16rem minmax(0,4fr)" : "minmax(0,1fr) 20rem";
-  const groups = useMemo(() => rows.flatMap((r, i) => (r.kind === "group" ? [i] : [])), [rows]);
-  const pinned = useRef(-1);
+  // Where each cluster group starts and ends (rows have fixed heights): a
+  // group's header is sticky inside a layer as tall as its group, so it stays
+  // pinned under the column headers while its customers scroll by and the
+  // next group's header pushes it away.
+  const groups = useMemo(() => {
+    const list: { index: number; start: number; end: number }[] = [];
+    let y = headHeight;
+    rows.forEach((r, i) => {
+      if (r.kind === "group") {
+        if (list.length) list[list.length - 1].end = y;
+        list.push({ index: i, start: y, end: y });
+      }
+      y += r.kind === "group" ? groupHeight : rowHeight;
+    });
+    if (list.length) list[list.length - 1].end = y;
+    return { list, at: new Map(list.map((g) => [g.index, g])) };
+  }, [rows]);
   const rangeExtractor = useCallback(
     (range: Range) => {
-      // The last group header at or above the first visible row is pinned.
+      // The header of the group the first visible row belongs to stays rendered.
       let lo = 0;
-      let hi = groups.length - 1;
-      pinned.current = -1;
+      let hi = groups.list.length - 1;
+      let pinned = -1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (groups[mid] <= range.startIndex) {
-          pinned.current = groups[mid];
+        if (groups.list[mid].index <= range.startIndex) {
+          pinned = groups.list[mid].index;
           lo = mid + 1;
         } else hi = mid - 1;
       }
       const out = defaultRangeExtractor(range);
-      if (pinned.current >= 0 && !out.includes(pinned.current)) out.unshift(pinned.current);
+      if (pinned >= 0 && !out.includes(pinned)) out.unshift(pinned);
       return out;
     },
     [groups],
@@ -94,53 +109,56 @@ export function CustomerTable({ rows, label, description = true, className }: { 
     navigate(`/customers/${id}`);
   };
 
+  // The outer box takes the room it is given; the table inside is as tall
+  // as its rows, up to that room, and scrolls beyond it.
   return (
-    <div ref={scrollRef} className={cn("min-h-0 overflow-auto rounded-lg border border-border bg-card text-[13px] shadow-xs", className)} data-testid="customer-table">
-      <div role="table" aria-label={label} aria-rowcount={rows.length + 1}>
-        <div role="rowgroup" className="sticky top-0 z-20">
-          <div role="row" aria-rowindex={1} className="grid items-center border-b border-border bg-card text-xs font-medium text-muted-foreground" style={{ gridTemplateColumns: columns, height: headHeight }}>
-            <div role="columnheader" className="px-4">Name</div>
-            <div role="columnheader" className="px-4">Namespace</div>
-            {description && <div role="columnheader" className="px-4">Description</div>}
+    <div className={cn("min-h-0", className)}>
+      <div ref={scrollRef} className="max-h-full overflow-auto rounded-lg border border-border bg-card text-[13px] shadow-xs" data-testid="customer-table">
+        <div role="table" aria-label={label} aria-rowcount={rows.length + 1}>
+          <div role="rowgroup" className="sticky top-0 z-20">
+            <div role="row" aria-rowindex={1} className="grid items-center border-b border-border bg-card text-xs font-medium text-muted-foreground" style={{ gridTemplateColumns: columns, height: headHeight }}>
+              <div role="columnheader" className="px-4">Name</div>
+              <div role="columnheader" className="px-4">Namespace</div>
+              {description && <div role="columnheader" className="px-4">Description</div>}
+            </div>
           </div>
-        </div>
-        <div role="rowgroup" className="relative" style={{ height: v.getTotalSize() }}>
-          {v.getVirtualItems().map((item) => {
-            const r = rows[item.index];
-            const isPinned = item.index === pinned.current;
-            const style: React.CSSProperties = isPinned
-              ? { position: "sticky", top: headHeight, height: groupHeight, zIndex: 10 }
-              : { position: "absolute", top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start - headHeight}px)` };
-            if (r.kind === "group") {
-              return (
-                <div key={item.key} role="row" aria-rowindex={item.index + 2} className="flex items-center border-b border-border bg-muted px-4" style={style} data-testid="cluster-group">
-                  <div role="rowheader" aria-colspan={description ? 3 : 2} className="flex min-w-0 items-center gap-2 font-semibold">
-                    <Server className="size-4 shrink-0 text-muted-foreground" aria-hidden />
-                    <Link to={`/clusters/${r.id}`} className="truncate hover:underline" title={r.name}>{r.name}</Link>
-                    <span className="shrink-0 font-normal tabular-nums text-muted-foreground">{plural(r.count, "customer")}</span>
+          <div role="rowgroup" className="relative" style={{ height: v.getTotalSize() }}>
+            {v.getVirtualItems().map((item) => {
+              const r = rows[item.index];
+              if (r.kind === "group") {
+                const g = groups.at.get(item.index)!;
+                return (
+                  <div key={item.key} role="presentation" className="pointer-events-none absolute left-0 z-10 w-full" style={{ top: g.start - headHeight, height: g.end - g.start }}>
+                    <div role="row" aria-rowindex={item.index + 2} className="pointer-events-auto sticky flex items-center border-b border-border bg-muted px-4" style={{ top: headHeight, height: groupHeight }} data-testid="cluster-group">
+                      <div role="rowheader" aria-colspan={description ? 3 : 2} className="flex min-w-0 items-center gap-2 font-semibold">
+                        <Server className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                        <Link to={`/clusters/${r.id}`} className="truncate hover:underline" title={r.name}>{r.name}</Link>
+                        <span className="shrink-0 font-normal tabular-nums text-muted-foreground">{plural(r.count, "customer")}</span>
+                      </div>
+                    </div>
                   </div>
+                );
+              }
+              const c = r.c;
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className={cn("grid cursor-pointer items-center border-b border-border hover:bg-muted/50", !c.isActive && "text-muted-foreground")}
+                  style={{ position: "absolute", top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start - headHeight}px)`, gridTemplateColumns: columns }}
+                  onClick={(e) => open(e, c.id)}
+                >
+                  <div role="cell" className="flex min-w-0 items-center gap-2 px-4">
+                    <Link to={`/customers/${c.id}`} className="truncate font-medium hover:underline" title={c.name}>{c.name}</Link>
+                    {!c.isActive && <Badge className="shrink-0">Archived</Badge>}
+                  </div>
+                  <div role="cell" className="truncate px-4 font-mono text-xs text-muted-foreground" title={c.namespace}>{c.namespace}</div>
+                  {description && <div role="cell" className="truncate px-4 text-muted-foreground" title={c.description || undefined}>{c.description}</div>}
                 </div>
               );
-            }
-            const c = r.c;
-            return (
-              <div
-                key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className={cn("grid cursor-pointer items-center border-b border-border hover:bg-muted/50", !c.isActive && "text-muted-foreground")}
-                style={{ ...style, gridTemplateColumns: columns }}
-                onClick={(e) => open(e, c.id)}
-              >
-                <div role="cell" className="flex min-w-0 items-center gap-2 px-4">
-                  <Link to={`/customers/${c.id}`} className="truncate font-medium hover:underline" title={c.name}>{c.name}</Link>
-                  {!c.isActive && <Badge className="shrink-0">Archived</Badge>}
-                </div>
-                <div role="cell" className="truncate px-4 font-mono text-xs text-muted-foreground" title={c.namespace}>{c.namespace}</div>
-                {description && <div role="cell" className="truncate px-4 text-muted-foreground" title={c.description || undefined}>{c.description}</div>}
-              </div>
-            );
-          })}
+            })}
+          </div>
         </div>
       </div>
     </div>
@@ -218,7 +236,6 @@ export function CustomersPage() {
           <div className="relative">
             <Search className="absolute left-2.5 top-2 size-4 text-muted-foreground" aria-hidden />
             <Input
-              type="search"
               className="pl-8"
               placeholder="Search by name or namespace"
               value={text}
@@ -237,16 +254,16 @@ export function CustomersPage() {
             <option key={c.id} value={c.id}>{c.isActive ? c.name : `${c.name} (archived)`}</option>
           ))}
         </NativeSelect>
-        {filtered && <Button variant="ghost" onClick={clear}><X /> Clear filters</Button>}
+        {filtered && (rows.length > 0 || !!q.error) && <Button variant="ghost" onClick={clear}><X /> Clear filters</Button>}
         <span className="ml-auto self-center text-xs tabular-nums text-muted-foreground" aria-live="polite" data-testid="customer-count">
-          {q.isFetching && data ? "Searching…" : data ? `${plural(count, "customer")}${filtered ? " match" : ""}` : ""}
+          {q.error ? "" : q.isFetching && data ? "Searching…" : count ? `${plural(count, "customer")}${filtered ? " match" : ""}` : ""}
         </span>
         {clusters.error && <QueryError compact className="basis-full" what="Clusters" error={clusters.error} refetch={clusters.refetch} retrying={clusters.isFetching} />}
       </div>
       {q.error && !searchErr ? (
         <QueryError what="Customers" error={q.error} refetch={q.refetch} retrying={q.isFetching} />
       ) : searchErr ? (
-        <EmptyState icon={<Search />} title="No customer matches">{searchErr}</EmptyState>
+        <EmptyState icon={<Search />} title="No customer matches">Shorten the search to find a customer by its name or namespace.</EmptyState>
       ) : !data ? (
         <Skeleton className="h-64" />
       ) : rows.length === 0 ? (

@@ -53,14 +53,20 @@ describe("dashboard", () => {
     expect(el).toHaveClass("truncate");
   });
 
-  it("keeps recent activity inside its card: one line each, whole text in the tooltip", () => {
+  it("keeps recent activity inside its card: long names clamped, the whole sentence in the tooltip", () => {
     const data = overview();
+    data.recent.push({ id: 8, actor: "Ada", action: "activate", kind: "release", toStatus: "", stepName: "", releaseId: 1, customerName: "", releaseName: long("Active release"), detail: JSON.stringify({ customerCount: 12, stepCount: 96 }), createdAt: Math.floor(Date.now() / 1000) - 120 } as unknown as release.HistoryEntry);
     useDashboard.mockImplementation(() => ({ data, error: null, isLoading: false, isFetching: false, refetch: vi.fn() }));
     page();
+    const [step, activate] = screen.getAllByTestId("recent-activity");
     const h = data.recent[0];
-    const item = screen.getByTestId("recent-activity");
-    expect(within(item).getByTitle(`Ada marked done ${h.stepName}`)).toHaveClass("truncate");
-    expect(within(item).getByTitle(`${h.customerName} · ${h.releaseName}`)).toHaveClass("truncate");
-    expect(within(item).getByRole("link", { name: h.stepName })).toHaveAttribute("href", "/releases/1/customer/5");
+    expect(within(step).getByTitle(`Ada marked ${h.stepName} done for ${h.customerName}`)).toHaveClass("line-clamp-2", "break-words");
+    expect(within(step).getByRole("link", { name: h.stepName })).toHaveAttribute("href", "/releases/1/customer/5");
+    const rel = within(step).getByRole("link", { name: h.releaseName });
+    expect(rel).toHaveClass("truncate");
+    expect(rel).toHaveAttribute("title", h.releaseName);
+    // A release event has no step or customer: its words, not "activate", and no stray separator.
+    expect(within(activate).getByTitle("Ada activated the release for 12 customers (96 steps)")).toBeInTheDocument();
+    expect(activate.textContent).not.toMatch(/^\s*·/m);
   });
 });

@@ -1,26 +1,58 @@
+import type { ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
-import { Activity, ArrowRight, Boxes, Plus, Rocket, Server, Sparkles, Users } from "lucide-react";
+import { Activity, ArrowRight, Boxes, FileCode2, PauseCircle, Play, Plus, Rocket, Server, Sparkles, Users } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState, PageHeader, Skeleton } from "@/components/ui/misc";
 import { QueryError } from "@/components/ui/query-error";
 import { ReleaseProgress, ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badges";
 import { StatusIcon } from "@/components/steps/status";
+import { describe } from "@/components/history/words";
 import { useDashboard, useLoadSample } from "@/api/system";
 import { plural, timeAgo } from "@/lib/format";
 import type { release } from "@wails/go/models";
 
-const actionWords: Record<string, string> = {
-  done: "marked done",
-  skip: "skipped",
-  revert: "reverted",
-  pending: "set back to pending",
-  override: "overrode",
-  reset: "reset to template",
-  add: "added",
-  edit: "edited",
-  delete: "deleted",
+const kindIcon: Record<string, ReactNode> = {
+  content: <FileCode2 className="size-4 text-amber-600" />,
+  templates: <FileCode2 className="size-4 text-primary" />,
+  customers: <Boxes className="size-4 text-primary" />,
+  release: <Rocket className="size-4 text-primary" />,
+  runs: <Play className="size-4 text-primary" />,
 };
+
+/** RecentEntry is one change on the dashboard, in the activity log's words
+ * (describe), at most two lines: long names end in an ellipsis and the whole
+ * sentence is the tooltip, so nothing widens the card. */
+function RecentEntry({ h }: { h: release.HistoryEntry }) {
+  const parts = describe(h);
+  const sentence = `${h.actor} ${parts.map((p) => (typeof p === "string" ? p : p.name)).join("")}`;
+  const icon =
+    h.action === "hold" || h.action === "unhold" ? <PauseCircle className="size-4 text-amber-600" /> : h.kind === "status" || !kindIcon[h.kind] ? <StatusIcon status={h.toStatus || "pending"} /> : kindIcon[h.kind];
+  const stepLink = h.customerId ? `/releases/${h.releaseId}/customer/${h.customerId}` : `/releases/${h.releaseId}`;
+  return (
+    <li className="flex min-w-0 gap-2.5 text-[13px]" data-testid="recent-activity">
+      <span className="mt-0.5 flex shrink-0 [&_svg]:size-4">{icon}</span>
+      <div className="min-w-0 flex-1">
+        <p className="line-clamp-2 break-words leading-snug" title={sentence}>
+          <span className="font-medium">{h.actor}</span>{" "}
+          {parts.map((p, i) =>
+            typeof p === "string" ? (
+              <span key={i}>{p}</span>
+            ) : p.of === "step" ? (
+              <Link key={i} className="font-medium hover:underline" to={stepLink}>{p.name}</Link>
+            ) : (
+              <span key={i} className="font-medium">{p.name}</span>
+            ),
+          )}
+        </p>
+        <div className="flex min-w-0 gap-1 text-xs text-muted-foreground">
+          <Link className="min-w-0 truncate hover:underline" to={`/releases/${h.releaseId}`} title={h.releaseName}>{h.releaseName}</Link>
+          <span className="shrink-0">· {timeAgo(h.createdAt)}</span>
+        </div>
+      </div>
+    </li>
+  );
+}
 
 export function DashboardPage() {
   const { data, error, refetch, isFetching } = useDashboard();
@@ -168,26 +200,7 @@ export function DashboardPage() {
               <p className="text-[13px] text-muted-foreground">Nothing yet: step changes show up here.</p>
             ) : (
               <ol className="grid gap-3">
-                {data.recent.map((h) => {
-                  const what = `${h.actor} ${actionWords[h.action] ?? h.action} ${h.stepName}`;
-                  return (
-                    <li key={h.id} className="flex min-w-0 gap-2.5 text-[13px]" data-testid="recent-activity">
-                      <StatusIcon status={h.toStatus || "pending"} className="mt-0.5 shrink-0" />
-                      <div className="min-w-0 flex-1">
-                        <div className="truncate leading-snug" title={what}>
-                          <span className="font-medium">{h.actor}</span> {actionWords[h.action] ?? h.action}{" "}
-                          <Link className="font-medium hover:underline" to={`/releases/${h.releaseId}/customer/${h.customerId}`}>
-                            {h.stepName}
-                          </Link>
-                        </div>
-                        <div className="flex min-w-0 gap-1 text-xs text-muted-foreground">
-                          <span className="min-w-0 truncate" title={`${h.customerName} · ${h.releaseName}`}>{h.customerName} · {h.releaseName}</span>
-                          <span className="shrink-0">· {timeAgo(h.createdAt)}</span>
-                        </div>
-                      </div>
-                    </li>
-                  );
-                })}
+                {data.recent.map((h) => <RecentEntry key={h.id} h={h} />)}
               </ol>
             )}
           </CardContent>
