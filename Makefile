@@ -66,7 +66,7 @@ clean:
 
 # Copy the screenshots of the last e2e run into docs/ (when they changed on purpose).
 screenshots:
-	cp frontend/e2e/artifacts/{dashboard,matrix,step-panel,template-steps,wizard,customer-steps,clusters}.png docs/screenshots/
+	cp frontend/e2e/artifacts/{dashboard,matrix,step-panel,template-steps,wizard,customer-steps,clusters,long-step-panel,activity-log,matrix-1024x640-bulk,startup-restore,focus-mode,matrix-hold}.png docs/screenshots/
 
 # Release artefacts in dist/: Linux binary and .deb, Windows .exe and NSIS
 # installer (cross-built), SHA256SUMS.

@@ -208,3 +208,16 @@ func TestOneStepChangeCanBeUndone(t *testing.T) {
 		t.Fatalf("after undo: %+v", got)
 	}
 }
+
+// A custom step added to the template is a change to the plan: the log
+// shows the template step added, with the customer it came from.
+func TestCustomStepAddedToTemplateIsATemplateEvent(t *testing.T) {
+	f := newFixture(t)
+	custs := f.fleet(1, 2)
+	r := f.active("r", 1, 0)
+	must[Step](t)(f.steps.AddCustom(CustomStepInput{ReleaseID: r.ID, CustomerID: custs[0], Category: Deploy, Name: "warm", Type: "bash", Content: "x", Position: 1, AddToTemplate: true}))
+	page := must[ActivityPage](t)(f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Kinds: []Kind{KindTemplates}}))
+	if len(page.Entries) != 1 || page.Entries[0].Action != EventTemplateAdd || page.Entries[0].StepName != "warm" || page.Entries[0].CustomerID == nil || *page.Entries[0].CustomerID != custs[0] {
+		t.Fatalf("template events %+v", page.Entries)
+	}
+}

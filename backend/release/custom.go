@@ -92,6 +92,12 @@ func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 				return err
 			}
 			templateID, pos = &row.ID, int64(row.OrderIndex)
+			// A new template step is a change to the release's plan: the
+			// activity log shows it as such, with the customer it came from.
+			if err := recordEvent(ctx, tx, r.ID, event{action: EventTemplateAdd, subject: row.Name, templateID: &row.ID, customerID: &in.CustomerID, after: &row.Content,
+				detail: map[string]any{"fromCustomer": true}}, actor, now); err != nil {
+				return err
+			}
 			if len(moving) > 0 {
 				js, _ := json.Marshal(moving)
 				if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET order_index = ?0 + j.key + 1 FROM json_each(?1) j WHERE customer_steps.id = j.value`,

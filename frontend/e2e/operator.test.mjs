@@ -115,7 +115,7 @@ test("an operator runs a release end to end", async (t) => {
       await page.getByText("4 steps changed").waitFor();
       // Override Bergmann's health check.
       await cell("Health check", "Bergmann").click();
-      await panel().getByRole("button", { name: "Override for this customer" }).click();
+      await panel().getByRole("button", { name: "Override", exact: true }).click();
       await panel().getByLabel("Content for this customer only").fill("curl -fsS http://api.bergmann/healthz");
       await panel().getByRole("button", { name: "Save override" }).click();
       await panel().getByText("Overridden", { exact: true }).waitFor();
@@ -257,7 +257,10 @@ test("an operator runs a release end to end", async (t) => {
       "done:pending>done",
     ]);
     assert.ok(history.every((h) => h.actor && h.actor.length > 0));
-    assert.deepEqual(history.filter((h) => !h.from_status).map((h) => h.action), ["override", "reset", "add", "add"]);
+    // Besides the state changes: content changes and the release's own events.
+    assert.deepEqual(history.filter((h) => !h.from_status).map((h) => h.action), [
+      "reorder", "activate", "override", "template-edit", "reset", "add", "template-add", "add", "customers-add", "archive",
+    ]);
     assert.equal(sql(db, `SELECT status FROM releases WHERE id = ${releaseId}`)[0].status, "archived");
     assert.equal(sql(db, "PRAGMA integrity_check")[0].integrity_check, "ok");
     app.cleanup();

@@ -23,9 +23,10 @@ test("sample workspace: every page renders without console errors", async () => 
     await page.locator('[role="gridcell"]').first().waitFor();
     await app.screenshot("matrix.png");
 
-    await page.locator('[role="gridcell"][data-status="done"]').first().click();
+    // A bash step, highlighted, for the screenshot.
+    await page.locator('[role="gridcell"][data-status="done"][aria-label^="Upgrade the Helm release for"]').first().click();
     await page.getByRole("dialog").getByText("History").waitFor();
-    await page.locator(".chroma-host").first().waitFor();
+    await page.getByRole("dialog").locator(".chroma-host").waitFor();
     await app.screenshot("step-panel.png");
     await page.keyboard.press("Escape");
 
@@ -55,7 +56,7 @@ test("sample workspace: every page renders without console errors", async () => 
     await page.waitForFunction(() => document.documentElement.classList.contains("dark"));
     await app.go(`/releases/${rel.id}`);
     await page.locator('[role="gridcell"][data-status="done"]').first().click();
-    await page.locator(".chroma-host").first().waitFor();
+    await page.getByRole("dialog").getByTestId("code-body").waitFor();
     await app.screenshot("dark-matrix-panel.png");
     assert.deepEqual(app.errors, [], "console errors");
   } finally {

@@ -89,7 +89,10 @@ export function FocusModePage() {
       setCurrent(first < 0 ? 0 : first);
     }
   }, [current, steps]);
-  useEffect(() => pageRef.current?.focus(), [customerId]);
+  const loaded = !!cs.data;
+  useEffect(() => {
+    if (loaded) pageRef.current?.focus();
+  }, [customerId, loaded]);
 
   const idx = Math.min(current ?? 0, Math.max(steps.length - 1, 0));
   const step = steps[idx];
@@ -141,7 +144,9 @@ export function FocusModePage() {
     setSkipping(false);
   };
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
+  // The keys work wherever the focus is on the page (not in a field or a
+  // dialog): the window listens, and reads the latest handler.
+  const onKeyDown = (e: KeyboardEvent) => {
     const inField = (e.target as HTMLElement).closest("textarea, input, select");
     if (inField) {
       if (e.key === "Escape") {
@@ -175,12 +180,19 @@ export function FocusModePage() {
     e.preventDefault();
     f();
   };
+  const handler = useRef(onKeyDown);
+  handler.current = onKeyDown;
+  useEffect(() => {
+    const listen = (e: KeyboardEvent) => handler.current(e);
+    window.addEventListener("keydown", listen);
+    return () => window.removeEventListener("keydown", listen);
+  }, []);
 
   if (cs.isLoading || !cs.data) return <div className="p-6"><Skeleton className="mb-4 h-10 w-96" /><Skeleton className="h-[60vh]" /></div>;
   const c = cs.data.customer;
 
   return (
-    <div ref={pageRef} tabIndex={-1} onKeyDown={onKeyDown} className="flex h-full min-w-0 flex-col gap-3 p-4 outline-none" data-testid="focus-mode">
+    <div ref={pageRef} tabIndex={-1} className="flex h-full min-w-0 flex-col gap-3 p-4 outline-none" data-testid="focus-mode">
       <div className="flex flex-wrap items-center gap-3">
         <Button variant="ghost" size="sm" asChild><Link to={`/releases/${releaseId}`}><ArrowLeft /> Matrix <Kbd>Esc</Kbd></Link></Button>
         <h1 className="flex min-w-0 items-center gap-2 text-lg font-semibold tracking-tight">

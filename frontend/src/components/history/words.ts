@@ -86,7 +86,7 @@ export function describe(h: release.HistoryEntry): Part[] {
     case "unhold":
       return ["released the hold on ", customer(h)];
     case "template-add":
-      return ["added the template step ", step(h)];
+      return d.fromCustomer ? ["added the template step ", step(h), " from the steps of ", customer(h)] : ["added the template step ", step(h)];
     case "template-delete":
       return ["deleted the template step ", step(h)];
     case "template-edit": {

@@ -36,7 +36,7 @@ export function BulkBar({ m, selection, busy, wholeColumns, onAction, onPendingO
         <Button size="sm" onClick={() => onAction(release.Action.DONE)} disabled={busy}><Check /> Mark done</Button>
         <Button size="sm" variant="outline" onClick={() => onAction(release.Action.SKIP)} disabled={busy}><SkipForward /> Skip…</Button>
         <Button size="sm" variant="outline" onClick={() => onAction(release.Action.REVERT)} disabled={busy}><Undo2 /> Revert</Button>
-        <Button size="sm" variant="outline" onClick={() => onAction(release.Action.PENDING)} disabled={busy}><CircleDashed /> Pending</Button>
+        <Button size="sm" variant="outline" onClick={() => onAction(release.Action.PENDING)} disabled={busy}><CircleDashed /> Back to pending</Button>
         {wholeColumns && (
           <>
             <span className="mx-1 h-5 w-px bg-border" aria-hidden />

@@ -55,7 +55,7 @@ export function RowLabels({ m, view, rows, left, selection, allColsSelected, onS
               <span className="truncate text-[13px]">{row.name}</span>
             </button>
             {p && (
-              <span className="w-9 text-right text-[11px] tabular-nums text-muted-foreground" title={figures(p)}>
+              <span className="w-9 text-right text-[11px] tabular-nums text-muted-foreground" title={figures(p)} data-testid={`row-progress-${row.name}`}>
                 {p.percent}%
               </span>
             )}
