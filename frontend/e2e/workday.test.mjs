@@ -323,6 +323,11 @@ test("a working day on the matrix", async (t) => {
       const card = page.locator("a, div").filter({ has: page.getByText("2026.12 winter", { exact: true }) }).getByTestId("progress-figures").first();
       const cardText = await card.innerText();
       for (const f of figures) assert.ok(cardText.includes(f), `dashboard card "${cardText}" lacks ${f}`);
+      // The "Pending steps" stat is Go's sum of the active releases' pending steps (reverted apart).
+      const overview = await app.call("dashboard.Service", "Overview");
+      const pendingSum = overview.active.reduce((n, r) => n + r.progress.pending, 0);
+      assert.equal(overview.steps.pending, pendingSum);
+      assert.equal(await page.getByTestId("stat-Pending steps").innerText(), pendingSum.toLocaleString("en-US"));
       await fresh("/releases");
       const row = page.getByRole("row").filter({ hasText: "2026.12 winter" });
       const rowText = await row.innerText();

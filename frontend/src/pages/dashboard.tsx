@@ -123,8 +123,10 @@ export function DashboardPage() {
     { label: "Customers", value: c.customers, sub: c.archivedCustomers ? `${c.archivedCustomers} archived` : "all active", icon: Users, to: "/customers" },
     {
       label: "Pending steps",
-      value: data.active.reduce((n, r) => n + r.progress.pending + r.progress.reverted, 0),
-      sub: "across active releases",
+      // Go sums the active releases' figures (one definition everywhere):
+      // reverted steps are their own figure, not pending ones.
+      value: data.steps.pending,
+      sub: data.steps.reverted ? `and ${data.steps.reverted} reverted, across active releases` : "across active releases",
       icon: Boxes,
       to: "/releases",
     },
@@ -153,7 +155,7 @@ export function DashboardPage() {
               {s.label}
               <s.icon className="size-4" aria-hidden />
             </div>
-            <div className="mt-1 text-2xl font-semibold tabular-nums">{s.value.toLocaleString()}</div>
+            <div className="mt-1 text-2xl font-semibold tabular-nums" data-testid={`stat-${s.label}`}>{s.value.toLocaleString()}</div>
             <div className="text-xs text-muted-foreground">{s.sub}</div>
           </Link>
         ))}
