@@ -118,7 +118,7 @@ func (s *Steps) Activity(q ActivityQuery) (out ActivityPage, err error) {
 		add("h.template_id = ?", q.TemplateID)
 	}
 	if len(actions) > 0 {
-		add("h.action IN (?)", bun.In(actions))
+		add("h.action IN (?)", bun.List(actions))
 	}
 	if search != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(search)) + "%"

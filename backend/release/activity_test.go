@@ -20,7 +20,7 @@ func TestActivityLogRecordsEveryChange(t *testing.T) {
 	d := must[Detail](t)(f.rel.Get(r.ID))
 	tick()
 	must[TemplateChange](t)(f.rel.UpdateTemplate(UpdateTemplateInput{ID: d.Deploy[0].ID, Name: "d1", Type: Bash, Content: "echo edited"}))
-	must[error](t)(nil, f.rel.ReorderTemplates(ReorderInput{ReleaseID: r.ID, Category: Deploy, OrderedIDs: []int64{d.Deploy[1].ID, d.Deploy[0].ID}}))
+	noErr(t, f.rel.ReorderTemplates(ReorderInput{ReleaseID: r.ID, Category: Deploy, OrderedIDs: []int64{d.Deploy[1].ID, d.Deploy[0].ID}}))
 	res := must[BulkResult](t)(f.steps.BulkCells(BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{d.Deploy[1].ID}, CustomerIDs: custs, Action: ActionSkip, Note: "not needed here"}))
 	must[TemplateDeletion](t)(f.rel.DeleteTemplate(d.Verify[0].ID))
 	tick()

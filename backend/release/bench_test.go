@@ -229,7 +229,7 @@ func BenchmarkMatrixLargeHistory(b *testing.B) {
 	path := filepath.Join(dir, store.FileName)
 	if _, err := os.Stat(path + ".ready"); err != nil {
 		os.RemoveAll(dir)
-		os.MkdirAll(dir, 0o700)
+		noErr(b, os.MkdirAll(dir, 0o700))
 		build := store.New(func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) })
 		if err := build.Open(context.Background(), path); err != nil {
 			b.Fatal(err)
@@ -244,7 +244,7 @@ func BenchmarkMatrixLargeHistory(b *testing.B) {
 			}
 		}
 		build.Close()
-		os.WriteFile(path+".ready", nil, 0o600)
+		noErr(b, os.WriteFile(path+".ready", nil, 0o600))
 	}
 	st := store.New(nil)
 	if err := st.Open(context.Background(), path); err != nil {
@@ -279,7 +279,7 @@ func BenchmarkActivityLog(b *testing.B) {
 	}
 	var n int
 	db, _ := w.f.st.DB()
-	db.QueryRowContext(context.Background(), `SELECT count(*) FROM step_history WHERE release_id = ?`, w.rel.ID).Scan(&n)
+	noErr(b, db.QueryRowContext(context.Background(), `SELECT count(*) FROM step_history WHERE release_id = ?`, w.rel.ID).Scan(&n))
 	b.Logf("%d history rows", n)
 	for _, c := range []struct {
 		name string

@@ -104,6 +104,14 @@ func (f *fixture) active(name string, deploy, verify int) Release {
 	return r
 }
 
+// noErr fails the test on err: for calls that return only an error.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func must[T any](t testing.TB) func(T, error) T {
 	return func(v T, err error) T {
 		t.Helper()

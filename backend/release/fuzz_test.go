@@ -39,7 +39,11 @@ func FuzzPositions(f *testing.F) {
 			ts = append(ts, tpl([]Category{Deploy, Deploy, Deploy, Verify, Verify}[i], fmt.Sprintf("s%d", i)))
 		}
 		r := must[Release](t)(fx.rel.Create(Input{Name: fmt.Sprintf("fuzz %d", n), Type: "release", Targets: Targets{Mode: "all"}, Templates: ts}))
-		defer db.ExecContext(context.Background(), "DELETE FROM releases WHERE id = ?", r.ID)
+		defer func() {
+			if _, err := db.ExecContext(context.Background(), "DELETE FROM releases WHERE id = ?", r.ID); err != nil {
+				t.Fatal(err)
+			}
+		}()
 		must[Release](t)(fx.rel.Activate(r.ID))
 
 		// ids picks templates of a category by the bytes of perm.

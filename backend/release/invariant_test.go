@@ -198,7 +198,9 @@ func anchors(f *fixture) map[int64]int64 {
 	out := map[int64]int64{}
 	for rows.Next() {
 		var id, anchor int64
-		rows.Scan(&id, &anchor)
+		if err := rows.Scan(&id, &anchor); err != nil {
+			panic(err)
+		}
 		out[id] = anchor
 	}
 	return out
@@ -254,7 +256,9 @@ func checkInvariants(f *fixture, rels []int64, wantHistory int) string {
 			return err.Error()
 		}
 		var steps int
-		db.QueryRowContext(ctx, `SELECT count(*) FROM customer_steps WHERE release_id = ?`, rel).Scan(&steps)
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM customer_steps WHERE release_id = ?`, rel).Scan(&steps); err != nil {
+			return err.Error()
+		}
 		sum := m.Total.Done + m.Total.Skipped + m.Total.Reverted + m.Total.Pending
 		if sum != steps {
 			return fmt.Sprintf("matrix total %v sums to %d, release has %d steps", m.Total, sum, steps)

@@ -73,7 +73,9 @@ func positions(f *fixture, releaseID int64) map[int64]int {
 	for rows.Next() {
 		var id int64
 		var pos int
-		rows.Scan(&id, &pos)
+		if err := rows.Scan(&id, &pos); err != nil {
+			panic(err)
+		}
 		out[id] = pos
 	}
 	return out
@@ -149,7 +151,7 @@ func TestAGapUsedUpRenumbers(t *testing.T) {
 	}
 	var maxGap int
 	db, _ := f.st.DB()
-	db.QueryRowContext(context.Background(), `SELECT max(order_index) FROM step_templates WHERE release_id = ?`, r.ID).Scan(&maxGap)
+	noErr(t, db.QueryRowContext(context.Background(), `SELECT max(order_index) FROM step_templates WHERE release_id = ?`, r.ID).Scan(&maxGap))
 	if maxGap > 100*Gap {
 		t.Fatalf("positions ran away: the last template is at %d", maxGap)
 	}
@@ -158,7 +160,7 @@ func TestAGapUsedUpRenumbers(t *testing.T) {
 func countHistory(f *fixture) int {
 	db, _ := f.st.DB()
 	var n int
-	db.QueryRowContext(context.Background(), `SELECT count(*) FROM step_history WHERE customer_id IS NOT NULL`).Scan(&n)
+	noErr(f.t, db.QueryRowContext(context.Background(), `SELECT count(*) FROM step_history WHERE customer_id IS NOT NULL`).Scan(&n))
 	return n
 }
 

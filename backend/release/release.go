@@ -67,7 +67,7 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release) ([]Release, e
 		return nil, fmt.Errorf("release progress: %w", err)
 	}
 	for _, c := range counts {
-		out[idx[c.ReleaseID]].Progress = c.Counts.Progress()
+		out[idx[c.ReleaseID]].Progress = c.Progress()
 	}
 	type count struct {
 		ReleaseID int64 `bun:"release_id"`
@@ -177,7 +177,7 @@ func clusterProgress(ctx context.Context, db bun.IDB, releaseID int64) ([]Cluste
 	}
 	out := []ClusterProgress{}
 	for _, r := range rows {
-		c := CustomerProgress{ID: r.ID, Name: r.Name, Namespace: r.Namespace, IsActive: r.IsActive, Progress: r.Counts.Progress(),
+		c := CustomerProgress{ID: r.ID, Name: r.Name, Namespace: r.Namespace, IsActive: r.IsActive, Progress: r.Progress(),
 			Hold: holdOf(r.HeldAt, r.HeldBy, r.HoldReason)}
 		if n := len(out); n == 0 || out[n-1].ID != r.ClusterID {
 			out = append(out, ClusterProgress{ID: r.ClusterID, Name: r.ClusterName, Customers: []CustomerProgress{}})

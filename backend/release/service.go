@@ -11,7 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -79,12 +78,6 @@ func ptr(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// isUnique tells a UNIQUE constraint failure, the backstop behind the checks
-// made inside each transaction.
-func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // oneOf requires v to be one of allowed (validate.OneOf for the enums).
