@@ -60,7 +60,6 @@ test("a working day on the matrix", async (t) => {
   const rid = ids.release;
   const cell = (row, col) => page.locator(`[role="gridcell"][aria-label^="${row} for ${col}:"]`);
   const panel = () => page.getByRole("dialog");
-  const grid = () => page.getByRole("grid");
   const stepOf = async (row, customer) => (await app.call("release.Steps", "StepDetailAt", rid, (await templateId(row)), ids.customer[customer])).step;
   const tids = {};
   const templateId = async (name) => {

@@ -1,9 +1,12 @@
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import * as Customers from "@wails/go/customer/Service";
 import type { customer } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
 
-export const useCustomers = (f: customer.ListFilter) => useQuery({ queryKey: keys.customers(f), queryFn: () => call(Customers.List(f)) });
+// A new search or filter keeps showing the previous list until its answer
+// comes: the list stays put instead of flashing a skeleton.
+export const useCustomers = (f: customer.ListFilter) =>
+  useQuery({ queryKey: keys.customers(f), queryFn: () => call(Customers.List(f)), placeholderData: keepPreviousData });
 export const useCustomer = (id: number) => useQuery({ queryKey: keys.customer(id), queryFn: () => call(Customers.Get(id)), enabled: id > 0 });
 
 const touched = (id?: number) => [keys.customersAll, keys.clustersAll, keys.dashboard, ["cluster"], ...(id ? [keys.customer(id)] : [])];

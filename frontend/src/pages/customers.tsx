@@ -165,14 +165,6 @@ export function CustomerTable({ rows, label, description = true, className }: { 
   );
 }
 
-/** useKept is value, or while it is undefined (a new search loading) the
- * last value it had: the list stays put instead of flashing a skeleton. */
-function useKept<T>(value: T | undefined): T | undefined {
-  const kept = useRef(value);
-  if (value !== undefined) kept.current = value; // idempotent: safe in render
-  return value ?? kept.current;
-}
-
 /** The customers page: every customer grouped by cluster, filtered by
  * cluster and searched by name or namespace in Go. The filters live in the
  * URL (?cluster=, ?q=, ?archived=1), so going back to the list finds them
@@ -202,7 +194,7 @@ export function CustomersPage() {
 
   const clusters = useClusters(true);
   const q = useCustomers({ includeArchived: archived, clusterId, search });
-  const data = useKept(q.data);
+  const data = q.data;
   const rows = useMemo(() => groupByCluster(data ?? []), [data]);
   // Go refuses a search it cannot match (longer than any name): that is the
   // search box's error, not a failed read.

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ArrowDown, ArrowLeft, ArrowUp, Check, ChevronRight, CircleDashed, Crosshair, PartyPopper, PauseCircle, SkipForward, Undo2 } from "lucide-react";
 import { release } from "@wails/go/models";
@@ -77,24 +77,15 @@ export function FocusModePage() {
   useCrumb(`/releases/${releaseId}`, cs.data?.release.name);
   useCrumb(`/releases/${releaseId}/focus/${customerId}`, cs.data ? `Focus mode: ${cs.data.customer.name}` : undefined);
 
-  // Start on the first pending step, once per customer.
-  useEffect(() => {
-    setCurrent(null);
-    setNote("");
-    setError("");
-  }, [customerId]);
-  useEffect(() => {
-    if (current === null && steps.length) {
-      const first = steps.findIndex((s) => s.status === release.Status.PENDING);
-      setCurrent(first < 0 ? 0 : first);
-    }
-  }, [current, steps]);
+  // The page is mounted afresh for each customer (the shell keys it by
+  // path); until a step is chosen it shows the first pending one.
+  const firstPending = Math.max(0, steps.findIndex((s) => s.status === release.Status.PENDING));
   const loaded = !!cs.data;
   useEffect(() => {
     if (loaded) pageRef.current?.focus();
   }, [customerId, loaded]);
 
-  const idx = Math.min(current ?? 0, Math.max(steps.length - 1, 0));
+  const idx = Math.min(current ?? firstPending, Math.max(steps.length - 1, 0));
   const step = steps[idx];
   const next = nextCustomer(matrix.data, customerId);
   const hold = cs.data?.hold;
@@ -180,10 +171,9 @@ export function FocusModePage() {
     e.preventDefault();
     f();
   };
-  const handler = useRef(onKeyDown);
-  handler.current = onKeyDown;
+  const onKey = useEffectEvent(onKeyDown);
   useEffect(() => {
-    const listen = (e: KeyboardEvent) => handler.current(e);
+    const listen = (e: KeyboardEvent) => onKey(e);
     window.addEventListener("keydown", listen);
     return () => window.removeEventListener("keydown", listen);
   }, []);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
@@ -71,7 +71,13 @@ function TemplateList({ title, category, releaseId, items, readOnly, onEdit, onA
   const del = useDeleteTemplate(releaseId);
   const [order, setOrder] = useState(items);
   const [deleting, setDeleting] = useState<release.Template | null>(null);
-  useEffect(() => setOrder(items), [items]);
+  // The local order follows the server's whenever it changes (adjusted
+  // while rendering, not in an effect); a drag changes it first.
+  const [shown, setShown] = useState(items);
+  if (items !== shown) {
+    setShown(items);
+    setOrder(items);
+  }
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
 
   const commit = (next: release.Template[]) => {

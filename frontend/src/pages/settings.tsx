@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { FolderOpen, Info, ScrollText } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -17,9 +17,13 @@ export function SettingsPage() {
   const save = useSaveSettings();
   const [name, setName] = useState("");
   const [about, setAbout] = useState(false);
-  useEffect(() => {
-    if (settings.data) setName(settings.data.operatorNameIsDefault ? "" : settings.data.operatorName);
-  }, [settings.data]);
+  // The field starts from the saved name, and follows it when it changes
+  // (a save, a restore): adjusted while rendering, not in an effect.
+  const [loaded, setLoaded] = useState<typeof settings.data>(undefined);
+  if (settings.data && settings.data !== loaded) {
+    setLoaded(settings.data);
+    setName(settings.data.operatorNameIsDefault ? "" : settings.data.operatorName);
+  }
   if (!settings.data || !status.data) return <div className="p-8"><Skeleton className="h-64 max-w-2xl" /></div>;
   const s = settings.data;
   const setTheme = (theme: string) => save.mutate({ operatorName: name, theme });
