@@ -49,11 +49,33 @@ func preview(ctx context.Context, db bun.IDB, releaseID int64) (Preview, error) 
 	if err != nil {
 		return Preview{}, err
 	}
-	tpls, err := db.NewSelect().Model((*store.StepTemplate)(nil)).Where("release_id = ?", releaseID).Count(ctx)
+	var tpls []store.StepTemplate
+	if err := db.NewSelect().Model(&tpls).Column("name", "content").Where("release_id = ?", releaseID).Scan(ctx); err != nil {
+		return Preview{}, fmt.Errorf("templates of release %d: %w", releaseID, err)
+	}
+	out := Preview{CustomerCount: customers, TemplateCount: len(tpls), StepCount: customers * len(tpls), Lacking: []LackingVariable{}}
+	contents := make([]string, len(tpls))
+	for i, t := range tpls {
+		contents[i] = t.Content
+	}
+	if !usesVariables(contents...) {
+		return out, nil
+	}
+	var ids []int64
+	if err := db.NewRaw(`SELECT cu.id`+targetedCustomers, argsOf(t)).Scan(ctx, &ids); err != nil {
+		return Preview{}, fmt.Errorf("targeted customers of release %d: %w", releaseID, err)
+	}
+	_, rows, err := contexts(ctx, db, releaseID, ids)
 	if err != nil {
 		return Preview{}, err
 	}
-	return Preview{CustomerCount: customers, TemplateCount: int(tpls), StepCount: customers * int(tpls)}, nil
+	operator, err := settings.Actor(ctx, db)
+	if err != nil {
+		return Preview{}, err
+	}
+	// {{step}} always resolves; the name given here only fills it.
+	out.Lacking = lacking(rows, operator, "", contents...)
+	return out, nil
 }
 
 // ActivationPreview says how many customers and steps activation creates.

@@ -3,6 +3,7 @@ package release
 import (
 	"shipdeck/backend/progress"
 	"shipdeck/backend/store"
+	"shipdeck/backend/vars"
 )
 
 // The DTOs of the release domain, as the frontend receives them. Timestamps
@@ -32,6 +33,10 @@ type Release struct {
 	TemplateCount int               `json:"templateCount"`
 	CustomerCount int               `json:"customerCount"`
 	Progress      progress.Progress `json:"progress"`
+
+	// Metadata is the release's metadata as a form shows it
+	// (vars.FormMetadata): a value that is not a string is its JSON text.
+	Metadata map[string]string `json:"metadata"`
 }
 
 // TemplateInput is one step template as the wizard or editor sends it.
@@ -54,6 +59,9 @@ type Input struct {
 	Targets           Targets         `json:"targets"`
 	CopyTemplatesFrom int64           `json:"copyTemplatesFrom"`
 	Templates         []TemplateInput `json:"templates"`
+
+	// Metadata is the release's metadata, as vars.Metadata accepts it.
+	Metadata map[string]string `json:"metadata"`
 }
 
 // UpdateInput edits a release's details; targets only while it is a draft
@@ -66,6 +74,10 @@ type UpdateInput struct {
 	ReleaseDate   *int64      `json:"releaseDate"`
 	Description   string      `json:"description"`
 	Targets       *Targets    `json:"targets"`
+
+	// Metadata is every key the form kept, with its text
+	// (vars.EditMetadata); nil leaves the stored metadata as it is.
+	Metadata map[string]string `json:"metadata"`
 }
 
 // Template is one step template of a release.
@@ -132,6 +144,9 @@ type Preview struct {
 	CustomerCount int `json:"customerCount"`
 	TemplateCount int `json:"templateCount"`
 	StepCount     int `json:"stepCount"`
+	// Lacking lists the variables the templates use that some targeted
+	// customers cannot resolve: a warning, not a refusal.
+	Lacking []LackingVariable `json:"lacking"`
 }
 
 // CustomerRef names a customer with its cluster.
@@ -212,6 +227,10 @@ type Step struct {
 	// Change is set on the step a state change returns: the history row
 	// it wrote, which Undo takes back.
 	Change int64 `json:"change,omitempty"`
+	// Rendered is Content with its variables filled in for this customer,
+	// where the step is read for one customer (the panel, the customer's
+	// steps); nil elsewhere.
+	Rendered *vars.Result `json:"rendered,omitempty"`
 }
 
 // HistoryEntry is one change to a customer step.

@@ -119,6 +119,16 @@ func (s *Steps) CustomerSteps(releaseID, customerID int64) (out CustomerSteps, e
 			}
 		}
 		out.Progress = progress.Of(d, sk, rv, p)
+		all := make([]*Step, 0, len(out.Deploy)+len(out.Verify))
+		for i := range out.Deploy {
+			all = append(all, &out.Deploy[i])
+		}
+		for i := range out.Verify {
+			all = append(all, &out.Verify[i])
+		}
+		if err := renderSteps(ctx, db, releaseID, customerID, all...); err != nil {
+			return err
+		}
 		out.Hold, err = customerHold(ctx, db, releaseID, customerID)
 		return err
 	})
@@ -161,6 +171,9 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 		return out, err
 	}
 	out.Step = toStep(s)
+	if err := renderSteps(ctx, db, s.ReleaseID, s.CustomerID, &out.Step); err != nil {
+		return out, err
+	}
 	out.Release = Ref{ID: r.ID, Name: r.Name}
 	out.Status = ReleaseStatus(r.Status)
 	if out.Customer, err = customerRef(ctx, db, s.CustomerID); err != nil {

@@ -57,8 +57,9 @@ const canChange = `coalesce(cs.status, 'pending') IN (SELECT value FROM json_eac
 // sqlChangeHistory writes one history row per step that changes, before the
 // UPDATE (it reads the state the step leaves).
 const sqlChangeHistory = `
-INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, actor, source, created_at)
-SELECT cs.id, cs.release_id, cs.customer_id, cs.template_id, cs.name, ?action, coalesce(cs.status, 'pending'), ?to, nullif(?note, ''), ?actor, ?source, ?now
+INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, rendered, actor, source, created_at)
+SELECT cs.id, cs.release_id, cs.customer_id, cs.template_id, cs.name, ?action, coalesce(cs.status, 'pending'), ?to, nullif(?note, ''),
+	(SELECT r.text FROM temp.change_rendered r WHERE r.step_id = cs.id), ?actor, ?source, ?now
 FROM customer_steps cs WHERE `
 
 // sqlChangeSet is the SET list of a change. done, skip and revert stamp who
@@ -151,6 +152,15 @@ func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note strin
 	}
 	if total == 0 {
 		return out, problem.NotFound("The selection holds no steps.")
+	}
+	// The history keeps what was executed: the rendering of each step
+	// that uses variables (back to pending executes nothing).
+	renderWhere := sel.where + ` AND ` + canChange
+	if a.To == Pending {
+		renderWhere = "0"
+	}
+	if err := prepareRendered(ctx, tx, renderWhere, a); err != nil {
+		return out, err
 	}
 	hist, err := tx.NewRaw(sqlChangeHistory+sel.where+` AND `+canChange+` ORDER BY cs.id`, a).Exec(ctx)
 	if err != nil {

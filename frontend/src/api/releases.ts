@@ -58,3 +58,8 @@ export const useDeleteTemplate = (releaseId: number) =>
   });
 export const useReorderTemplates = () =>
   useAppMutation((v: release.ReorderInput) => Releases.ReorderTemplates(v), { invalidate: (v) => releaseKeys(v.releaseId) });
+
+/** useTemplatePreview renders template content for one of the release's
+ * customers while it is written, and names those lacking a variable. */
+export const useTemplatePreview = (in_: release.TemplatePreviewInput, enabled: boolean) =>
+  useQuery({ queryKey: ["template-preview", in_], queryFn: () => call(Releases.PreviewTemplate(in_)), enabled, placeholderData: (prev) => prev });

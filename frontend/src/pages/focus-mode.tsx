@@ -236,7 +236,7 @@ export function FocusModePage() {
                 {step.skipReason && <> — {step.skipReason}</>}
               </p>
             )}
-            <CodeBlock code={step.content} type={step.type} className="min-h-0 shrink" />
+            <CodeBlock code={step.content} type={step.type} rendered={step.rendered} className="min-h-0 shrink" />
             {active && (
               <div className="grid gap-2">
                 <Field label={skipping ? "Reason for skipping (Enter skips, Esc cancels)" : "Note (Enter marks done)"} htmlFor="focus-note" error={error}>

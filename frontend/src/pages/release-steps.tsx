@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useDebounced } from "@/lib/use-debounced";
 import { Link, useParams } from "react-router";
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
@@ -13,7 +14,7 @@ import { ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badg
 import { ReleaseActions } from "@/components/releases/release-actions";
 import { CodeBlock } from "@/components/steps/code-block";
 import { TypeBadge } from "@/components/steps/status";
-import { useAddTemplate, useDeleteTemplate, useRelease, useReorderTemplates, useUpdateTemplate } from "@/api/releases";
+import { useAddTemplate, useDeleteTemplate, useRelease, useReorderTemplates, useTemplatePreview, useUpdateTemplate } from "@/api/releases";
 import { plural } from "@/lib/format";
 import { release } from "@wails/go/models";
 
@@ -184,6 +185,9 @@ function TemplateForm({ releaseId, category, template, count, active, onClose }:
   const [content, setContent] = useState(template?.content ?? "");
   const [description, setDescription] = useState(template?.description ?? "");
   const [position, setPosition] = useState(count);
+  const [previewFor, setPreviewFor] = useState(0);
+  const typed = useDebounced(content, 200);
+  const preview = useTemplatePreview({ releaseId, name, type, content: typed, customerId: previewFor }, typed.includes("{{"));
   const err = add.error ?? update.error;
   const fe = (f: string) => (err?.field === f ? err.message : undefined);
   const save = () =>
@@ -222,11 +226,35 @@ function TemplateForm({ releaseId, category, template, count, active, onClose }:
           <Field label="Content" htmlFor="t-content" error={fe("content")}>
             <Textarea id="t-content" className="min-h-56 font-mono text-xs" value={content} onChange={(e) => setContent(e.target.value)} spellCheck={false} />
           </Field>
-          <div className="grid content-start gap-1.5">
-            <span className="text-[13px] font-medium">Preview</span>
-            {content.trim() ? <CodeBlock code={content} type={type} className="max-h-56" /> : <div className="flex h-56 items-center justify-center rounded-lg border border-dashed border-border text-xs text-muted-foreground">Highlighted content shows here</div>}
+          <div className="grid min-w-0 content-start gap-1.5">
+            <div className="flex items-center justify-between gap-2">
+              <span className="text-[13px] font-medium">Preview</span>
+              {preview.data && preview.data.customers.length > 0 && typed.includes("{{") && (
+                <NativeSelect className="h-7 w-48 text-xs" value={preview.data.customer.id} onChange={(e) => setPreviewFor(Number(e.target.value))} aria-label="Preview for customer">
+                  {preview.data.customers.map((c) => <option key={c.id} value={c.id}>for {c.name}</option>)}
+                </NativeSelect>
+              )}
+            </div>
+            {content.trim() ? (
+              <CodeBlock code={content} type={type} className="max-h-56" rendered={typed === content && preview.data ? preview.data.rendered : undefined} />
+            ) : (
+              <div className="flex h-56 items-center justify-center rounded-lg border border-dashed border-border text-xs text-muted-foreground">Highlighted content shows here</div>
+            )}
           </div>
         </div>
+        {preview.data && preview.data.lacking.length > 0 && typed.includes("{{") && (
+          <div className="rounded-md border border-amber-500/30 bg-amber-500/10 px-3 py-2 text-xs" data-testid="lacking-variables">
+            {preview.data.lacking.map((l) => (
+              <p key={l.name}>
+                <span className="font-mono">{`{{${l.name}}}`}</span> is not set for {plural(l.count, "customer")} of this release
+                {l.customers.length > 0 && <>: {l.customers.join(", ")}{l.count > l.customers.length ? ` and ${l.count - l.customers.length} more` : ""}</>}. It stays as written for them.
+              </p>
+            ))}
+          </div>
+        )}
+        <p className="text-xs text-muted-foreground">
+          Variables: <span className="font-mono">{"{{customer}} {{namespace}} {{cluster}} {{kubeconfig}} {{release}} {{version}} {{step}} {{operator}}"}</span>, and metadata as <span className="font-mono">{"{{customer.KEY}}"}</span>. <span className="font-mono">{"\\{{"}</span> writes a literal <span className="font-mono">{"{{"}</span>.
+        </p>
         <Field label="Description" htmlFor="t-desc"><Input id="t-desc" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Optional: why, or what to watch for" /></Field>
         {err && !err.field && <p role="alert" className="text-[13px] text-destructive">{err.message}</p>}
       </div>

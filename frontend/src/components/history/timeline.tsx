@@ -8,7 +8,7 @@ import { historyWords } from "./words";
 
 /** Timeline is a step's history, newest first: its own changes, and the
  * template edits that reached it, each with what changed. */
-export function Timeline({ history }: { history: release.HistoryEntry[] }) {
+export function Timeline({ history, current }: { history: release.HistoryEntry[]; current?: string }) {
   return (
     <section aria-label="History">
       <h3 className="mb-2 flex items-center gap-1.5 text-[13px] font-semibold"><History className="size-4 text-muted-foreground" aria-hidden /> History</h3>
@@ -28,6 +28,18 @@ export function Timeline({ history }: { history: release.HistoryEntry[] }) {
               </div>
               <div className="text-xs text-muted-foreground" title={formatDateTime(h.createdAt)}>{h.actor} · {timeAgo(h.createdAt)}</div>
               {h.note && <div className="mt-0.5 break-words text-xs">“{h.note}”</div>}
+              {h.rendered && (
+                <details className="mt-1 text-xs">
+                  <summary className="cursor-pointer text-muted-foreground">
+                    What it was, for this customer{current !== undefined && current !== h.rendered ? " (differs from now)" : ""}
+                  </summary>
+                  {current !== undefined && current !== h.rendered ? (
+                    <DiffView className="mt-1" before={h.rendered} after={current} />
+                  ) : (
+                    <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap rounded-md border border-border bg-muted/40 p-2 font-mono text-[11px]" data-selectable>{h.rendered}</pre>
+                  )}
+                </details>
+              )}
               {h.contentBefore && h.contentAfter && h.contentBefore !== h.contentAfter && (
                 <details className="mt-1 text-xs">
                   <summary className="cursor-pointer text-muted-foreground">Show the change</summary>

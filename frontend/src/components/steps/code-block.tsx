@@ -1,10 +1,12 @@
-import { useEffect, useMemo, useState, type ReactNode } from "react";
-import { Check, Copy, WrapText } from "lucide-react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { AlertTriangle, Braces, Check, Copy, WrapText } from "lucide-react";
+import type { vars } from "@wails/go/models";
 import { Button } from "@/components/ui/button";
 import { Tooltip } from "@/components/ui/misc";
 import { useHighlight, useHighlightStyles } from "@/api/steps";
 import { copyToClipboard, usePreferences } from "@/api/system";
 import { cn } from "@/lib/utils";
+import { markClass, markElement, markTitle, toMarks, type Mark } from "@/lib/spans";
 
 /** useChromaStyles puts chroma's light and dark CSS in the page once. */
 function useChromaStyles() {
@@ -30,8 +32,13 @@ const maxHighlightBytes = 256 * 1024;
  * (from Go) replaces it when it arrives. That HTML is the only HTML the app
  * injects: Go escapes every character of the content (docs/design.md,
  * "Highlighting"). `copyText` is what copy puts on the clipboard when it
- * differs from what is shown. */
-export function CodeBlock({ code, type, className, bodyClassName, label, actions, copyText }: {
+ * differs from what is shown.
+ *
+ * With `rendered` (the content with its variables filled in for one
+ * customer, from Go), that is what shows, is highlighted and is copied; each
+ * value is marked with its source on hover, missing and risky values are
+ * flagged above the code, and a toggle shows the content as written. */
+export function CodeBlock({ code, type, className, bodyClassName, label, actions, copyText, rendered }: {
   code: string;
   type: string;
   className?: string;
@@ -39,17 +46,28 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
   label?: ReactNode;
   actions?: ReactNode;
   copyText?: string;
+  rendered?: vars.Result;
 }) {
   useChromaStyles();
   const [prefs, setPrefs] = usePreferences();
+  const [asWritten, setAsWritten] = useState(false);
+  const hasVars = !!rendered && rendered.spans.length > 0;
+  const showRendered = hasVars && !asWritten;
+  const text = showRendered ? rendered.text : code;
+  const marks = useMemo(() => (showRendered ? toMarks(rendered.text, rendered.spans) : []), [showRendered, rendered]);
   const prose = type === "text";
   const wrap = prose || prefs.wrapCode;
-  const lines = useMemo(() => code.replace(/\n$/, "").split("\n"), [code]);
-  const highlightable = !prose && lines.length <= maxHighlightLines && code.length <= maxHighlightBytes;
-  const hl = useHighlight(type, code, highlightable);
+  const lines = useMemo(() => text.replace(/\n$/, "").split("\n"), [text]);
+  const highlightable = !prose && lines.length <= maxHighlightLines && text.length <= maxHighlightBytes;
+  const hl = useHighlight(type, text, highlightable);
+  const hlRef = useRef<HTMLDivElement>(null);
+  // chroma's HTML is not React's: the marks go into it once it is in place.
+  useLayoutEffect(() => {
+    if (hlRef.current) markElement(hlRef.current, marks);
+  }, [hl.data, marks]);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
-    const text = copyText ?? code;
+    const text = copyText ?? (showRendered ? rendered.text : code);
     await copyToClipboard(text).catch(() => navigator.clipboard?.writeText(text));
     setCopied(true);
     setTimeout(() => setCopied(false), 1500);
@@ -67,6 +85,13 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
           )}
         </span>
         {actions}
+        {hasVars && (
+          <Tooltip content={asWritten ? "Show it as it runs for this customer" : "Show the variables as written"}>
+            <Button variant={asWritten ? "outline" : "ghost"} size="sm" className="h-7 px-2" onClick={() => setAsWritten(!asWritten)} aria-pressed={asWritten} aria-label="Show as written">
+              <Braces /> {asWritten ? "As written" : "Rendered"}
+            </Button>
+          </Tooltip>
+        )}
         {!prose && (
           <Tooltip content={wrap ? "Don't wrap long lines" : "Wrap long lines"}>
             <Button variant={wrap ? "outline" : "ghost"} size="icon-sm" onClick={() => setPrefs({ wrapCode: !prefs.wrapCode })} aria-label="Wrap long lines" aria-pressed={wrap}>
@@ -80,27 +105,60 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
           </Button>
         </Tooltip>
       </div>
+      {showRendered && (rendered.missing.length > 0 || rendered.unsafe.length > 0) && (
+        <ul className="grid shrink-0 gap-0.5 border-b border-border bg-amber-500/10 px-2.5 py-1.5 text-xs" data-testid="variable-problems">
+          {[...rendered.missing, ...rendered.unsafe].map((p) => (
+            <li key={p.name + p.message} className="flex gap-1.5">
+              <AlertTriangle className="mt-0.5 size-3.5 shrink-0 text-amber-600" aria-hidden />
+              <span>{p.message}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className={cn("min-h-0 flex-1 overflow-auto", bodyClassName)} data-selectable data-testid="code-body">
         {highlightable && hl.data ? (
-          <div className={cn("chroma-host code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }} dangerouslySetInnerHTML={{ __html: hl.data.html }} />
+          <div ref={hlRef} key={hl.data.html} className={cn("chroma-host code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }} dangerouslySetInnerHTML={{ __html: hl.data.html }} />
         ) : (
-          <PlainLines lines={lines} wrap={wrap} width={width} />
+          <PlainLines lines={lines} marks={marks} wrap={wrap} width={width} />
         )}
       </div>
     </div>
   );
 }
 
-/** PlainLines is the content without highlighting, in the same layout. */
-function PlainLines({ lines, wrap, width }: { lines: string[]; wrap: boolean; width: string }) {
+/** PlainLines is the content without highlighting, in the same layout,
+ * with the variables' values marked. */
+function PlainLines({ lines, marks, wrap, width }: { lines: string[]; marks: Mark[]; wrap: boolean; width: string }) {
+  let offset = 0;
   return (
     <pre className={cn("code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }}>
-      {lines.map((l, i) => (
-        <span key={i} className="line">
-          <span className="ln">{i + 1}</span>
-          <span className="cl">{l + "\n"}</span>
-        </span>
-      ))}
+      {lines.map((l, i) => {
+        const start = offset;
+        offset += l.length + 1;
+        return (
+          <span key={i} className="line">
+            <span className="ln">{i + 1}</span>
+            <span className="cl">{marks.length ? markedLine(l, start, marks) : l}{"\n"}</span>
+          </span>
+        );
+      })}
     </pre>
   );
+}
+
+/** markedLine is one line of text (starting at offset in the whole) with
+ * the parts inside marks wrapped. */
+function markedLine(line: string, offset: number, marks: Mark[]): ReactNode[] {
+  const out: ReactNode[] = [];
+  let at = 0;
+  for (const m of marks) {
+    const from = Math.max(m.start - offset, 0);
+    const to = Math.min(m.end - offset, line.length);
+    if (to <= 0 || from >= line.length || to <= from) continue;
+    if (from > at) out.push(line.slice(at, from));
+    out.push(<mark key={from} className={markClass(m.span)} title={markTitle(m.span)}>{line.slice(from, to)}</mark>);
+    at = to;
+  }
+  if (at < line.length) out.push(line.slice(at));
+  return out;
 }

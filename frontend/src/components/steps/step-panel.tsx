@@ -158,7 +158,7 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
       </div>
 
       <div className="grid min-h-0 flex-1 content-start gap-5 overflow-auto px-5 py-4">
-        {mode === "" && <CodeBlock code={s.content} type={s.type} bodyClassName="max-h-[48vh]" />}
+        {mode === "" && <CodeBlock code={s.content} type={s.type} rendered={s.rendered} bodyClassName="max-h-[48vh]" />}
         {mode === "override" && (
           <div className="grid gap-2">
             <Field label="Content for this customer only" htmlFor="override" error={override.error?.message}>
@@ -196,7 +196,7 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
             <DiffView className="mt-2" before={d.template.content} after={s.content} />
           </details>
         )}
-        <Timeline history={d.history} />
+        <Timeline history={d.history} current={s.rendered?.text ?? s.content} />
       </div>
 
       <ConfirmDialog
