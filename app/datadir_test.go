@@ -72,35 +72,39 @@ func TestPrepareDataDir(t *testing.T) {
 	}{
 		{"missing: created private", func(t *testing.T, dir string) string { return dir }, result{0o700, ""}},
 		{"made by WebKitGTK first: tightened", func(t *testing.T, dir string) string {
-			os.Mkdir(dir, 0o755)
-			os.Mkdir(filepath.Join(dir, "storage"), 0o755)
-			os.WriteFile(filepath.Join(dir, "hsts-storage.sqlite"), nil, 0o644)
-			os.WriteFile(filepath.Join(dir, "shipdeck.db"), nil, 0o600)
-			os.Mkdir(filepath.Join(dir, "backups"), 0o700)
+			noErr(t, os.Mkdir(dir, 0o755))
+			noErr(t, os.Mkdir(filepath.Join(dir, "storage"), 0o755))
+			noErr(t, os.WriteFile(filepath.Join(dir, "hsts-storage.sqlite"), nil, 0o644))
+			noErr(t, os.WriteFile(filepath.Join(dir, "shipdeck.db"), nil, 0o600))
+			noErr(t, os.Mkdir(filepath.Join(dir, "backups"), 0o700))
 			return dir
 		}, result{0o700, ""}},
 		{"read-only and Shipdeck's: not made writable", func(t *testing.T, dir string) string {
-			os.Mkdir(dir, 0o555)
-			t.Cleanup(func() { os.Chmod(dir, 0o700) })
+			noErr(t, os.Mkdir(dir, 0o555))
+			t.Cleanup(func() {
+				if err := os.Chmod(dir, 0o700); err != nil {
+					t.Error(err)
+				}
+			})
 			return dir
 		}, result{0o500, ""}},
 		{"holds other files: left as it is", func(t *testing.T, dir string) string {
-			os.Mkdir(dir, 0o755)
-			os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644)
+			noErr(t, os.Mkdir(dir, 0o755))
+			noErr(t, os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644))
 			return dir
 		}, result{0o755, "it also holds files that are not Shipdeck's (notes.txt)"}},
 		{"a symbolic link to a shared folder: left as it is", func(t *testing.T, dir string) string {
 			shared := filepath.Join(filepath.Dir(dir), "shared")
-			os.Mkdir(shared, 0o777)
-			os.Chmod(shared, 0o777|os.ModeSticky)
-			os.Symlink(shared, dir)
+			noErr(t, os.Mkdir(shared, 0o777))
+			noErr(t, os.Chmod(shared, 0o777|os.ModeSticky))
+			noErr(t, os.Symlink(shared, dir))
 			return shared
 		}, result{0o777, "because it is a symbolic link"}},
 		{"another user's: left as it is", func(t *testing.T, dir string) string {
 			if os.Getuid() != 0 {
 				t.Skip("not run: giving a folder to another user needs root (CI runs as root)")
 			}
-			os.Mkdir(dir, 0o755)
+			noErr(t, os.Mkdir(dir, 0o755))
 			if err := os.Chown(dir, 65534, 65534); err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +132,7 @@ func TestPrepareDataDir(t *testing.T) {
 		})
 	}
 	file := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(file, nil, 0o600)
+	noErr(t, os.WriteFile(file, nil, 0o600))
 	if _, err := PrepareDataDir(file); err == nil {
 		t.Fatal("a file was taken for a data directory")
 	}

@@ -36,7 +36,9 @@ func acquireLock(path string) (release func(), err error) {
 		return nil, fmt.Errorf("lock data directory: %w", err)
 	}
 	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		// Closing the file drops the lock too, so a failed unlock leaves
+		// nothing held once the close below is done.
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
 }

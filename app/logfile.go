@@ -26,7 +26,7 @@ func OpenLog(dir string) io.Closer {
 	}
 	// lumberjack creates the file lazily, with mode 0600 (and keeps the
 	// mode of an existing file): write once now so a failure shows here.
-	var w io.Writer = io.MultiWriter(os.Stderr, lj)
+	w := io.MultiWriter(os.Stderr, lj)
 	if _, err := lj.Write(nil); err != nil {
 		w = os.Stderr
 		defer slog.Error("cannot write the log file; logging to standard error only", "path", lj.Filename, "err", err)

@@ -47,7 +47,7 @@ func openPath(path string) error {
 	}
 	// Reap it so no zombie stays behind; its exit status is the opener's
 	// business (explorer.exe exits 1 even when it worked).
-	go cmd.Wait()
+	go func() { _ = cmd.Wait() }()
 	return nil
 }
 

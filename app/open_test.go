@@ -26,7 +26,7 @@ func TestOpenPathPassesThePathAsItIs(t *testing.T) {
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	for _, name := range []string{"plain", "with space", "hash#and%percent", "Zürich 東京", "100% #1 ?x"} {
 		dir := filepath.Join(t.TempDir(), name)
-		os.MkdirAll(dir, 0o700)
+		noErr(t, os.MkdirAll(dir, 0o700))
 		os.Remove(got)
 		if err := openPath(dir); err != nil {
 			t.Fatalf("%q: %v", name, err)

@@ -100,11 +100,12 @@ func TestRestoreAtStartRefusals(t *testing.T) {
 		words string
 	}{
 		{"a file outside the backups folder", func(t *testing.T, dir string) string {
-			os.WriteFile(filepath.Join(dir, store.FileName), []byte("garbage"), 0o600)
+			noErr(t, os.WriteFile(filepath.Join(dir, store.FileName), []byte("garbage"), 0o600))
 			good := goodBackup(t, dir, "x")
 			outside := filepath.Join(t.TempDir(), "shipdeck-elsewhere.db")
-			data, _ := os.ReadFile(good)
-			os.WriteFile(outside, data, 0o600)
+			data, err := os.ReadFile(good)
+			noErr(t, err)
+			noErr(t, os.WriteFile(outside, data, 0o600))
 			return outside
 		}, "is not one of the backups"},
 		{"a newer Shipdeck's database", func(t *testing.T, dir string) string {
@@ -171,9 +172,9 @@ func TestRestoreFileTakesOnlyListedBackups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, _ := s.services.Clusters.List(false)
-	if len(cl) != 1 || cl[0].Name != "from-backup" {
-		t.Fatalf("clusters after restore: %+v", cl)
+	cl, err := s.services.Clusters.List(false)
+	if err != nil || len(cl) != 1 || cl[0].Name != "from-backup" {
+		t.Fatalf("clusters after restore: %+v %v", cl, err)
 	}
 	if filepath.Dir(res.KeptAt) != filepath.Join(dir, store.BackupsDir) {
 		t.Errorf("previous database kept at %q", res.KeptAt)

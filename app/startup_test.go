@@ -81,7 +81,7 @@ func TestStartupErrorsAreOnePlainTrueSentence(t *testing.T) {
 	}{
 		{"shipdeck.db is a folder", func(t *testing.T) string {
 			dir := t.TempDir()
-			os.Mkdir(filepath.Join(dir, store.FileName), 0o700)
+			noErr(t, os.Mkdir(filepath.Join(dir, store.FileName), 0o700))
 			return dir
 		}, store.StartupFolder, "is a folder, not a database file", true},
 		{"another Shipdeck holds the directory", func(t *testing.T) string {
@@ -106,12 +106,12 @@ func TestStartupErrorsAreOnePlainTrueSentence(t *testing.T) {
 		}, store.StartupNewer, "was written by a newer Shipdeck", true},
 		{"not a database", func(t *testing.T) string {
 			dir := t.TempDir()
-			os.WriteFile(filepath.Join(dir, store.FileName), []byte("garbage, not SQLite"), 0o600)
+			noErr(t, os.WriteFile(filepath.Join(dir, store.FileName), []byte("garbage, not SQLite"), 0o600))
 			return dir
 		}, store.StartupDamaged, "is damaged or is not a database", true},
 		{"the data directory is a file", func(t *testing.T) string {
 			dir := filepath.Join(t.TempDir(), "data")
-			os.WriteFile(dir, nil, 0o600)
+			noErr(t, os.WriteFile(dir, nil, 0o600))
 			return dir
 		}, store.StartupDataDir, "is a file, not a folder", true},
 		{"a folder Shipdeck cannot write", func(t *testing.T) string {
@@ -151,7 +151,7 @@ func TestStartupErrorsAreOnePlainTrueSentence(t *testing.T) {
 // and as an event to the window, not only in the log.
 func TestDailyBackupFailureIsShown(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "backups"), []byte("a file where the backups folder goes"), 0o600)
+	noErr(t, os.WriteFile(filepath.Join(dir, "backups"), []byte("a file where the backups folder goes"), 0o600))
 	s, events := startShell(t, dir)
 	got := events()
 	st, _ := s.services.System.Status()
@@ -177,8 +177,8 @@ func TestStatusCarriesReadOnlyAndDataDirWarnings(t *testing.T) {
 		t.Fatalf("a read-only start sent %+v", got)
 	}
 	shared := filepath.Join(t.TempDir(), "shared")
-	os.Mkdir(shared, 0o755)
-	os.WriteFile(filepath.Join(shared, "notes.txt"), nil, 0o644)
+	noErr(t, os.Mkdir(shared, 0o755))
+	noErr(t, os.WriteFile(filepath.Join(shared, "notes.txt"), nil, 0o644))
 	s, _ = startShell(t, shared)
 	st, _ = s.services.System.Status()
 	t.Log(st.DataDirWarning)
@@ -191,7 +191,7 @@ func TestStatusCarriesReadOnlyAndDataDirWarnings(t *testing.T) {
 func TestStartClearsWhatAKilledShipdeckLeft(t *testing.T) {
 	dir := t.TempDir()
 	shipdeckDatabase(t, filepath.Join(dir, store.FileName))
-	os.MkdirAll(filepath.Join(dir, "backups"), 0o700)
+	noErr(t, os.MkdirAll(filepath.Join(dir, "backups"), 0o700))
 	left := []string{
 		filepath.Join(dir, ".shipdeck-partial-7.db"),
 		filepath.Join(dir, ".window-12.json"),
@@ -199,7 +199,7 @@ func TestStartClearsWhatAKilledShipdeckLeft(t *testing.T) {
 		filepath.Join(dir, "backups", "shipdeck-20261101-090000-pre-migration.db"),
 	}
 	for _, f := range left {
-		os.WriteFile(f, nil, 0o600)
+		noErr(t, os.WriteFile(f, nil, 0o600))
 	}
 	s, events := startShell(t, dir)
 	events()
@@ -210,5 +210,14 @@ func TestStartClearsWhatAKilledShipdeckLeft(t *testing.T) {
 		if _, err := os.Stat(f); !os.IsNotExist(err) {
 			t.Errorf("%s is still there", f)
 		}
+	}
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

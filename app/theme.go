@@ -57,7 +57,9 @@ func themedIndex(dark func() bool) func(http.Handler) http.Handler {
 			}
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 			w.WriteHeader(rec.status)
-			w.Write(body)
+			// The status is sent: if the page went away meanwhile there is
+			// no one left to tell.
+			_, _ = w.Write(body)
 		})
 	}
 }

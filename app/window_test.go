@@ -34,7 +34,7 @@ func TestWindowStateSurvivesARestart(t *testing.T) {
 		"too small":     `{"width": 10, "height": 10, "theme": "dark"}`,
 		"unknown theme": `{"width": 1300, "height": 800, "theme": "neon"}`,
 	} {
-		os.WriteFile(filepath.Join(dir, WindowFileName), []byte(body), 0o600)
+		noErr(t, os.WriteFile(filepath.Join(dir, WindowFileName), []byte(body), 0o600))
 		got := LoadWindowState(dir)
 		if got.Width < minWidth || got.Height < minHeight || (got.Theme != "system" && got.Theme != "dark") {
 			t.Errorf("%s: %+v", name, got)
@@ -83,7 +83,7 @@ func TestInstanceIDPerDataDirectory(t *testing.T) {
 	}
 	// D-Bus name elements: letters, digits and '_' once Wails has replaced '.'.
 	for _, r := range a {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.') {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '.' {
 			t.Fatalf("id %q has %q", a, r)
 		}
 	}
@@ -92,12 +92,15 @@ func TestInstanceIDPerDataDirectory(t *testing.T) {
 func TestIndexStartsInTheTheme(t *testing.T) {
 	page := `<!doctype html><html lang="en"><head></head><body></body></html>`
 	assets := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := page
 		if r.URL.Path == "/app.js" {
-			io.WriteString(w, "<html not touched")
-			return
+			body = "<html not touched"
+		} else {
+			w.Header().Set("Content-Type", "text/html")
 		}
-		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, page)
+		if _, err := io.WriteString(w, body); err != nil {
+			t.Errorf("%s: %v", r.URL.Path, err)
+		}
 	})
 	for _, c := range []struct {
 		dark bool

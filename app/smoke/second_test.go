@@ -2,6 +2,8 @@ package smoke
 
 import (
 	"bufio"
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,11 +21,20 @@ func sessionBus(t *testing.T) string {
 		t.Fatal("dbus-daemon is not installed (apt-get install dbus): the single-instance test needs a session bus")
 	}
 	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address")
-	out, _ := cmd.StdoutPipe()
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		// Killed, dbus-daemon exits with an error; Wait only reaps it.
+		if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+			t.Errorf("stop dbus-daemon: %v", err)
+		}
+		_ = cmd.Wait()
+	})
 	addr, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +61,8 @@ func TestOneInstancePerDataDirectory(t *testing.T) {
 
 	second := start(t, display, dirA, bus)
 	select {
-	case <-second.done:
+	case err := <-second.done:
+		t.Logf("the second launch exited: %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the second launch on the same directory is still running after 10 s:\n%s", second.output())
 	}

@@ -7,6 +7,7 @@ package smoke
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -38,7 +39,7 @@ func repoRoot(t *testing.T) string {
 
 func artifacts(t *testing.T) string {
 	if d := os.Getenv("SHIPDECK_ARTIFACTS"); d != "" {
-		os.MkdirAll(d, 0o755)
+		noErr(t, os.MkdirAll(d, 0o755))
 		return d
 	}
 	return t.TempDir()
@@ -61,7 +62,10 @@ func start(t *testing.T, display, data string, env ...string) *app {
 	a := &app{display: display, data: data, logPath: filepath.Join(t.TempDir(), "stdout.log"), done: make(chan error, 1)}
 	a.cmd = exec.Command(bin, "--data-dir", data)
 	a.cmd.Env = append(append(os.Environ(), "DISPLAY="+display), env...)
-	out, _ := os.Create(a.logPath)
+	out, err := os.Create(a.logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
 	a.cmd.Stdout, a.cmd.Stderr = out, out
 	if err := a.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -69,8 +73,10 @@ func start(t *testing.T, display, data string, env ...string) *app {
 	go func() { a.done <- a.cmd.Wait(); out.Close() }()
 	t.Cleanup(func() {
 		if a.cmd.ProcessState == nil {
-			a.cmd.Process.Kill()
-			<-a.done
+			if err := a.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+				t.Errorf("stop the app: %v", err)
+			}
+			t.Logf("the app, still running at cleanup, was killed: %v", <-a.done)
 		}
 	})
 	return a
@@ -282,7 +288,7 @@ func TestWindowGeometrySurvivesARestart(t *testing.T) {
 
 	// The monitor it was on is gone: the saved place is off this screen.
 	state := strings.Replace(readFile(t, filepath.Join(data, "window.json")), `"x": 70`, `"x": 3000`, 1)
-	os.WriteFile(filepath.Join(data, "window.json"), []byte(state), 0o600)
+	noErr(t, os.WriteFile(filepath.Join(data, "window.json"), []byte(state), 0o600))
 	c := start(t, display, data)
 	c.waitOutput(t, "database open", 30*time.Second)
 	c.waitDrawn(t, filepath.Join(t.TempDir(), "w.png"))
@@ -415,4 +421,13 @@ func TestUnexpectedErrorsAreLoggedWithTheirCause(t *testing.T) {
 		t.Fatalf("the logged error lacks its cause:\n%s", line)
 	}
 	t.Logf("logged: %s", line)
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -36,7 +36,9 @@ func clusterCount(t *testing.T, path string) int {
 
 func TestBackupIsAConsistentCopy(t *testing.T) {
 	st := testdb.Open(t)
-	cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"})
+	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"}); err != nil {
+		t.Fatal(err)
+	}
 	dest := filepath.Join(t.TempDir(), "copy.db")
 	if err := backup.To(context.Background(), st, dest); err != nil {
 		t.Fatal(err)
@@ -51,7 +53,9 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 		t.Fatalf("backup mode %v", fi.Mode().Perm())
 	}
 	// Saving over an existing file (the dialog asked) replaces it.
-	cluster.NewService(st).Create(cluster.Input{Name: "prod-us"})
+	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "prod-us"}); err != nil {
+		t.Fatal(err)
+	}
 	if err := backup.To(context.Background(), st, dest); err != nil || clusterCount(t, dest) != 2 {
 		t.Fatalf("second backup: %v", err)
 	}
@@ -73,7 +77,8 @@ func TestDailyBackupsKeepTheLast14(t *testing.T) {
 	if p, err := backup.Daily(context.Background(), st, dir, day.AddDate(0, 0, 19)); err != nil || p != "" {
 		t.Fatalf("same day again: %q %v", p, err)
 	}
-	list, _ := backup.List(context.Background(), dir)
+	list, err := backup.List(context.Background(), dir)
+	noErr(t, err)
 	if len(list) != backup.Keep {
 		t.Fatalf("%d daily backups kept, want %d", len(list), backup.Keep)
 	}
@@ -88,22 +93,28 @@ func TestDailyBackupsKeepTheLast14(t *testing.T) {
 func TestValidateRefusesWhatIsNotASoundShipdeckDatabase(t *testing.T) {
 	dir := t.TempDir()
 	text := filepath.Join(dir, "notes.txt")
-	os.WriteFile(text, []byte("not a database"), 0o600)
+	noErr(t, os.WriteFile(text, []byte("not a database"), 0o600))
 	other := filepath.Join(dir, "other.db")
-	db, _ := sql.Open("sqlite", "file:"+other)
-	db.Exec("CREATE TABLE t (x)")
-	db.Close()
+	db, err := sql.Open("sqlite", "file:"+other)
+	noErr(t, err)
+	if _, err := db.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	noErr(t, db.Close())
 	damaged := filepath.Join(dir, "damaged.db")
 	st := testdb.Open(t)
 	for i := 0; i < 50; i++ {
-		cluster.NewService(st).Create(cluster.Input{Name: strings.Repeat("c", 50) + string(rune('a'+i%26)) + strings.Repeat("x", i)})
+		if _, err := cluster.NewService(st).Create(cluster.Input{Name: strings.Repeat("c", 50) + string(rune('a'+i%26)) + strings.Repeat("x", i)}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	backup.To(context.Background(), st, damaged)
-	b, _ := os.ReadFile(damaged)
+	noErr(t, backup.To(context.Background(), st, damaged))
+	b, err := os.ReadFile(damaged)
+	noErr(t, err)
 	for i := 4096; i < len(b) && i < 4096*3; i++ {
 		b[i] = 0xff
 	}
-	os.WriteFile(damaged, b, 0o600)
+	noErr(t, os.WriteFile(damaged, b, 0o600))
 	cases := []struct{ path, want string }{
 		{filepath.Join(dir, "missing.db"), "not a file"},
 		{dir, "not a file"},
@@ -122,12 +133,16 @@ func TestValidateRefusesWhatIsNotASoundShipdeckDatabase(t *testing.T) {
 func TestRestoreReplacesTheLiveDatabaseAndKeepsIt(t *testing.T) {
 	st := testdb.Open(t)
 	svc := cluster.NewService(st)
-	svc.Create(cluster.Input{Name: "before-backup"})
+	if _, err := svc.Create(cluster.Input{Name: "before-backup"}); err != nil {
+		t.Fatal(err)
+	}
 	saved := filepath.Join(t.TempDir(), "saved.db")
 	if err := backup.To(context.Background(), st, saved); err != nil {
 		t.Fatal(err)
 	}
-	svc.Create(cluster.Input{Name: "after-backup"})
+	if _, err := svc.Create(cluster.Input{Name: "after-backup"}); err != nil {
+		t.Fatal(err)
+	}
 	res, err := backup.Restore(context.Background(), st, saved, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +160,7 @@ func TestRestoreReplacesTheLiveDatabaseAndKeepsIt(t *testing.T) {
 	}
 	// A bad file is refused and the live database stays as it is.
 	bad := filepath.Join(t.TempDir(), "bad.db")
-	os.WriteFile(bad, []byte("garbage"), 0o600)
+	noErr(t, os.WriteFile(bad, []byte("garbage"), 0o600))
 	if _, err := backup.Restore(context.Background(), st, bad, time.Now()); !errors.Is(err, problem.ErrInvalid) {
 		t.Fatalf("restoring garbage: %v", err)
 	}
@@ -160,7 +175,7 @@ func TestFailedBackupKeepsTheFileAtDest(t *testing.T) {
 	st := testdb.Open(t)
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "precious.db")
-	os.WriteFile(dest, []byte("the operator's own file"), 0o600)
+	noErr(t, os.WriteFile(dest, []byte("the operator's own file"), 0o600))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := backup.To(ctx, st, dest); err == nil {
@@ -180,9 +195,11 @@ func TestFailedBackupKeepsTheFileAtDest(t *testing.T) {
 // File names with characters that mean something in a SQLite URI.
 func TestBackupPathsWithURICharacters(t *testing.T) {
 	st := testdb.Open(t)
-	cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"})
+	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"}); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "odd #dir?")
-	os.MkdirAll(dir, 0o700)
+	noErr(t, os.MkdirAll(dir, 0o700))
 	for _, name := range []string{"backup #1.db", "100% sure?.db", "a&b=c.db"} {
 		dest := filepath.Join(dir, name)
 		if err := backup.To(context.Background(), st, dest); err != nil {
@@ -196,7 +213,8 @@ func TestBackupPathsWithURICharacters(t *testing.T) {
 		}
 	}
 	// Validating reads, and leaves nothing beside the file.
-	entries, _ := os.ReadDir(dir)
+	entries, err := os.ReadDir(dir)
+	noErr(t, err)
 	if len(entries) != 3 {
 		t.Fatalf("files beside the backups: %v", entries)
 	}
@@ -206,16 +224,22 @@ func TestBackupPathsWithURICharacters(t *testing.T) {
 // is refused before anything changes.
 func TestRestoreMigratesAnOlderBackupAndRefusesANewerOne(t *testing.T) {
 	st := testdb.Open(t)
-	cluster.NewService(st).Create(cluster.Input{Name: "live"})
-	ms, _ := store.Migrations()
+	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "live"}); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := store.Migrations()
+	noErr(t, err)
 	old := filepath.Join(t.TempDir(), "old.db")
-	raw, _ := sql.Open("sqlite", "file:"+old)
+	raw, err := sql.Open("sqlite", "file:"+old)
+	noErr(t, err)
 	db := bun.NewDB(raw, sqlitedialect.New())
 	if err := store.Apply(context.Background(), db, ms[:1], nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	db.Exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('from-2025', 1, 1, 1)`)
-	db.Close()
+	if _, err := db.Exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('from-2025', 1, 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	noErr(t, db.Close())
 	if _, err := backup.Restore(context.Background(), st, old, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -223,9 +247,10 @@ func TestRestoreMigratesAnOlderBackupAndRefusesANewerOne(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Name != "from-2025" {
 		t.Fatalf("after restoring an old backup: %+v %v", list, err)
 	}
-	bdb, _ := st.DB()
+	bdb, err := st.DB()
+	noErr(t, err)
 	var version int
-	bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version)
+	noErr(t, bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version))
 	if version != store.SchemaVersion() {
 		t.Fatalf("restored database at schema %d", version)
 	}
@@ -234,9 +259,12 @@ func TestRestoreMigratesAnOlderBackupAndRefusesANewerOne(t *testing.T) {
 	if err := backup.To(context.Background(), st, newer); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ = sql.Open("sqlite", "file:"+newer)
-	raw.Exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
-	raw.Close()
+	raw, err = sql.Open("sqlite", "file:"+newer)
+	noErr(t, err)
+	if _, err := raw.Exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	noErr(t, raw.Close())
 	before := testdb.Dump(t, st)
 	if _, err := backup.Restore(context.Background(), st, newer, time.Now()); !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "newer Shipdeck") {
 		t.Fatalf("restoring a newer backup: %v", err)
@@ -256,18 +284,26 @@ func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer writer.Close()
-	wdb, _ := writer.DB()
-	wdb.Exec("PRAGMA wal_autocheckpoint = 0")
-	conn, _ := wdb.Conn(context.Background())
-	conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint = 0")
-	conn.ExecContext(context.Background(), `INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('only-in-the-wal', 1, 1, 1)`)
+	wdb, err := writer.DB()
+	noErr(t, err)
+	if _, err := wdb.Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := wdb.Conn(context.Background())
+	noErr(t, err)
+	if _, err := conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), `INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES ('only-in-the-wal', 1, 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
 	copied := filepath.Join(dir, "copied.db")
 	for _, suffix := range []string{"", "-wal"} {
 		b, err := os.ReadFile(src + suffix)
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(copied+suffix, b, 0o600)
+		noErr(t, os.WriteFile(copied+suffix, b, 0o600))
 	}
 	conn.Close()
 	if fi, _ := os.Stat(copied + "-wal"); fi.Size() == 0 {
@@ -278,9 +314,9 @@ func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
 	if _, err := backup.Restore(context.Background(), st, copied, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	list, _ := cluster.NewService(st).List(true)
-	if len(list) != 1 || list[0].Name != "only-in-the-wal" {
-		t.Fatalf("the WAL's rows were lost: %+v", list)
+	list, err := cluster.NewService(st).List(true)
+	if err != nil || len(list) != 1 || list[0].Name != "only-in-the-wal" {
+		t.Fatalf("the WAL's rows were lost: %+v %v", list, err)
 	}
 }
 
@@ -291,12 +327,16 @@ func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
 func TestRestorePutsThePreviousDatabaseBackIfTheBackupWillNotOpen(t *testing.T) {
 	st := testdb.Open(t)
 	svc := cluster.NewService(st)
-	svc.Create(cluster.Input{Name: "keep-me"})
+	if _, err := svc.Create(cluster.Input{Name: "keep-me"}); err != nil {
+		t.Fatal(err)
+	}
 	saved := filepath.Join(t.TempDir(), "saved.db")
 	if err := backup.To(context.Background(), st, saved); err != nil {
 		t.Fatal(err)
 	}
-	svc.Create(cluster.Input{Name: "after-the-backup"})
+	if _, err := svc.Create(cluster.Input{Name: "after-the-backup"}); err != nil {
+		t.Fatal(err)
+	}
 	before := testdb.Dump(t, st)
 	undo := backup.FailReopen(errors.New("the restored file will not open"))
 	_, err := backup.Restore(context.Background(), st, saved, time.Now())
@@ -344,5 +384,14 @@ func TestRestoreKeepsAWriteInFlight(t *testing.T) {
 	}
 	if n := clusterCount(t, kept); n != 1 {
 		t.Fatalf("the kept database lost the write in flight (%d clusters)", n)
+	}
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -54,8 +54,13 @@ func schema(t *testing.T, st *store.Store) []string {
 	var out []string
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
 		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -218,10 +223,11 @@ func TestListShowsOnlyBackupsThatPassValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(good)
-	os.WriteFile(filepath.Join(dir, "shipdeck-20261121-daily.db"), b[:len(b)/2], 0o600)
-	os.WriteFile(filepath.Join(dir, "shipdeck-20261122-090000-pre-migration.db"), nil, 0o600)
-	os.WriteFile(filepath.Join(dir, "shipdeck-notes.db"), []byte("not a database"), 0o600)
+	b, err := os.ReadFile(good)
+	noErr(t, err)
+	noErr(t, os.WriteFile(filepath.Join(dir, "shipdeck-20261121-daily.db"), b[:len(b)/2], 0o600))
+	noErr(t, os.WriteFile(filepath.Join(dir, "shipdeck-20261122-090000-pre-migration.db"), nil, 0o600))
+	noErr(t, os.WriteFile(filepath.Join(dir, "shipdeck-notes.db"), []byte("not a database"), 0o600))
 	rawExec(t, filepath.Join(dir, "shipdeck-other.db"), "CREATE TABLE foo (x)")
 	list, err := backup.List(context.Background(), dir)
 	if err != nil {
@@ -231,9 +237,9 @@ func TestListShowsOnlyBackupsThatPassValidation(t *testing.T) {
 		t.Fatalf("listed %+v, want only %s", list, good)
 	}
 	// A file that changes is checked again.
-	os.WriteFile(good, b[:len(b)/2], 0o600)
-	if list, _ := backup.List(context.Background(), dir); len(list) != 0 {
-		t.Fatalf("a backup cut short after it was listed is still listed: %+v", list)
+	noErr(t, os.WriteFile(good, b[:len(b)/2], 0o600))
+	if list, err := backup.List(context.Background(), dir); err != nil || len(list) != 0 {
+		t.Fatalf("a backup cut short after it was listed is still listed: %+v %v", list, err)
 	}
 }
 
@@ -243,11 +249,13 @@ func TestBackupToAFullDiskSaysSo(t *testing.T) {
 	st := testdb.Open(t)
 	workedRelease(t, st)
 	for i := 0; i < 200; i++ {
-		cluster.NewService(st).Create(cluster.Input{Name: fmt.Sprintf("cluster-%03d-%s", i, strings.Repeat("x", 80)), Description: strings.Repeat("d", 1500)})
+		if _, err := cluster.NewService(st).Create(cluster.Input{Name: fmt.Sprintf("cluster-%03d-%s", i, strings.Repeat("x", 80)), Description: strings.Repeat("d", 1500)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	disk := disktest.Tmpfs(t, "1m")
 	dest := filepath.Join(disk, "backup.db")
-	os.WriteFile(dest, []byte("the operator's earlier backup"), 0o600)
+	noErr(t, os.WriteFile(dest, []byte("the operator's earlier backup"), 0o600))
 	disktest.Fill(t, disk)
 	err := backup.To(context.Background(), st, dest)
 	want := "The disk holding " + disk + " is full: no backup was written. Free some space and try again."
@@ -261,7 +269,7 @@ func TestBackupToAFullDiskSaysSo(t *testing.T) {
 		t.Fatalf("left behind: %v", partial)
 	}
 	daily := filepath.Join(disk, "backups")
-	os.Mkdir(daily, 0o700)
+	noErr(t, os.Mkdir(daily, 0o700))
 	_, err = backup.Daily(context.Background(), st, daily, time.Now())
 	if want := "The disk holding " + daily + " is full: no backup was written. Free some space and try again."; err == nil || err.Error() != want {
 		t.Fatalf("daily: got %v, want %q", err, want)

@@ -100,7 +100,9 @@ func fixture(t *testing.T) (current, older string) {
 
 // bigDatabase writes 2,000 customers with 25 steps each at the schema of ms.
 func bigDatabase(path string, ms []store.Migration) error {
-	os.WriteFile(path, nil, 0o600)
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		return err
+	}
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
 	if err != nil {
 		return err
@@ -181,8 +183,9 @@ func (w *watcher) run(cmd *osexec.Cmd, done <-chan error) (exited error) {
 					w.open = append(w.open, fmt.Sprintf("%s %v", path, fi.Mode().Perm()))
 				}
 				if !w.killed && fi.Size() > 0 && w.target(dir, e.Name()) {
-					cmd.Process.Signal(syscall.SIGKILL)
-					w.killed = true
+					// A child that has just finished is not killed: the
+					// caller then tries again.
+					w.killed = cmd.Process.Signal(syscall.SIGKILL) == nil
 				}
 			}
 		}
@@ -235,7 +238,7 @@ func killedInFlight(t *testing.T, op, from string, target func(home, backups, ou
 	home := filepath.Join(t.TempDir(), "data")
 	backups := filepath.Join(home, store.BackupsDir)
 	outside := t.TempDir()
-	os.MkdirAll(backups, 0o700)
+	noErr(t, os.MkdirAll(backups, 0o700))
 	live := filepath.Join(home, store.FileName)
 	copyFile(t, from, live)
 	src := filepath.Join(outside, "restore-me.db")
@@ -272,7 +275,10 @@ func killedInFlight(t *testing.T, op, from string, target func(home, backups, ou
 	// The next start: the data directory's lock is held, then this.
 	store.ClearPartials(home)
 	for _, dir := range []string{home, backups, outside} {
-		entries, _ := os.ReadDir(dir)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, e := range entries {
 			if strings.HasPrefix(e.Name(), ".shipdeck-") {
 				t.Errorf("left after the next start: %s", filepath.Join(dir, e.Name()))
@@ -302,10 +308,11 @@ func killedInFlight(t *testing.T, op, from string, target func(home, backups, ou
 		t.Fatalf("the database does not open after the kill: %v", err)
 	}
 	defer st.Close()
-	db, _ := st.DB()
+	db, err := st.DB()
+	noErr(t, err)
 	var clusters, steps int
-	db.QueryRow("SELECT count(*) FROM clusters").Scan(&clusters)
-	db.QueryRow("SELECT count(*) FROM customer_steps").Scan(&steps)
+	noErr(t, db.QueryRow("SELECT count(*) FROM clusters").Scan(&clusters))
+	noErr(t, db.QueryRow("SELECT count(*) FROM customer_steps").Scan(&steps))
 	if steps != 50000 || clusters < 1 || clusters > 2 || (op != "restore" && clusters != 1) {
 		t.Fatalf("after the kill: %d clusters, %d steps", clusters, steps)
 	}

@@ -53,11 +53,11 @@ func TestClusterLifecycle(t *testing.T) {
 	if err != nil || c.IsActive || c.ArchivedCustomerCount != 1 {
 		t.Fatalf("archived %+v %v", c, err)
 	}
-	if l, _ := svc.List(false); len(l) != 0 {
-		t.Fatalf("active list %+v", l)
+	if l, err := svc.List(false); err != nil || len(l) != 0 {
+		t.Fatalf("active list %+v %v", l, err)
 	}
-	if l, _ := svc.List(true); len(l) != 1 {
-		t.Fatalf("full list %+v", l)
+	if l, err := svc.List(true); err != nil || len(l) != 1 {
+		t.Fatalf("full list %+v %v", l, err)
 	}
 	if c, err = svc.Restore(c.ID); err != nil || !c.IsActive {
 		t.Fatalf("restored %+v %v", c, err)
@@ -67,19 +67,19 @@ func TestClusterLifecycle(t *testing.T) {
 func TestClusterRefusals(t *testing.T) {
 	st := testdb.Open(t)
 	svc, cust := cluster.NewService(st), customer.NewService(st)
-	one, _ := svc.Create(cluster.Input{Name: "one"})
-	three, _ := svc.Create(cluster.Input{Name: "three"})
-	old, _ := svc.Create(cluster.Input{Name: "old"})
+	one := must[cluster.Cluster](t)(svc.Create(cluster.Input{Name: "one"}))
+	three := must[cluster.Cluster](t)(svc.Create(cluster.Input{Name: "three"}))
+	old := must[cluster.Cluster](t)(svc.Create(cluster.Input{Name: "old"}))
 	if _, err := svc.Archive(old.ID); err != nil {
 		t.Fatal(err)
 	}
-	cust.Create(customer.Input{ClusterID: one.ID, Namespace: "a", Name: "A"})
+	must[customer.Customer](t)(cust.Create(customer.Input{ClusterID: one.ID, Namespace: "a", Name: "A"}))
 	for _, ns := range []string{"a", "b", "c"} {
-		cust.Create(customer.Input{ClusterID: three.ID, Namespace: ns, Name: ns})
+		must[customer.Customer](t)(cust.Create(customer.Input{ClusterID: three.ID, Namespace: ns, Name: ns}))
 	}
 	dir := t.TempDir()
 	loop := filepath.Join(dir, "loop")
-	os.Symlink(loop, loop)
+	noErr(t, os.Symlink(loop, loop))
 	cases := []struct {
 		name     string
 		call     func() error
@@ -142,7 +142,8 @@ func TestClusterNamesAreUniqueAsTheyLook(t *testing.T) {
 	if _, err := svc.Create(cluster.Input{Name: "Z\u00fcrich"}); !errors.Is(err, problem.ErrConflict) || err.Error() != "A cluster named 'Z\u00fcrich' already exists." {
 		t.Fatalf("the same name in NFC: %v", err)
 	}
-	db, _ := st.DB()
+	db, err := st.DB()
+	noErr(t, err)
 	if _, err := db.Exec("INSERT INTO clusters (name, is_active) VALUES ('Gene\u0300ve', 0)"); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,25 @@ func TestClusterNamesAreUniqueAsTheyLook(t *testing.T) {
 			t.Errorf("%q: %v, want %q", in, err, want)
 		}
 	}
-	if list, _ := svc.List(true); len(list) != 2 {
-		t.Fatalf("clusters %+v", list)
+	if list, err := svc.List(true); err != nil || len(list) != 2 {
+		t.Fatalf("clusters %+v %v", list, err)
+	}
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// must is noErr for calls that return a value too.
+func must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		noErr(t, err)
+		return v
 	}
 }

@@ -15,15 +15,15 @@ import (
 func TestCustomerLifecycle(t *testing.T) {
 	st := testdb.Open(t)
 	cls, svc := cluster.NewService(st), customer.NewService(st)
-	eu, _ := cls.Create(cluster.Input{Name: "prod-eu"})
-	us, _ := cls.Create(cluster.Input{Name: "prod-us"})
+	eu := must[cluster.Cluster](t)(cls.Create(cluster.Input{Name: "prod-eu"}))
+	us := must[cluster.Cluster](t)(cls.Create(cluster.Input{Name: "prod-us"}))
 	acme, err := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "acme", Name: "Acme GmbH"})
 	if err != nil || acme.ClusterName != "prod-eu" {
 		t.Fatalf("created %+v %v", acme, err)
 	}
-	svc.Create(customer.Input{ClusterID: us.ID, Namespace: "globex", Name: "Globex"})
-	svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "bergmann", Name: "Bergmann"})
-	all, _ := svc.List(customer.ListFilter{})
+	must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: us.ID, Namespace: "globex", Name: "Globex"}))
+	must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "bergmann", Name: "Bergmann"}))
+	all := must[[]customer.Customer](t)(svc.List(customer.ListFilter{}))
 	var order []string
 	for _, c := range all {
 		order = append(order, c.ClusterName+"/"+c.Namespace)
@@ -31,14 +31,14 @@ func TestCustomerLifecycle(t *testing.T) {
 	if strings.Join(order, ",") != "prod-eu/acme,prod-eu/bergmann,prod-us/globex" {
 		t.Fatalf("order %v", order)
 	}
-	if found, _ := svc.List(customer.ListFilter{Search: "GLOB"}); len(found) != 1 || found[0].Namespace != "globex" {
-		t.Fatalf("search %+v", found)
+	if found, err := svc.List(customer.ListFilter{Search: "GLOB"}); err != nil || len(found) != 1 || found[0].Namespace != "globex" {
+		t.Fatalf("search %+v %v", found, err)
 	}
-	if found, _ := svc.List(customer.ListFilter{Search: "%"}); len(found) != 0 {
-		t.Fatalf("search for a literal %% matched %+v", found)
+	if found, err := svc.List(customer.ListFilter{Search: "%"}); err != nil || len(found) != 0 {
+		t.Fatalf("search for a literal %% matched %+v %v", found, err)
 	}
-	if byCl, _ := svc.List(customer.ListFilter{ClusterID: us.ID}); len(byCl) != 1 {
-		t.Fatalf("by cluster %+v", byCl)
+	if byCl, err := svc.List(customer.ListFilter{ClusterID: us.ID}); err != nil || len(byCl) != 1 {
+		t.Fatalf("by cluster %+v %v", byCl, err)
 	}
 	// Move acme to prod-us: allowed, its namespace is free there.
 	moved, err := svc.Update(customer.UpdateInput{ID: acme.ID, ClusterID: us.ID, Namespace: "acme", Name: "Acme"})
@@ -47,7 +47,7 @@ func TestCustomerLifecycle(t *testing.T) {
 	}
 	// Its releases with progress.
 	rel := release.NewService(st)
-	r, _ := rel.Create(release.Input{Name: "r1", Type: "release", Templates: []release.TemplateInput{{Name: "s", Category: "deploy", Type: "bash", Content: "x"}}})
+	r := must[release.Release](t)(rel.Create(release.Input{Name: "r1", Type: "release", Templates: []release.TemplateInput{{Name: "s", Category: "deploy", Type: "bash", Content: "x"}}}))
 	if _, err := rel.Activate(r.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -58,11 +58,11 @@ func TestCustomerLifecycle(t *testing.T) {
 	if _, err := svc.Archive(acme.ID); err != nil {
 		t.Fatal(err)
 	}
-	if found, _ := svc.List(customer.ListFilter{}); len(found) != 2 {
-		t.Fatalf("archived customer listed: %+v", found)
+	if found, err := svc.List(customer.ListFilter{}); err != nil || len(found) != 2 {
+		t.Fatalf("archived customer listed: %+v %v", found, err)
 	}
-	if found, _ := svc.List(customer.ListFilter{IncludeArchived: true}); len(found) != 3 {
-		t.Fatalf("full list %+v", found)
+	if found, err := svc.List(customer.ListFilter{IncludeArchived: true}); err != nil || len(found) != 3 {
+		t.Fatalf("full list %+v %v", found, err)
 	}
 	if c, err := svc.Restore(acme.ID); err != nil || !c.IsActive {
 		t.Fatalf("restore %+v %v", c, err)
@@ -72,16 +72,16 @@ func TestCustomerLifecycle(t *testing.T) {
 func TestCustomerRefusals(t *testing.T) {
 	st := testdb.Open(t)
 	cls, svc := cluster.NewService(st), customer.NewService(st)
-	eu, _ := cls.Create(cluster.Input{Name: "prod-eu"})
-	us, _ := cls.Create(cluster.Input{Name: "prod-us"})
-	old, _ := cls.Create(cluster.Input{Name: "old"})
-	acme, _ := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "acme", Name: "Acme"})
-	gone, _ := svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "gone", Name: "Gone"})
-	svc.Archive(gone.ID)
-	globex, _ := svc.Create(customer.Input{ClusterID: us.ID, Namespace: "acme", Name: "Acme US"})
-	orphan, _ := svc.Create(customer.Input{ClusterID: old.ID, Namespace: "orphan", Name: "Orphan"})
-	svc.Archive(orphan.ID)
-	cls.Archive(old.ID)
+	eu := must[cluster.Cluster](t)(cls.Create(cluster.Input{Name: "prod-eu"}))
+	us := must[cluster.Cluster](t)(cls.Create(cluster.Input{Name: "prod-us"}))
+	old := must[cluster.Cluster](t)(cls.Create(cluster.Input{Name: "old"}))
+	acme := must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "acme", Name: "Acme"}))
+	gone := must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "gone", Name: "Gone"}))
+	must[customer.Customer](t)(svc.Archive(gone.ID))
+	globex := must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: us.ID, Namespace: "acme", Name: "Acme US"}))
+	orphan := must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: old.ID, Namespace: "orphan", Name: "Orphan"}))
+	must[customer.Customer](t)(svc.Archive(orphan.ID))
+	must[cluster.Cluster](t)(cls.Archive(old.ID))
 	cases := []struct {
 		name     string
 		call     func() error
@@ -147,5 +147,18 @@ func TestCustomerRefusals(t *testing.T) {
 				t.Fatal("a refused call changed the database")
 			}
 		})
+	}
+}
+
+// must returns v, failing the test at once if err is set: for the calls
+// that set a test up, so a failed one cannot let the test pass for the
+// wrong reason.
+func must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
 }

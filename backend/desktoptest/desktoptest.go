@@ -3,6 +3,7 @@
 package desktoptest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -42,7 +43,13 @@ func Xvfb(t testing.TB, first, last int) string {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		t.Cleanup(func() {
+			// Killed, Xvfb exits with an error; Wait only reaps it.
+			if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+				t.Errorf("stop Xvfb: %v", err)
+			}
+			_ = cmd.Wait()
+		})
 		for i := 0; i < 50; i++ {
 			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
 				return fmt.Sprintf(":%d", n)

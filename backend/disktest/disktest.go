@@ -66,16 +66,32 @@ func ReadOnlyDir(t testing.TB, make func(dir string)) string {
 		if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
 			t.Fatalf("remount read-only: %v %s", err, out)
 		}
-		t.Cleanup(func() { exec.Command("mount", "-o", "remount,rw", dir).Run() })
+		t.Cleanup(func() {
+			if out, err := exec.Command("mount", "-o", "remount,rw", dir).CombinedOutput(); err != nil {
+				t.Errorf("remount read-write: %v %s", err, out)
+			}
+		})
 		return dir
 	}
 	dir := t.TempDir()
 	make(dir)
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		os.Chmod(filepath.Join(dir, e.Name()), 0o444)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	os.Chmod(dir, 0o555)
-	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+	for _, e := range entries {
+		if err := os.Chmod(filepath.Join(dir, e.Name()), 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	// Writable again at the end, so that the temporary directory goes.
+	t.Cleanup(func() {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			t.Errorf("make %s writable again: %v", dir, err)
+		}
+	})
 	return dir
 }

@@ -13,6 +13,8 @@ import (
 // Code classifies a user-facing error.
 type Code string
 
+// The codes of user-facing errors, one per kind of failure the frontend
+// tells apart.
 const (
 	CodeInvalid  Code = "invalid"   // the input is malformed or out of range
 	CodeNotFound Code = "not_found" // the thing asked for does not exist

@@ -51,7 +51,7 @@ func TestRecoverKeepsThePanic(t *testing.T) {
 	f := func() (err error) {
 		defer Recover(&err)
 		var m map[string]int
-		m["x"] = 1
+		m["x"] = 1 //nolint:staticcheck // SA5000: the panic is what this test recovers from
 		return nil
 	}
 	err := f()

@@ -37,7 +37,7 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 
 	dir := t.TempDir()
 	loop := filepath.Join(dir, "loop")
-	os.Symlink(loop, loop)
+	noErr(t, os.Symlink(loop, loop))
 	long := strings.Repeat("n", 10000)
 	huge := strings.Repeat("x", 5<<20)
 	nul, badUTF8, blank := "a\x00b", "a\xffb", " \t\n "

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"shipdeck/backend/problem"
 	"shipdeck/backend/release"
 )
@@ -101,10 +103,10 @@ func TestRacingWrites(t *testing.T) {
 				t.Fatalf("unexpected error: %v", err)
 			}
 		}
-		db, _ := w.st.DB()
+		db := check[*bun.DB](t)(w.st.DB())
 		var history, done int
-		db.QueryRowContext(context.Background(), "SELECT count(*) FROM step_history WHERE step_id = ?", target.ID).Scan(&history)
-		db.QueryRowContext(context.Background(), "SELECT count(*) FROM customer_steps WHERE template_id = ? AND status = 'done'", *target.TemplateID).Scan(&done)
+		noErr(t, db.QueryRowContext(context.Background(), "SELECT count(*) FROM step_history WHERE step_id = ?", target.ID).Scan(&history))
+		noErr(t, db.QueryRowContext(context.Background(), "SELECT count(*) FROM customer_steps WHERE template_id = ? AND status = 'done'", *target.TemplateID).Scan(&done))
 		if history != 1 || done != len(custs) {
 			t.Fatalf("the step was changed %d times (want exactly once); %d of %d done", history, done, len(custs))
 		}

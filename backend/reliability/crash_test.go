@@ -91,8 +91,19 @@ func (h *killHook) AfterQuery(context.Context, *bun.QueryEvent) {}
 // killSelf tells the parent what it interrupts, then dies at once.
 func killSelf(line string) {
 	os.Stdout.WriteString(line + "\n")
-	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGKILL); err != nil {
+		childFail("kill itself", err)
+	}
 	select {} // never returns: the signal is on its way
+}
+
+// childFail ends a child that cannot go on, saying why on its standard
+// error: the parent then fails, the child having ended without killing
+// itself. An operation of the child that fails is such a case, or the
+// kills would land in operations that do nothing.
+func childFail(what string, err error) {
+	fmt.Fprintf(os.Stderr, "crash child: %s: %v\n", what, err)
+	os.Exit(6)
 }
 
 // crashChild runs operations until it has killed itself inside the one named
@@ -104,15 +115,29 @@ func crashChild(path string) {
 		os.Exit(3)
 	}
 	w := wrap(st)
-	seed, _ := strconv.ParseInt(os.Getenv(crashSeedEnv), 10, 64)
-	target, _ := strconv.Atoi(os.Getenv(crashOpEnv))
+	seed, err := strconv.ParseInt(os.Getenv(crashSeedEnv), 10, 64)
+	if err != nil {
+		childFail("seed", err)
+	}
+	target, err := strconv.Atoi(os.Getenv(crashOpEnv))
+	if err != nil {
+		childFail("operation", err)
+	}
 	mode := os.Getenv(crashModeEnv)
 	rng := rand.New(rand.NewSource(seed))
 	hook := &killHook{op: target}
-	db, _ := st.DB()
-	db.AddQueryHook(hook)
+	db, err := st.DB()
+	if err != nil {
+		childFail("database", err)
+	}
+	// The services query the store's own *bun.DB, so the hook goes on that
+	// one: WithQueryHook would return a copy that none of them uses.
+	db.AddQueryHook(hook) //nolint:staticcheck // SA1019: see above
 
-	list, _ := w.releases.List()
+	list, err := w.releases.List()
+	if err != nil {
+		childFail("list releases", err)
+	}
 	var live release.Release
 	for _, r := range list {
 		if r.Status == release.Active && r.Name == "live" {
@@ -141,8 +166,11 @@ func crashChild(path string) {
 		switch op {
 		case 0: // activation of a new draft
 			r, err := w.releases.Create(release.Input{Name: fmt.Sprintf("wave %d", n), Type: "hotfix", Templates: templates(8, 2, "wave")})
-			if err == nil {
-				w.releases.Activate(r.ID)
+			if err != nil {
+				childFail("create a release", err)
+			}
+			if _, err := w.releases.Activate(r.ID); err != nil {
+				childFail("activate a release", err)
 			}
 		case 1: // bulk a whole row: done, or revert when it is done; the note marks the call
 			t := d.Deploy[rng.Intn(len(d.Deploy))]
@@ -157,7 +185,7 @@ func crashChild(path string) {
 		case 2: // reorder the deploy steps: one moved (a drag and drop), or all shuffled
 			cur, err := w.releases.Get(live.ID)
 			if err != nil {
-				return
+				childFail("read the release", err)
 			}
 			ids := make([]int64, len(cur.Deploy))
 			if rng.Intn(2) == 0 {
@@ -174,10 +202,14 @@ func crashChild(path string) {
 					ids[i] = cur.Deploy[p].ID
 				}
 			}
-			w.releases.ReorderTemplates(release.ReorderInput{ReleaseID: live.ID, Category: release.Deploy, OrderedIDs: ids})
+			if err := w.releases.ReorderTemplates(release.ReorderInput{ReleaseID: live.ID, Category: release.Deploy, OrderedIDs: ids}); err != nil {
+				childFail("reorder", err)
+			}
 		case 3: // edit a template: its pending steps follow, all with the same marker
 			t := d.Deploy[rng.Intn(len(d.Deploy))]
-			w.releases.UpdateTemplate(release.UpdateTemplateInput{ID: t.ID, Name: t.Name, Type: "bash", Content: fmt.Sprintf("echo edit %d", n)})
+			if _, err := w.releases.UpdateTemplate(release.UpdateTemplateInput{ID: t.ID, Name: t.Name, Type: "bash", Content: fmt.Sprintf("echo edit %d", n)}); err != nil {
+				childFail("edit a template", err)
+			}
 		}
 	}
 
@@ -304,9 +336,9 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 
 	// The kills must have landed on a database that was being written.
 	w := open(t, path)
-	db, _ := w.st.DB()
+	db := check[*bun.DB](t)(w.st.DB())
 	var history int
-	db.QueryRowContext(context.Background(), "SELECT count(*) FROM step_history").Scan(&history)
+	noErr(t, db.QueryRowContext(context.Background(), "SELECT count(*) FROM step_history").Scan(&history))
 	t.Logf("after %d kills: %d history rows on the live release", kills, history)
 	if history == 0 {
 		t.Fatal("no bulk row ever completed: the kills proved nothing")
@@ -329,14 +361,20 @@ func runCrashChild(exe, path string, op int, mode string, seed int64) (string, e
 	}
 	// A child that never reaches its kill is a bug of the harness: bound
 	// the wait generously (a run takes well under a second here).
-	stuck := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	stuck := time.AfterFunc(2*time.Minute, func() {
+		// Killed here, the child has reported no kill of its own: the
+		// check below says so.
+		_ = cmd.Process.Kill()
+	})
 	defer stuck.Stop()
 	var last string
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		last = sc.Text()
 	}
-	io.Copy(io.Discard, out)
+	// Drain what the scanner left (a line too long for it) so the child can
+	// exit; only the last line read matters.
+	_, _ = io.Copy(io.Discard, out)
 	err = cmd.Wait()
 	var gotOp, at int
 	var how string

@@ -60,17 +60,27 @@ func TestContentSecurityPolicyForbidsInlineScripts(t *testing.T) {
 func TestOnlyTheCodeBlockInjectsHTML(t *testing.T) {
 	root := filepath.Join(frontendDir(t), "src")
 	var found []string
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(path, ".test.tsx") || !(strings.HasSuffix(path, ".tsx") || strings.HasSuffix(path, ".ts")) {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
 			return err
 		}
-		b, _ := os.ReadFile(path)
+		if d.IsDir() || strings.HasSuffix(path, ".test.tsx") || !strings.HasSuffix(path, ".tsx") && !strings.HasSuffix(path, ".ts") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
 		if strings.Contains(string(b), "dangerouslySetInnerHTML") || strings.Contains(string(b), "innerHTML =") {
-			rel, _ := filepath.Rel(root, path)
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
 			found = append(found, rel)
 		}
 		return nil
 	})
+	noErr(t, err)
 	if len(found) != 1 || found[0] != filepath.Join("components", "steps", "code-block.tsx") {
 		t.Fatalf("HTML injected in %v; only components/steps/code-block.tsx may", found)
 	}
@@ -121,9 +131,9 @@ func TestCloseWaitsForTheWriteInFlight(t *testing.T) {
 		t.Fatalf("WAL not checkpointed: %d bytes", fi.Size())
 	}
 	w2 := open(t, path)
-	db, _ := w2.st.DB()
+	db := check[*bun.DB](t)(w2.st.DB())
 	var done int
-	db.QueryRow("SELECT count(*) FROM customer_steps WHERE template_id = ? AND status = 'done'", d.Deploy[0].ID).Scan(&done)
+	noErr(t, db.QueryRow("SELECT count(*) FROM customer_steps WHERE template_id = ? AND status = 'done'", d.Deploy[0].ID).Scan(&done))
 	if done != len(custs) {
 		t.Fatalf("%d of %d steps written", done, len(custs))
 	}
@@ -143,9 +153,9 @@ func TestKubeconfigContentsNeverLeave(t *testing.T) {
 	dir := t.TempDir()
 	const token = "eyJhbGciOiJSUzI1NiIsImtpZCI6InNlY3JldCJ9"
 	kc := filepath.Join(dir, "config")
-	os.WriteFile(kc, []byte("apiVersion: v1\nusers:\n- name: ops\n  user:\n    token: "+token+"\n"), 0o600)
+	noErr(t, os.WriteFile(kc, []byte("apiVersion: v1\nusers:\n- name: ops\n  user:\n    token: "+token+"\n"), 0o600))
 	link := filepath.Join(dir, "config-link")
-	os.Symlink(kc, link)
+	noErr(t, os.Symlink(kc, link))
 
 	w := newWorld(t)
 	var said []string
@@ -164,23 +174,24 @@ func TestKubeconfigContentsNeverLeave(t *testing.T) {
 		note(w.clusters.Create(cluster.Input{Name: "k", KubeconfigPath: bad}))
 		note(w.clusters.Update(cluster.UpdateInput{ID: c.ID, Name: "prod-eu", KubeconfigPath: bad}))
 	}
-	db, _ := w.st.DB()
+	db := check[*bun.DB](t)(w.st.DB())
 	var rows strings.Builder
 	for _, tbl := range []string{"clusters", "customers", "releases", "settings"} {
 		r, err := db.Query("SELECT * FROM " + tbl)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := r.Columns()
+		cols := check[[]string](t)(r.Columns())
 		for r.Next() {
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
 			for i := range vals {
 				ptrs[i] = &vals[i]
 			}
-			r.Scan(ptrs...)
+			noErr(t, r.Scan(ptrs...))
 			fmt.Fprintf(&rows, "%s\n", vals)
 		}
+		noErr(t, r.Err())
 		r.Close()
 	}
 	mu.Lock()

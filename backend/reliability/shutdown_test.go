@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -157,7 +158,7 @@ func afterExit(t *testing.T, data string, from, to int) {
 		rows.Close()
 	}
 	var version, n int
-	db.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version)
+	noErr(t, db.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version))
 	// An interrupted pre-migration backup is removed, never left half-written:
 	// every file in backups/ is one the app would restore.
 	backups, _ := filepath.Glob(filepath.Join(data, "backups", "*.db"))
@@ -179,18 +180,18 @@ func afterExit(t *testing.T, data string, from, to int) {
 			continue
 		}
 		var has bool
-		db.QueryRow(mark).Scan(&has)
+		noErr(t, db.QueryRow(mark).Scan(&has))
 		if has != (v <= version) {
 			t.Fatalf("half a migration: schema version %d, but migration %d's mark is %v", version, v, has)
 		}
 	}
 	t.Logf("schema %d after the exit (%d..%d)", version, from, to)
-	db.QueryRow("SELECT count(*) FROM customer_steps").Scan(&n)
+	noErr(t, db.QueryRow("SELECT count(*) FROM customer_steps").Scan(&n))
 	if n != shutdownSteps {
 		t.Fatalf("%d customer steps after the exit, want %d", n, shutdownSteps)
 	}
 	var done int
-	db.QueryRow("SELECT count(*) FROM customer_steps WHERE status = 'done' AND executed_by = 'dana'").Scan(&done)
+	noErr(t, db.QueryRow("SELECT count(*) FROM customer_steps WHERE status = 'done' AND executed_by = 'dana'").Scan(&done))
 	if done != shutdownSteps/10 {
 		t.Fatalf("%d done steps after the exit, want %d", done, shutdownSteps/10)
 	}
@@ -272,8 +273,10 @@ func startBinary(t *testing.T, bin, data, display string) *appProcess {
 	go func() { a.done <- a.cmd.Wait() }()
 	t.Cleanup(func() {
 		if a.cmd.ProcessState == nil {
-			a.cmd.Process.Kill()
-			<-a.done
+			if err := a.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+				t.Errorf("stop the app: %v", err)
+			}
+			t.Logf("the app, still running at cleanup, was killed: %v", <-a.done)
 		}
 	})
 	return a
@@ -288,9 +291,14 @@ func (a *appProcess) waitLog(t *testing.T, s string, d time.Duration) {
 func (a *appProcess) window() uint32 {
 	cmd := exec.Command("xdotool", "search", "--onlyvisible", "--pid", fmt.Sprint(a.cmd.Process.Pid), "--name", "^Shipdeck$")
 	cmd.Env = append(os.Environ(), "DISPLAY="+a.display)
-	out, _ := cmd.Output()
+	out, err := cmd.Output()
+	if err != nil {
+		return 0 // xdotool finds no such window (yet)
+	}
 	var id uint32
-	fmt.Sscan(string(out), &id)
+	if _, err := fmt.Sscan(string(out), &id); err != nil {
+		return 0
+	}
 	return id
 }
 
@@ -309,9 +317,9 @@ func (a *appProcess) quit(t *testing.T, how string) {
 	start := time.Now()
 	switch how {
 	case "SIGTERM":
-		a.cmd.Process.Signal(syscall.SIGTERM)
+		noErr(t, a.cmd.Process.Signal(syscall.SIGTERM))
 	case "SIGINT":
-		a.cmd.Process.Signal(syscall.SIGINT)
+		noErr(t, a.cmd.Process.Signal(syscall.SIGINT))
 	case "menu quit": // the accelerator of File → Quit
 		win := fmt.Sprint(a.window())
 		for _, args := range [][]string{{"windowfocus", "--sync", win}, {"key", "--clearmodifiers", "ctrl+q"}} {

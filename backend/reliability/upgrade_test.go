@@ -41,12 +41,12 @@ func TestUpgradeFromEveryEarlierVersion(t *testing.T) {
 			db.Close()
 
 			w := open(t, path)
-			bdb, _ := w.st.DB()
+			bdb := check[*bun.DB](t)(w.st.DB())
 			if after := dumpSpecTables(t, bdb.DB); !reflect.DeepEqual(after, before) {
 				t.Fatalf("rows changed:\n%v\n%v", before, after)
 			}
 			var version int
-			bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version)
+			noErr(t, bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version))
 			if version != len(ms) {
 				t.Fatalf("at version %d after upgrade, want %d", version, len(ms))
 			}
@@ -181,9 +181,9 @@ func TestFailedMigrationLeavesTheDatabaseExactlyAsItWas(t *testing.T) {
 
 			// The next start applies what is pending and keeps every row.
 			w := open(t, path)
-			bdb, _ := w.st.DB()
+			bdb := check[*bun.DB](t)(w.st.DB())
 			var version int
-			bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version)
+			noErr(t, bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version))
 			if version != len(ms) {
 				t.Fatalf("after a normal start: schema %d, want %d", version, len(ms))
 			}
@@ -212,12 +212,13 @@ func selectAll(t *testing.T, db *sql.DB, table string) string {
 	var cols []string
 	for rows.Next() {
 		var c string
-		rows.Scan(&c)
+		noErr(t, rows.Scan(&c))
 		if c == "order_index" {
 			c = "rank() OVER (PARTITION BY " + group + " ORDER BY order_index) AS order_index"
 		}
 		cols = append(cols, c)
 	}
+	noErr(t, rows.Err())
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + table
 }
 
@@ -229,16 +230,17 @@ func dumpSpecTables(t *testing.T, db *sql.DB) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
+		cols := check[[]string](t)(rows.Columns())
 		for rows.Next() {
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
 			for i := range vals {
 				ptrs[i] = &vals[i]
 			}
-			rows.Scan(ptrs...)
+			noErr(t, rows.Scan(ptrs...))
 			out = append(out, tbl+fmt.Sprint(vals...))
 		}
+		noErr(t, rows.Err())
 		rows.Close()
 	}
 	sort.Strings(out)
@@ -351,9 +353,10 @@ func typedDump(t *testing.T, db *sql.DB, tables ...string) string {
 		}
 		for rows.Next() {
 			var n string
-			rows.Scan(&n)
+			noErr(t, rows.Scan(&n))
 			tables = append(tables, n)
 		}
+		noErr(t, rows.Err())
 		rows.Close()
 	}
 	var b strings.Builder
@@ -362,7 +365,7 @@ func typedDump(t *testing.T, db *sql.DB, tables ...string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
+		cols := check[[]string](t)(rows.Columns())
 		var lines []string
 		for rows.Next() {
 			vals := make([]any, len(cols))
@@ -382,6 +385,7 @@ func typedDump(t *testing.T, db *sql.DB, tables ...string) string {
 			}
 			lines = append(lines, l.String())
 		}
+		noErr(t, rows.Err())
 		rows.Close()
 		sort.Strings(lines)
 		fmt.Fprintf(&b, "%s (%d rows)\n%s\n", tbl, len(lines), strings.Join(lines, "\n"))
@@ -415,9 +419,10 @@ func schemaDump(t *testing.T, db *sql.DB) string {
 	var b strings.Builder
 	for rows.Next() {
 		var typ, name, tbl, ddl string
-		rows.Scan(&typ, &name, &tbl, &ddl)
+		noErr(t, rows.Scan(&typ, &name, &tbl, &ddl))
 		fmt.Fprintf(&b, "%s %s on %s: %s\n", typ, name, tbl, ddl)
 	}
+	noErr(t, rows.Err())
 	return b.String()
 }
 
@@ -440,13 +445,13 @@ func TestDrizzleFleetUpgradesAndKeepsWorking(t *testing.T) {
 	raw.Close()
 
 	w := open(t, path)
-	bdb, _ := w.st.DB()
+	bdb := check[*bun.DB](t)(w.st.DB())
 	if after := typedDump(t, bdb.DB, spec...); after != before {
 		t.Fatalf("the upgrade changed rows of the specification's tables:\n%s", firstDiff(before, after))
 	}
 	var version, covered int
-	bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version)
-	bdb.QueryRow("SELECT count(*) FROM release_customers WHERE release_id = 1").Scan(&covered)
+	noErr(t, bdb.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&version))
+	noErr(t, bdb.QueryRow("SELECT count(*) FROM release_customers WHERE release_id = 1").Scan(&covered))
 	if version != store.SchemaVersion() || covered != 80 {
 		t.Fatalf("schema %d (want %d), release 1 covers %d customers (want 80)", version, store.SchemaVersion(), covered)
 	}
@@ -460,14 +465,14 @@ func TestDrizzleFleetUpgradesAndKeepsWorking(t *testing.T) {
 	}
 	defer b.Close()
 	var ok string
-	if b.QueryRow("PRAGMA integrity_check").Scan(&ok); ok != "ok" || typedDump(t, b, spec...) != before {
-		t.Fatalf("the pre-migration backup is not the file as it was (integrity %q)", ok)
+	if err := b.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" || typedDump(t, b, spec...) != before {
+		t.Fatalf("the pre-migration backup is not the file as it was (integrity %q, %v)", ok, err)
 	}
 
 	// The services on the upgraded data.
 	d := check[release.Detail](t)(w.releases.Get(1))
 	var steps, doneOrSkipped int
-	bdb.QueryRow("SELECT count(*), sum(status IN ('done', 'skipped')) FROM customer_steps WHERE release_id = 1").Scan(&steps, &doneOrSkipped)
+	noErr(t, bdb.QueryRow("SELECT count(*), sum(status IN ('done', 'skipped')) FROM customer_steps WHERE release_id = 1").Scan(&steps, &doneOrSkipped))
 	if d.Release.Progress.Total != steps || d.Release.Progress.Done+d.Release.Progress.Skipped != doneOrSkipped {
 		t.Fatalf("progress of the upgraded release: %+v, want %d steps of which %d done or skipped", d.Release.Progress, steps, doneOrSkipped)
 	}

@@ -83,3 +83,12 @@ func (w *world) activeRelease(t testing.TB, name string, deploy, verify int) rel
 }
 
 var _ = time.Second
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

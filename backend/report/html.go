@@ -3,10 +3,10 @@ package report
 import (
 	"fmt"
 	"html"
-	"io"
 	"strings"
 
 	"shipdeck/backend/highlight"
+	"shipdeck/backend/internal/sticky"
 )
 
 // The HTML report is one self-contained page for printing or archiving:
@@ -95,25 +95,23 @@ func htmlCustomer(c *customerInfo) string {
 	return fmt.Sprintf(`%s <span class="ns">%s</span>`, esc(c.Name), esc(c.Namespace))
 }
 
-func htmlCounts(w io.Writer, first string, p progressCells) {
-	fmt.Fprintf(w, "<tr>%s", first)
+func htmlCounts(w *sticky.Writer, first string, p progressCells) {
+	w.Printf("<tr>%s", first)
 	for _, v := range p {
-		fmt.Fprintf(w, `<td class="n">%s</td>`, v)
+		w.Printf(`<td class="n">%s</td>`, v)
 	}
-	io.WriteString(w, "</tr>\n")
+	w.Print("</tr>\n")
 }
 
 type progressCells []string
 
-func writeHTML(r *run, w io.Writer) error {
-	ew := &errWriter{w: w}
-	w = ew
+func writeHTML(r *run, w *sticky.Writer) error {
 	styles, err := highlight.NewService().Styles()
 	if err != nil {
 		return fmt.Errorf("highlight styles: %w", err)
 	}
 	title := "Release report: " + r.rel.Name
-	fmt.Fprintf(w, `<!DOCTYPE html>
+	w.Printf(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -129,56 +127,56 @@ func writeHTML(r *run, w io.Writer) error {
 `, csp, esc(title), pageCSS, styles.Light)
 
 	// Facts.
-	fmt.Fprintf(w, "<header>\n<h1>%s</h1>\n<table class=\"facts\">\n", esc(title))
+	w.Printf("<header>\n<h1>%s</h1>\n<table class=\"facts\">\n", esc(title))
 	for _, f := range r.facts() {
-		fmt.Fprintf(w, "<tr><th>%s</th><td>%s</td></tr>\n", esc(f[0]), esc(f[1]))
+		w.Printf("<tr><th>%s</th><td>%s</td></tr>\n", esc(f[0]), esc(f[1]))
 	}
-	io.WriteString(w, "</table>\n</header>\n")
+	w.Print("</table>\n</header>\n")
 
 	// Summary.
 	p := r.counted
-	io.WriteString(w, "<section class=\"summary\">\n<h2>Summary</h2>\n")
-	fmt.Fprintf(w, "<p class=\"big\">%d%%</p>\n<p>done or skipped: %s.</p>\n", p.Percent, esc(summarySentence(r)))
-	io.WriteString(w, `<div class="bar">`)
+	w.Print("<section class=\"summary\">\n<h2>Summary</h2>\n")
+	w.Printf("<p class=\"big\">%d%%</p>\n<p>done or skipped: %s.</p>\n", p.Percent, esc(summarySentence(r)))
+	w.Print(`<div class="bar">`)
 	if p.Total > 0 {
 		for _, part := range []struct {
 			class string
 			n     int
 		}{{"done", p.Done}, {"skipped", p.Skipped}, {"reverted", p.Reverted}} {
 			if part.n > 0 {
-				fmt.Fprintf(w, `<span class="%s" style="width:%.2f%%"></span>`, part.class, float64(part.n)*100/float64(p.Total))
+				w.Printf(`<span class="%s" style="width:%.2f%%"></span>`, part.class, float64(part.n)*100/float64(p.Total))
 			}
 		}
 	}
-	io.WriteString(w, "</div>\n")
-	io.WriteString(w, `<table><thead><tr><th class="n">Done</th><th class="n">Skipped</th><th class="n">Reverted</th><th class="n">Pending</th><th class="n">Total</th><th class="n">Progress</th></tr></thead><tbody>`+"\n")
+	w.Print("</div>\n")
+	w.Print(`<table><thead><tr><th class="n">Done</th><th class="n">Skipped</th><th class="n">Reverted</th><th class="n">Pending</th><th class="n">Total</th><th class="n">Progress</th></tr></thead><tbody>` + "\n")
 	htmlCounts(w, "", countCells(p))
-	io.WriteString(w, "</tbody></table>\n")
+	w.Print("</tbody></table>\n")
 	if len(r.clusters) > 0 {
-		io.WriteString(w, "<h3>By cluster</h3>\n")
-		io.WriteString(w, `<table><thead><tr><th>Cluster</th><th class="n">Customers</th><th class="n">On hold</th><th class="n">Done</th><th class="n">Skipped</th><th class="n">Reverted</th><th class="n">Pending</th><th class="n">Total</th><th class="n">Progress</th></tr></thead><tbody>`+"\n")
+		w.Print("<h3>By cluster</h3>\n")
+		w.Print(`<table><thead><tr><th>Cluster</th><th class="n">Customers</th><th class="n">On hold</th><th class="n">Done</th><th class="n">Skipped</th><th class="n">Reverted</th><th class="n">Pending</th><th class="n">Total</th><th class="n">Progress</th></tr></thead><tbody>` + "\n")
 		for _, cl := range r.clusters {
 			htmlCounts(w, fmt.Sprintf(`<td>%s</td><td class="n">%d</td><td class="n">%d</td>`, esc(cl.Name), cl.Customers, cl.Held), countCells(cl.Progress))
 		}
-		io.WriteString(w, "</tbody></table>\n")
+		w.Print("</tbody></table>\n")
 	}
 	if r.heldCount > 0 {
-		io.WriteString(w, "<h3>On hold</h3>\n")
-		fmt.Fprintf(w, "<p>Held customers are counted apart: their %s are not in the figures above.</p>\n", esc(plural(r.held.Total, "step")))
-		io.WriteString(w, `<table><thead><tr><th>Customer</th><th>Cluster</th><th>Since</th><th>By</th><th>Reason</th><th class="n">Steps done or skipped</th></tr></thead><tbody>`+"\n")
+		w.Print("<h3>On hold</h3>\n")
+		w.Printf("<p>Held customers are counted apart: their %s are not in the figures above.</p>\n", esc(plural(r.held.Total, "step")))
+		w.Print(`<table><thead><tr><th>Customer</th><th>Cluster</th><th>Since</th><th>By</th><th>Reason</th><th class="n">Steps done or skipped</th></tr></thead><tbody>` + "\n")
 		for _, c := range r.customers {
 			if c.Hold == nil {
 				continue
 			}
-			fmt.Fprintf(w, `<tr><td>%s</td><td>%s</td><td class="t">%s</td><td>%s</td><td>%s</td><td class="n">%d of %d</td></tr>`+"\n",
+			w.Printf(`<tr><td>%s</td><td>%s</td><td class="t">%s</td><td>%s</td><td>%s</td><td class="n">%d of %d</td></tr>`+"\n",
 				htmlCustomer(c), esc(c.Cluster), r.timestamp(c.Hold.At), esc(c.Hold.By), esc(c.Hold.Reason),
 				c.Progress.Done+c.Progress.Skipped, c.Progress.Total)
 		}
-		io.WriteString(w, "</tbody></table>\n")
+		w.Print("</tbody></table>\n")
 	}
-	io.WriteString(w, "</section>\n")
-	if ew.err != nil {
-		return ew.err
+	w.Print("</section>\n")
+	if w.Err() != nil {
+		return w.Err()
 	}
 
 	// Exceptions.
@@ -186,72 +184,72 @@ func writeHTML(r *run, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	io.WriteString(w, "<section class=\"exceptions\">\n<h2>Exceptions</h2>\n")
+	w.Print("<section class=\"exceptions\">\n<h2>Exceptions</h2>\n")
 	for _, sec := range exceptionSections {
 		n := counts[sec.kind]
-		fmt.Fprintf(w, "<h3>%s (%d)</h3>\n", esc(sec.title), n)
+		w.Printf("<h3>%s (%d)</h3>\n", esc(sec.title), n)
 		if n == 0 {
-			fmt.Fprintf(w, "<p class=\"muted\">%s</p>\n", esc(sec.none))
+			w.Printf("<p class=\"muted\">%s</p>\n", esc(sec.none))
 			continue
 		}
 		if err := htmlExceptions(r, w, sec.kind); err != nil {
 			return err
 		}
-		if ew.err != nil {
-			return ew.err
+		if w.Err() != nil {
+			return w.Err()
 		}
 	}
-	io.WriteString(w, "</section>\n")
+	w.Print("</section>\n")
 
 	// Steps, one section per cluster.
 	if len(r.customers) == 0 {
-		io.WriteString(w, "<section class=\"cluster\">\n<h2>Steps</h2>\n<p class=\"muted\">The selection holds no customers.</p>\n")
+		w.Print("<section class=\"cluster\">\n<h2>Steps</h2>\n<p class=\"muted\">The selection holds no customers.</p>\n")
 	}
 	cluster := int64(0)
 	err = r.eachCustomer(false, func(c *customerInfo, steps []step) error {
 		if c.ClusterID != cluster {
 			if cluster != 0 {
-				io.WriteString(w, "</section>\n")
+				w.Print("</section>\n")
 			}
 			cluster = c.ClusterID
 			cl := c.clusterInfo
-			fmt.Fprintf(w, "<section class=\"cluster\">\n<h2>Steps on %s</h2>\n<p class=\"muted\">%s; %d%% done or skipped (%s).</p>\n",
+			w.Printf("<section class=\"cluster\">\n<h2>Steps on %s</h2>\n<p class=\"muted\">%s; %d%% done or skipped (%s).</p>\n",
 				esc(cl.Name), esc(plural(cl.Customers, "customer")), cl.Progress.Percent, esc(countsText(cl.Progress)))
 		}
 		class := "customer"
 		if c.Hold != nil {
 			class += " held"
 		}
-		fmt.Fprintf(w, "<div class=\"%s\">\n<h3>%s</h3>\n<p>%s: %d%% (%s).", class, htmlCustomer(c), customerStateText(c), c.Progress.Percent, countsText(c.Progress))
+		w.Printf("<div class=\"%s\">\n<h3>%s</h3>\n<p>%s: %d%% (%s).", class, htmlCustomer(c), customerStateText(c), c.Progress.Percent, countsText(c.Progress))
 		if c.Hold != nil {
-			fmt.Fprintf(w, " <strong>On hold</strong> since %s by %s: %s", r.timestamp(c.Hold.At), esc(c.Hold.By), esc(c.Hold.Reason))
+			w.Printf(" <strong>On hold</strong> since %s by %s: %s", r.timestamp(c.Hold.At), esc(c.Hold.By), esc(c.Hold.Reason))
 		}
-		io.WriteString(w, "</p>\n")
+		w.Print("</p>\n")
 		if len(steps) == 0 {
-			io.WriteString(w, "<p class=\"muted\">No steps.</p>\n</div>\n")
-			return ew.err
+			w.Print("<p class=\"muted\">No steps.</p>\n</div>\n")
+			return w.Err()
 		}
-		io.WriteString(w, `<table class="steps"><thead><tr><th>#</th><th>Step</th><th>Type</th><th>Status</th><th>By</th><th>When</th><th>Notes</th></tr></thead><tbody>`+"\n")
+		w.Print(`<table class="steps"><thead><tr><th>#</th><th>Step</th><th>Type</th><th>Status</th><th>By</th><th>When</th><th>Notes</th></tr></thead><tbody>` + "\n")
 		for i := range steps {
 			s := &steps[i]
 			name := esc(s.Name)
 			if tag := sourceTag(s); tag != "" {
 				name += ` <span class="tag">` + esc(tag) + `</span>`
 			}
-			fmt.Fprintf(w, "<tr><td class=\"t\">%s %d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"t\">%s</td><td>%s</td></tr>\n",
+			w.Printf("<tr><td class=\"t\">%s %d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"t\">%s</td><td>%s</td></tr>\n",
 				categoryTitle(s.Category), s.Position, name, esc(s.Type), statusBadge(s.Status), esc(s.ExecutedBy), r.when(s.ExecutedAt), htmlNotes(s))
 		}
-		io.WriteString(w, "</tbody></table>\n</div>\n")
-		return ew.err
+		w.Print("</tbody></table>\n</div>\n")
+		return w.Err()
 	})
 	if err != nil {
 		return err
 	}
 	if cluster != 0 || len(r.customers) == 0 {
-		io.WriteString(w, "</section>\n")
+		w.Print("</section>\n")
 	}
-	io.WriteString(w, "</body>\n</html>\n")
-	return ew.err
+	w.Print("</body>\n</html>\n")
+	return w.Err()
 }
 
 func htmlNotes(s *step) string {
@@ -265,99 +263,99 @@ func htmlNotes(s *step) string {
 	return strings.Join(parts, "<br>")
 }
 
-func htmlExceptions(r *run, w io.Writer, kind string) error {
+func htmlExceptions(r *run, w *sticky.Writer, kind string) error {
 	switch kind {
 	case excSkipped, excReverted, excTemplateDeleted:
 		last := "Notes"
 		if kind == excSkipped {
 			last = "Reason"
 		}
-		fmt.Fprintf(w, `<table><thead><tr><th>Customer</th><th>Cluster</th><th>Step</th><th>Status</th><th>By</th><th>When</th><th>%s</th></tr></thead><tbody>`+"\n", last)
+		w.Printf(`<table><thead><tr><th>Customer</th><th>Cluster</th><th>Step</th><th>Status</th><th>By</th><th>When</th><th>%s</th></tr></thead><tbody>`+"\n", last)
 		err := r.eachException(kind, false, func(e *exception) error {
 			note := esc(e.Notes)
 			if kind == excSkipped {
 				note = esc(e.SkipReason)
 			}
-			fmt.Fprintf(w, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"t\">%s</td><td>%s</td></tr>\n",
+			w.Printf("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"t\">%s</td><td>%s</td></tr>\n",
 				htmlCustomer(e.Customer), esc(e.Customer.Cluster), esc(stepLabel(e.Category, e.Position, e.Name)),
 				statusBadge(e.Status), esc(e.ExecutedBy), r.when(e.ExecutedAt), note)
-			return nil
+			return w.Err()
 		})
-		io.WriteString(w, "</tbody></table>\n")
+		w.Print("</tbody></table>\n")
 		return err
 	case excFailedRun:
-		io.WriteString(w, `<table><thead><tr><th>Customer</th><th>Cluster</th><th>Step</th><th>Outcome</th><th class="n">Exit code</th><th>Started</th><th>By</th><th>Step status</th></tr></thead><tbody>`+"\n")
+		w.Print(`<table><thead><tr><th>Customer</th><th>Cluster</th><th>Step</th><th>Outcome</th><th class="n">Exit code</th><th>Started</th><th>By</th><th>Step status</th></tr></thead><tbody>` + "\n")
 		err := r.eachException(kind, false, func(e *exception) error {
 			code := ""
 			if e.Run.ExitCode != nil {
 				code = fmt.Sprint(*e.Run.ExitCode)
 			}
-			fmt.Fprintf(w, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"t\">%s</td><td>%s</td><td>%s</td></tr>\n",
+			w.Printf("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td class=\"t\">%s</td><td>%s</td><td>%s</td></tr>\n",
 				htmlCustomer(e.Customer), esc(e.Customer.Cluster), esc(stepLabel(e.Category, e.Position, e.Name)),
 				esc(runOutcomeText(e.Run.Outcome)), code, r.timestamp(e.Run.StartedAt), esc(e.Run.Actor), statusBadge(e.Status))
-			return nil
+			return w.Err()
 		})
-		io.WriteString(w, "</tbody></table>\n")
+		w.Print("</tbody></table>\n")
 		return err
 	case excOverridden, excCustom:
 		return r.eachException(kind, true, func(e *exception) error {
-			fmt.Fprintf(w, "<div class=\"block\">\n<h4>%s · %s</h4>\n<p>%s, %s", htmlCustomer(e.Customer),
+			w.Printf("<div class=\"block\">\n<h4>%s · %s</h4>\n<p>%s, %s", htmlCustomer(e.Customer),
 				esc(stepLabel(e.Category, e.Position, e.Name)), esc(e.Type), statusBadge(e.Status))
 			if e.ExecutedBy != "" {
-				fmt.Fprintf(w, " by %s at %s", esc(e.ExecutedBy), r.when(e.ExecutedAt))
+				w.Printf(" by %s at %s", esc(e.ExecutedBy), r.when(e.ExecutedAt))
 			}
-			io.WriteString(w, ".</p>\n")
+			w.Print(".</p>\n")
 			if kind == excOverridden && e.Template != nil {
 				hunks := unifiedDiff(*e.Template, e.Content)
 				if hunks == nil {
-					io.WriteString(w, "<p class=\"muted\">The content is the same as the template's current content.</p>\n</div>\n")
-					return nil
+					w.Print("<p class=\"muted\">The content is the same as the template's current content.</p>\n</div>\n")
+					return w.Err()
 				}
-				io.WriteString(w, "<p>Changes from the template's current content:</p>\n")
+				w.Print("<p>Changes from the template's current content:</p>\n")
 				htmlDiff(w, hunks)
-				io.WriteString(w, "<p>This customer's content:</p>\n")
+				w.Print("<p>This customer's content:</p>\n")
 			}
 			htmlCode(w, e.Type, e.Content)
-			io.WriteString(w, "</div>\n")
-			return nil
+			w.Print("</div>\n")
+			return w.Err()
 		})
 	}
 	return nil
 }
 
-func htmlDiff(w io.Writer, hunks []diffLine) {
-	io.WriteString(w, "<div class=\"diff\"><pre>")
-	io.WriteString(w, `<span class="meta">--- template</span><span class="meta">+++ this customer</span>`)
+func htmlDiff(w *sticky.Writer, hunks []diffLine) {
+	w.Print("<div class=\"diff\"><pre>")
+	w.Print(`<span class="meta">--- template</span><span class="meta">+++ this customer</span>`)
 	for _, l := range hunks {
 		switch l.Kind {
 		case '@':
-			fmt.Fprintf(w, `<span class="hunk">%s</span>`, esc(l.Text))
+			w.Printf(`<span class="hunk">%s</span>`, esc(l.Text))
 		case '+':
-			fmt.Fprintf(w, `<span class="add">+%s</span>`, esc(l.Text))
+			w.Printf(`<span class="add">+%s</span>`, esc(l.Text))
 		case '-':
-			fmt.Fprintf(w, `<span class="del">-%s</span>`, esc(l.Text))
+			w.Printf(`<span class="del">-%s</span>`, esc(l.Text))
 		default:
-			fmt.Fprintf(w, `<span> %s</span>`, esc(l.Text))
+			w.Printf(`<span> %s</span>`, esc(l.Text))
 		}
 		if l.NoEOL {
-			io.WriteString(w, `<span class="meta">\ No newline at end of file</span>`)
+			w.Print(`<span class="meta">\ No newline at end of file</span>`)
 		}
 	}
-	io.WriteString(w, "</pre></div>\n")
+	w.Print("</pre></div>\n")
 }
 
 // htmlCode writes step content highlighted by chroma (which escapes it),
 // or escaped plain text if it cannot.
-func htmlCode(w io.Writer, typ, content string) {
+func htmlCode(w *sticky.Writer, typ, content string) {
 	res, err := highlight.HTML(typ, content)
 	if err != nil {
 		res, err = highlight.HTML("text", content)
 	}
-	io.WriteString(w, "<div class=\"code\">")
+	w.Print("<div class=\"code\">")
 	if err != nil {
-		fmt.Fprintf(w, "<pre>%s</pre>", html.EscapeString(content))
+		w.Printf("<pre>%s</pre>", html.EscapeString(content))
 	} else {
-		io.WriteString(w, res.HTML)
+		w.Print(res.HTML)
 	}
-	io.WriteString(w, "</div>\n")
+	w.Print("</div>\n")
 }

@@ -323,10 +323,10 @@ func TestHTMLPrint(t *testing.T) {
 		}
 	}
 	if keep := os.Getenv("SHIPDECK_REPORT_ARTIFACTS"); keep != "" {
-		os.MkdirAll(keep, 0o755)
+		noErr(t, os.MkdirAll(keep, 0o755))
 		for _, p := range append(pngs, pdf, page) {
 			if data, err := os.ReadFile(p); err == nil {
-				os.WriteFile(filepath.Join(keep, filepath.Base(p)), data, 0o644)
+				noErr(t, os.WriteFile(filepath.Join(keep, filepath.Base(p)), data, 0o644))
 			}
 		}
 	}

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 
+	"shipdeck/backend/internal/sticky"
 	"shipdeck/backend/progress"
 )
 
@@ -140,15 +140,16 @@ type jsonHistory struct {
 }
 
 // jsonOut encodes one value at a time into a reused buffer and writes it
-// with the envelope's punctuation.
+// with the envelope's punctuation. A failed write stays in w: value and
+// array return it, so the loops that feed them stop at once.
 type jsonOut struct {
-	w   *errWriter
+	w   *sticky.Writer
 	buf bytes.Buffer
 	enc *json.Encoder
 }
 
-func newJSONOut(w io.Writer) *jsonOut {
-	o := &jsonOut{w: &errWriter{w: w}}
+func newJSONOut(w *sticky.Writer) *jsonOut {
+	o := &jsonOut{w: w}
 	o.enc = json.NewEncoder(&o.buf)
 	o.enc.SetEscapeHTML(false)
 	return o
@@ -160,14 +161,9 @@ func (o *jsonOut) value(prefix string, v any) error {
 	if err := o.enc.Encode(v); err != nil {
 		return fmt.Errorf("encode report: %w", err)
 	}
-	io.WriteString(o.w, prefix)
-	o.w.Write(bytes.TrimSuffix(o.buf.Bytes(), []byte("\n")))
-	return o.w.err
-}
-
-func (o *jsonOut) raw(s string) error {
-	io.WriteString(o.w, s)
-	return o.w.err
+	o.w.Print(prefix)
+	o.w.PrintBytes(bytes.TrimSuffix(o.buf.Bytes(), []byte("\n")))
+	return o.w.Err()
 }
 
 // array writes a JSON array member, one element a line, calling each to
@@ -177,7 +173,7 @@ func (o *jsonOut) array(name string, first bool, each func(put func(v any) error
 	if first {
 		sep = "\n"
 	}
-	o.raw(sep + `  "` + name + `": [`)
+	o.w.Print(sep + `  "` + name + `": [`)
 	n := 0
 	err := each(func(v any) error {
 		p := ",\n    "
@@ -191,9 +187,11 @@ func (o *jsonOut) array(name string, first bool, each func(put func(v any) error
 		return err
 	}
 	if n > 0 {
-		return o.raw("\n  ]")
+		o.w.Print("\n  ]")
+	} else {
+		o.w.Print("]")
 	}
-	return o.raw("]")
+	return o.w.Err()
 }
 
 func optString(s string) *string {
@@ -211,7 +209,7 @@ func (r *run) optISO(unix *int64) *string {
 	return &s
 }
 
-func writeJSON(r *run, w io.Writer) error {
+func writeJSON(r *run, w *sticky.Writer) error {
 	o := newJSONOut(w)
 	counts, err := r.countExceptions()
 	if err != nil {
@@ -238,13 +236,20 @@ func writeJSON(r *run, w io.Writer) error {
 			Custom: counts[excCustom], TemplateDeleted: counts[excTemplateDeleted], FailedRuns: counts[excFailedRun],
 		},
 	}
-	o.raw("{\n")
-	o.value(`  "schema": `, Schema)
-	o.value(",\n  \"generated_at\": ", r.now.Format("2006-01-02T15:04:05Z07:00"))
-	o.value(",\n  \"selection\": ", sel)
-	o.value(",\n  \"release\": ", rel)
-	if err := o.value(",\n  \"summary\": ", summary); err != nil {
-		return err
+	w.Print("{\n")
+	for _, m := range []struct {
+		prefix string
+		v      any
+	}{
+		{`  "schema": `, Schema},
+		{",\n  \"generated_at\": ", r.now.Format("2006-01-02T15:04:05Z07:00")},
+		{",\n  \"selection\": ", sel},
+		{",\n  \"release\": ", rel},
+		{",\n  \"summary\": ", summary},
+	} {
+		if err := o.value(m.prefix, m.v); err != nil {
+			return err
+		}
 	}
 
 	if err := o.array("templates", false, func(put func(any) error) error {
@@ -317,7 +322,8 @@ func writeJSON(r *run, w io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	return o.raw("\n}\n")
+	w.Print("\n}\n")
+	return w.Err()
 }
 
 // detailJSON is a history row's detail as JSON: the stored JSON when it is

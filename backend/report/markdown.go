@@ -2,9 +2,9 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
+	"shipdeck/backend/internal/sticky"
 	"shipdeck/backend/progress"
 )
 
@@ -64,7 +64,7 @@ func mdCode(s string) string {
 
 // mdFence is s as a fenced code block with a fence longer than any run of
 // backticks in it, so content cannot close it.
-func mdFence(w io.Writer, lang, s string) {
+func mdFence(w *sticky.Writer, lang, s string) {
 	longest, run := 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == '`' {
@@ -75,11 +75,11 @@ func mdFence(w io.Writer, lang, s string) {
 		}
 	}
 	fence := strings.Repeat("`", max(3, longest+1))
-	fmt.Fprintf(w, "%s%s\n%s", fence, lang, s)
+	w.Printf("%s%s\n%s", fence, lang, s)
 	if !strings.HasSuffix(s, "\n") {
-		io.WriteString(w, "\n")
+		w.Print("\n")
 	}
-	fmt.Fprintf(w, "%s\n\n", fence)
+	w.Printf("%s\n\n", fence)
 }
 
 // mdLang is the info string of a step type's code fence.
@@ -91,29 +91,29 @@ func mdLang(typ string) string {
 	return "text"
 }
 
-func mdRow(w io.Writer, cells ...string) {
-	io.WriteString(w, "|")
+func mdRow(w *sticky.Writer, cells ...string) {
+	w.Print("|")
 	for _, c := range cells {
 		if c == "" {
-			io.WriteString(w, " |")
+			w.Print(" |")
 			continue
 		}
-		io.WriteString(w, " "+c+" |")
+		w.Print(" " + c + " |")
 	}
-	io.WriteString(w, "\n")
+	w.Print("\n")
 }
 
-func mdRule(w io.Writer, align ...string) {
-	io.WriteString(w, "|")
+func mdRule(w *sticky.Writer, align ...string) {
+	w.Print("|")
 	for _, a := range align {
 		switch a {
 		case "r":
-			io.WriteString(w, " ---: |")
+			w.Print(" ---: |")
 		default:
-			io.WriteString(w, " --- |")
+			w.Print(" --- |")
 		}
 	}
-	io.WriteString(w, "\n")
+	w.Print("\n")
 }
 
 func countCells(p progress.Progress) []string {
@@ -133,36 +133,34 @@ func (r *run) when(unix *int64) string {
 	return r.timestamp(*unix)
 }
 
-func writeMarkdown(r *run, w io.Writer) error {
-	ew := &errWriter{w: w}
-	w = ew
-	fmt.Fprintf(w, "# Release report: %s\n\n", mdText(r.rel.Name))
+func writeMarkdown(r *run, w *sticky.Writer) error {
+	w.Printf("# Release report: %s\n\n", mdText(r.rel.Name))
 	mdRow(w, "Fact", "Value")
 	mdRule(w, "", "")
 	for _, f := range r.facts() {
 		mdRow(w, f[0], mdText(f[1]))
 	}
-	io.WriteString(w, "\n")
+	w.Print("\n")
 
 	// Summary.
-	io.WriteString(w, "## Summary\n\n")
-	fmt.Fprintf(w, "**%d%%** done or skipped: %s.\n\n", r.counted.Percent, summarySentence(r))
+	w.Print("## Summary\n\n")
+	w.Printf("**%d%%** done or skipped: %s.\n\n", r.counted.Percent, summarySentence(r))
 	mdRow(w, "Done", "Skipped", "Reverted", "Pending", "Total", "Progress")
 	mdRule(w, "r", "r", "r", "r", "r", "r")
 	mdRow(w, countCells(r.counted)...)
-	io.WriteString(w, "\n")
+	w.Print("\n")
 	if len(r.clusters) > 0 {
-		io.WriteString(w, "### By cluster\n\n")
+		w.Print("### By cluster\n\n")
 		mdRow(w, "Cluster", "Customers", "On hold", "Done", "Skipped", "Reverted", "Pending", "Total", "Progress")
 		mdRule(w, "", "r", "r", "r", "r", "r", "r", "r", "r")
 		for _, cl := range r.clusters {
 			mdRow(w, append([]string{mdText(cl.Name), fmt.Sprint(cl.Customers), fmt.Sprint(cl.Held)}, countCells(cl.Progress)...)...)
 		}
-		io.WriteString(w, "\n")
+		w.Print("\n")
 	}
 	if r.heldCount > 0 {
-		io.WriteString(w, "### On hold\n\n")
-		fmt.Fprintf(w, "Held customers are counted apart: their %s are not in the figures above.\n\n", plural(r.held.Total, "step"))
+		w.Print("### On hold\n\n")
+		w.Printf("Held customers are counted apart: their %s are not in the figures above.\n\n", plural(r.held.Total, "step"))
 		mdRow(w, "Customer", "Cluster", "Since", "By", "Reason", "Steps done or skipped")
 		mdRule(w, "", "", "", "", "", "r")
 		for _, c := range r.customers {
@@ -172,10 +170,10 @@ func writeMarkdown(r *run, w io.Writer) error {
 			mdRow(w, mdCustomer(c), mdText(c.Cluster), r.timestamp(c.Hold.At), mdText(c.Hold.By), mdText(c.Hold.Reason),
 				fmt.Sprintf("%d of %d", c.Progress.Done+c.Progress.Skipped, c.Progress.Total))
 		}
-		io.WriteString(w, "\n")
+		w.Print("\n")
 	}
-	if ew.err != nil {
-		return ew.err
+	if w.Err() != nil {
+		return w.Err()
 	}
 
 	// Exceptions.
@@ -183,45 +181,45 @@ func writeMarkdown(r *run, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	io.WriteString(w, "## Exceptions\n\n")
+	w.Print("## Exceptions\n\n")
 	for _, sec := range exceptionSections {
 		n := counts[sec.kind]
-		fmt.Fprintf(w, "### %s (%d)\n\n", sec.title, n)
+		w.Printf("### %s (%d)\n\n", sec.title, n)
 		if n == 0 {
-			fmt.Fprintf(w, "%s\n\n", sec.none)
+			w.Printf("%s\n\n", sec.none)
 			continue
 		}
 		if err := mdExceptions(r, w, sec.kind); err != nil {
 			return err
 		}
-		if ew.err != nil {
-			return ew.err
+		if w.Err() != nil {
+			return w.Err()
 		}
 	}
 
 	// Steps, per cluster and customer.
-	io.WriteString(w, "## Steps\n\n")
+	w.Print("## Steps\n\n")
 	if len(r.customers) == 0 {
-		io.WriteString(w, "The selection holds no customers.\n")
+		w.Print("The selection holds no customers.\n")
 	}
 	cluster := int64(0)
 	err = r.eachCustomer(false, func(c *customerInfo, steps []step) error {
 		if c.ClusterID != cluster {
 			cluster = c.ClusterID
-			fmt.Fprintf(w, "### %s\n\n", mdText(c.Cluster))
+			w.Printf("### %s\n\n", mdText(c.Cluster))
 		}
-		fmt.Fprintf(w, "#### %s\n\n", mdCustomer(c))
-		fmt.Fprintf(w, "%s: %d%% (%s).", customerStateText(c), c.Progress.Percent, countsText(c.Progress))
+		w.Printf("#### %s\n\n", mdCustomer(c))
+		w.Printf("%s: %d%% (%s).", customerStateText(c), c.Progress.Percent, countsText(c.Progress))
 		if c.Hold != nil {
-			fmt.Fprintf(w, " On hold since %s by %s: %s", r.timestamp(c.Hold.At), mdText(c.Hold.By), mdText(c.Hold.Reason))
+			w.Printf(" On hold since %s by %s: %s", r.timestamp(c.Hold.At), mdText(c.Hold.By), mdText(c.Hold.Reason))
 			if !strings.HasSuffix(c.Hold.Reason, ".") {
-				io.WriteString(w, ".")
+				w.Print(".")
 			}
 		}
-		io.WriteString(w, "\n\n")
+		w.Print("\n\n")
 		if len(steps) == 0 {
-			io.WriteString(w, "No steps.\n\n")
-			return ew.err
+			w.Print("No steps.\n\n")
+			return w.Err()
 		}
 		mdRow(w, "#", "Step", "Type", "Status", "By", "When", "Notes")
 		mdRule(w, "", "", "", "", "", "", "")
@@ -234,13 +232,13 @@ func writeMarkdown(r *run, w io.Writer) error {
 			mdRow(w, fmt.Sprintf("%s %d", categoryTitle(s.Category), s.Position), name, s.Type, s.Status,
 				mdText(s.ExecutedBy), r.when(s.ExecutedAt), mdNotes(s))
 		}
-		io.WriteString(w, "\n")
-		return ew.err
+		w.Print("\n")
+		return w.Err()
 	})
 	if err != nil {
 		return err
 	}
-	return ew.err
+	return w.Err()
 }
 
 // mdNotes is the notes cell: the skip reason first, then the notes.
@@ -281,7 +279,7 @@ var exceptionSections = []exceptionSection{
 	{excFailedRun, "Failed runs", "No step's latest run failed."},
 }
 
-func mdExceptions(r *run, w io.Writer, kind string) error {
+func mdExceptions(r *run, w *sticky.Writer, kind string) error {
 	switch kind {
 	case excSkipped, excReverted, excTemplateDeleted:
 		last := "Notes"
@@ -297,11 +295,11 @@ func mdExceptions(r *run, w io.Writer, kind string) error {
 			}
 			mdRow(w, mdCustomer(e.Customer), mdText(e.Customer.Cluster), mdText(stepLabel(e.Category, e.Position, e.Name)),
 				e.Status, mdText(e.ExecutedBy), r.when(e.ExecutedAt), note)
-			return nil
+			return w.Err()
 		}); err != nil {
 			return err
 		}
-		io.WriteString(w, "\n")
+		w.Print("\n")
 	case excFailedRun:
 		mdRow(w, "Customer", "Cluster", "Step", "Outcome", "Exit code", "Started", "By", "Step status")
 		mdRule(w, "", "", "", "", "r", "", "", "")
@@ -312,31 +310,31 @@ func mdExceptions(r *run, w io.Writer, kind string) error {
 			}
 			mdRow(w, mdCustomer(e.Customer), mdText(e.Customer.Cluster), mdText(stepLabel(e.Category, e.Position, e.Name)),
 				runOutcomeText(e.Run.Outcome), code, r.timestamp(e.Run.StartedAt), mdText(e.Run.Actor), e.Status)
-			return nil
+			return w.Err()
 		}); err != nil {
 			return err
 		}
-		io.WriteString(w, "\n")
+		w.Print("\n")
 	case excOverridden, excCustom:
 		return r.eachException(kind, true, func(e *exception) error {
-			fmt.Fprintf(w, "#### %s · %s\n\n", mdCustomer(e.Customer), mdText(stepLabel(e.Category, e.Position, e.Name)))
-			fmt.Fprintf(w, "%s, %s", e.Type, e.Status)
+			w.Printf("#### %s · %s\n\n", mdCustomer(e.Customer), mdText(stepLabel(e.Category, e.Position, e.Name)))
+			w.Printf("%s, %s", e.Type, e.Status)
 			if e.ExecutedBy != "" {
-				fmt.Fprintf(w, " by %s at %s", mdText(e.ExecutedBy), r.when(e.ExecutedAt))
+				w.Printf(" by %s at %s", mdText(e.ExecutedBy), r.when(e.ExecutedAt))
 			}
-			io.WriteString(w, ".\n\n")
+			w.Print(".\n\n")
 			if kind == excOverridden && e.Template != nil {
 				hunks := unifiedDiff(*e.Template, e.Content)
 				if hunks == nil {
-					io.WriteString(w, "The content is the same as the template's current content.\n\n")
-					return nil
+					w.Print("The content is the same as the template's current content.\n\n")
+					return w.Err()
 				}
-				io.WriteString(w, "Changes from the template's current content:\n\n")
+				w.Print("Changes from the template's current content:\n\n")
 				mdFence(w, "diff", unifiedText("template", "this customer", hunks))
-				return nil
+				return w.Err()
 			}
 			mdFence(w, mdLang(e.Type), e.Content)
-			return nil
+			return w.Err()
 		})
 	}
 	return nil
@@ -398,22 +396,4 @@ func customerStateText(c *customerInfo) string {
 		return "Archived customer"
 	}
 	return "Progress"
-}
-
-// errWriter keeps the first write error, so the writers can write freely
-// and check once per section.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	if err != nil {
-		e.err = fmt.Errorf("write report: %w", err)
-	}
-	return n, e.err
 }

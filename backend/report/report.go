@@ -18,11 +18,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"shipdeck/backend/internal/sticky"
 	"shipdeck/backend/problem"
 	"shipdeck/backend/progress"
 	"shipdeck/backend/validate"
@@ -153,15 +153,21 @@ func Write(ctx context.Context, db bun.IDB, f Format, sel Selection, w io.Writer
 	}
 
 	bw := bufio.NewWriterSize(w, 64<<10)
+	// The writers write through out and check it where stopping early
+	// pays; its first failure (a full disk) is the one to report.
+	out := sticky.NewWriter(bw)
 	switch f {
 	case Markdown:
-		err = writeMarkdown(r, bw)
+		err = writeMarkdown(r, out)
 	case HTML:
-		err = writeHTML(r, bw)
+		err = writeHTML(r, out)
 	case CSV:
-		err = writeCSV(r, bw)
+		err = writeCSV(r, out)
 	case JSON:
-		err = writeJSON(r, bw)
+		err = writeJSON(r, out)
+	}
+	if werr := out.Err(); werr != nil {
+		err = fmt.Errorf("write report: %w", werr)
 	}
 	if err != nil {
 		return r.fail(err)
@@ -508,10 +514,5 @@ func categoryTitle(c string) string {
 	}
 	return c
 }
-
-// failedOutcomes are the run outcomes that the exceptions list.
-var failedOutcomes = []string{"failed", "timed_out", "interrupted"}
-
-func isFailed(outcome string) bool { return slices.Contains(failedOutcomes, outcome) }
 
 func timeUTC(unix int64) time.Time { return time.Unix(unix, 0).UTC() }

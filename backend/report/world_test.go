@@ -43,7 +43,9 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{t: t, st: testdb.Open(t), cust: map[string]int64{}, clusters: map[string]int64{}}
-	w.db, _ = w.st.DB()
+	var err error
+	w.db, err = w.st.DB()
+	noErr(t, err)
 	w.exec(`INSERT INTO settings (key, value) VALUES ('operator_name', 'Dana Operator')`)
 	if err := sample.NewService(w.st).Load(); err != nil {
 		t.Fatal(err)
@@ -57,9 +59,10 @@ func newWorld(t testing.TB) *world {
 	for rows.Next() {
 		var id int64
 		var ns string
-		rows.Scan(&id, &ns)
+		noErr(t, rows.Scan(&id, &ns))
 		w.cust[ns] = id
 	}
+	noErr(t, rows.Err())
 	rows.Close()
 	rows, err = w.db.QueryContext(context.Background(), `SELECT id, name FROM clusters`)
 	if err != nil {
@@ -68,9 +71,10 @@ func newWorld(t testing.TB) *world {
 	for rows.Next() {
 		var id int64
 		var name string
-		rows.Scan(&id, &name)
+		noErr(t, rows.Scan(&id, &name))
 		w.clusters[name] = id
 	}
+	noErr(t, rows.Err())
 	rows.Close()
 	return w
 }
@@ -176,4 +180,13 @@ func firstDifference(want, got []byte) string {
 		}
 	}
 	return "(same lines, different bytes)"
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

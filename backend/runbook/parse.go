@@ -346,12 +346,11 @@ func (p *parse) step(cat string, index int, n ast.Node) (Step, bool) {
 	var hasName, hasType, hasContent bool
 	for _, mv := range fields {
 		key := keyText(mv.Key)
-		val, ok := mv.Value, true
+		val := mv.Value
 		switch key {
 		case "name":
 			hasName = true
-			var raw string
-			if raw, ok = p.text(key, val); ok {
+			if raw, ok := p.text(key, val); ok {
 				name, err := validate.Name("name", "Step name", raw)
 				if err != nil {
 					p.addErr(line(val), err)
@@ -360,8 +359,7 @@ func (p *parse) step(cat string, index int, n ast.Node) (Step, bool) {
 			}
 		case "type":
 			hasType = true
-			var raw string
-			if raw, ok = p.text(key, val); ok {
+			if raw, ok := p.text(key, val); ok {
 				if raw == "" {
 					p.add(line(val), "Step type is required (bash, sql or text).")
 				} else if _, err := validate.OneOf("type", "Step type", raw, StepTypes...); err != nil {
@@ -370,8 +368,7 @@ func (p *parse) step(cat string, index int, n ast.Node) (Step, bool) {
 				s.Type = raw
 			}
 		case "description":
-			var raw string
-			if raw, ok = p.text(key, val); ok {
+			if raw, ok := p.text(key, val); ok {
 				desc, err := validate.Optional("description", "Description", raw, validate.MaxDescription, true)
 				if err != nil {
 					p.addErr(line(val), err)
@@ -380,8 +377,7 @@ func (p *parse) step(cat string, index int, n ast.Node) (Step, bool) {
 			}
 		case "content":
 			hasContent = true
-			var raw string
-			if raw, ok = p.text(key, val); ok {
+			if raw, ok := p.text(key, val); ok {
 				if _, err := validate.Content(raw); err != nil {
 					p.addErr(line(val), err)
 				}

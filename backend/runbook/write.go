@@ -9,6 +9,8 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"shipdeck/backend/internal/sticky"
 )
 
 // header opens every written runbook.
@@ -22,29 +24,36 @@ const header = "# A Shipdeck runbook: the deploy and verify steps of a release, 
 // checked by parsing it back the way Parse will.
 func Write(w io.Writer, name string, deploy, verify []Step) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString(header)
-	bw.WriteString("shipdeck: " + Marker + "\n")
+	out := sticky.NewWriter(bw)
+	out.Print(header)
+	out.Print("shipdeck: " + Marker + "\n")
 	if name != "" {
-		bw.WriteString("name: " + inline(name) + "\n")
+		out.Print("name: " + inline(name) + "\n")
 	}
-	bw.WriteString("steps:\n")
+	out.Print("steps:\n")
 	for _, cat := range []struct {
 		key   string
 		steps []Step
 	}{{Deploy, deploy}, {Verify, verify}} {
 		if len(cat.steps) == 0 {
-			bw.WriteString("  " + cat.key + ": []\n")
+			out.Print("  " + cat.key + ": []\n")
 			continue
 		}
-		bw.WriteString("  " + cat.key + ":\n")
+		out.Print("  " + cat.key + ":\n")
 		for _, s := range cat.steps {
-			bw.WriteString("    - name: " + inline(s.Name) + "\n")
-			bw.WriteString("      type: " + inline(s.Type) + "\n")
-			if s.Description != "" {
-				bw.WriteString("      description:" + block(s.Description) + "\n")
+			if out.Err() != nil {
+				break // nothing more reaches w: the failure is returned below
 			}
-			bw.WriteString("      content:" + block(s.Content) + "\n")
+			out.Print("    - name: " + inline(s.Name) + "\n")
+			out.Print("      type: " + inline(s.Type) + "\n")
+			if s.Description != "" {
+				out.Print("      description:" + block(s.Description) + "\n")
+			}
+			out.Print("      content:" + block(s.Content) + "\n")
 		}
+	}
+	if err := out.Err(); err != nil {
+		return fmt.Errorf("write runbook: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write runbook: %w", err)
@@ -59,7 +68,8 @@ func quoted(s string) string {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.Encode(s)
+	// A string always encodes, and a strings.Builder never fails a write.
+	_ = enc.Encode(s)
 	return invisible.Replace(strings.TrimSuffix(b.String(), "\n"))
 }
 

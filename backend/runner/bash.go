@@ -6,20 +6,22 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+
+	"shipdeck/backend/problem"
 )
 
-// ErrNoBash is returned when there is no bash to run steps with. Its text is
-// a sentence for the operator, shown as it is, hence the capital and the
-// full stop. On Linux and macOS the error names /bin/bash instead, and still
-// matches ErrNoBash with errors.Is.
-var ErrNoBash = errors.New("Running steps needs Git for Windows (bash.exe was not found).")
+// ErrNoBash is what the error of FindBash matches, with errors.Is, when there
+// is no bash to run steps with. The error itself is a problem error whose
+// sentence the operator reads as it is (problem.For): it names Git for
+// Windows on Windows, /bin/bash on Linux and macOS.
+var ErrNoBash = errors.New("no bash to run steps with")
+
+var (
+	noWindowsBash = problem.Wrap(problem.CodeState, ErrNoBash, "Running steps needs Git for Windows (bash.exe was not found).")
+	noUnixBash    = problem.Wrap(problem.CodeState, ErrNoBash, "Running steps needs bash (/bin/bash was not found).")
+)
 
 const unixBash = "/bin/bash"
-
-type noUnixBash struct{}
-
-func (noUnixBash) Error() string        { return "Running steps needs bash (/bin/bash was not found)." }
-func (noUnixBash) Is(target error) bool { return target == ErrNoBash }
 
 // FindBash returns the bash that runs steps: /bin/bash on Linux and macOS,
 // Git for Windows' bash.exe on Windows. WSL's C:\Windows\System32\bash.exe is
@@ -30,7 +32,7 @@ func FindBash() (string, error) {
 		return findWindowsBash(os.Getenv, exec.LookPath, isFile)
 	}
 	if !isFile(unixBash) {
-		return "", noUnixBash{}
+		return "", noUnixBash
 	}
 	return unixBash, nil
 }
@@ -61,7 +63,7 @@ func findWindowsBash(getenv func(string) string, lookPath func(string) (string, 
 			return c, nil
 		}
 	}
-	return "", ErrNoBash
+	return "", noWindowsBash
 }
 
 func isFile(path string) bool {

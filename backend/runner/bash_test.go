@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"shipdeck/backend/problem"
 )
 
 func TestFindBash(t *testing.T) {
@@ -21,10 +23,19 @@ func TestFindBash(t *testing.T) {
 	}
 }
 
-func TestNoUnixBashMatchesErrNoBash(t *testing.T) {
-	var err error = noUnixBash{}
-	if !errors.Is(err, ErrNoBash) {
-		t.Error("not ErrNoBash")
+// TestNoBashErrors: both errors match ErrNoBash and reach the operator as
+// their own sentence, not as an internal error.
+func TestNoBashErrors(t *testing.T) {
+	for err, want := range map[error]string{
+		noUnixBash:    "Running steps needs bash (/bin/bash was not found).",
+		noWindowsBash: "Running steps needs Git for Windows (bash.exe was not found).",
+	} {
+		if !errors.Is(err, ErrNoBash) {
+			t.Errorf("%v: not ErrNoBash", err)
+		}
+		if pe := problem.For(err); pe.Code != problem.CodeState || pe.Message != want {
+			t.Errorf("shown as %s %q, want %s %q", pe.Code, pe.Message, problem.CodeState, want)
+		}
 	}
 }
 

@@ -58,7 +58,10 @@ func TestLoadIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	db, _ := st.DB()
+	db, err := st.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	// The sixth customer cannot be written (a stand-in for a full disk).
 	if _, err := db.ExecContext(ctx, `CREATE TRIGGER half_way BEFORE INSERT ON customers WHEN (SELECT count(*) FROM customers) >= 5
@@ -69,7 +72,9 @@ func TestLoadIsAllOrNothing(t *testing.T) {
 		t.Fatal("the load went through the failing insert")
 	}
 	var rows int
-	db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clusters) + (SELECT count(*) FROM customers) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM step_history)`).Scan(&rows)
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clusters) + (SELECT count(*) FROM customers) + (SELECT count(*) FROM releases) + (SELECT count(*) FROM step_history)`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
 	if rows != 0 {
 		t.Fatalf("a failed load left %d rows behind", rows)
 	}

@@ -27,7 +27,7 @@ const (
 	keyWrap     = "ui.wrap_code"
 )
 
-// Zoom levels of the View menu, in percent.
+// ZoomLevels are the zoom levels of the View menu, in percent.
 var ZoomLevels = []int{67, 80, 90, 100, 110, 125, 150, 175}
 
 // Themes the frontend knows.
@@ -169,7 +169,7 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 	out.OperatorName, out.Theme = name, theme
 	out.Preferences = Preferences{Zoom: 100}
 	var rows []store.Setting
-	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.In([]string{keySidebar, keyZoom, keyWrap})).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.List([]string{keySidebar, keyZoom, keyWrap})).Scan(ctx); err != nil {
 		return out, fmt.Errorf("read preferences: %w", err)
 	}
 	for _, r := range rows {

@@ -86,10 +86,11 @@ func TestSpecDatabaseOpensAndKeepsEveryRow(t *testing.T) {
 	if len(backups) != 1 {
 		t.Fatalf("backups %v", backups)
 	}
-	b, _ := sql.Open("sqlite", "file:"+backups[0]+"?mode=ro")
+	b, err := sql.Open("sqlite", "file:"+backups[0]+"?mode=ro")
+	noErr(t, err)
 	defer b.Close()
 	var ok string
-	b.QueryRow("PRAGMA integrity_check").Scan(&ok)
+	noErr(t, b.QueryRow("PRAGMA integrity_check").Scan(&ok))
 	if ok != "ok" || !reflect.DeepEqual(sortedRowsByRank(t, b, "customer_steps"), before["customer_steps"]) {
 		t.Fatalf("backup: integrity %q, rows differ", ok)
 	}
@@ -108,10 +109,13 @@ func TestNewDatabaseGetsNoBackup(t *testing.T) {
 
 func TestPartialSpecDatabaseIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), store.FileName)
-	db, _ := sql.Open("sqlite", "file:"+path)
-	db.Exec("CREATE TABLE clusters (id integer primary key, name text)")
-	db.Close()
-	err := store.New(nil).Open(context.Background(), path)
+	db, err := sql.Open("sqlite", "file:"+path)
+	noErr(t, err)
+	if _, err := db.Exec("CREATE TABLE clusters (id integer primary key, name text)"); err != nil {
+		t.Fatal(err)
+	}
+	noErr(t, db.Close())
+	err = store.New(nil).Open(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), "not a Shipdeck database") {
 		t.Fatalf("want a refusal, got %v", err)
 	}
@@ -120,11 +124,13 @@ func TestPartialSpecDatabaseIsRefused(t *testing.T) {
 func TestFailedMigrationLeavesNoTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), store.FileName)
 	st := openStore(t, path)
-	bdb, _ := st.DB()
-	ms, _ := store.Migrations()
+	bdb, err := st.DB()
+	noErr(t, err)
+	ms, err := store.Migrations()
+	noErr(t, err)
 	bad := append(ms, store.Migration{Version: len(ms) + 1, Name: "broken", SQL: "CREATE TABLE half (id integer); INSERT INTO clusters (name) VALUES ('x'); SELECT * FROM no_such_table;"})
 	before := sortedRows(t, bdb.DB, "schema_migrations")
-	err := store.Apply(context.Background(), bdb, bad, nil, st.Now())
+	err = store.Apply(context.Background(), bdb, bad, nil, st.Now())
 	if err == nil {
 		t.Fatal("a failing migration reported success")
 	}
@@ -135,7 +141,7 @@ func TestFailedMigrationLeavesNoTrace(t *testing.T) {
 		t.Fatal("the failed migration was recorded")
 	}
 	// A database from a newer Shipdeck is refused, not downgraded.
-	exec(t, bdb.DB, "INSERT INTO schema_migrations VALUES (99, 'future', 0)")
+	noErr(t, exec(t, bdb.DB, "INSERT INTO schema_migrations VALUES (99, 'future', 0)"))
 	if err := store.Apply(context.Background(), bdb, ms, nil, st.Now()); err == nil || !strings.Contains(err.Error(), "newer Shipdeck") {
 		t.Fatalf("newer schema: %v", err)
 	}

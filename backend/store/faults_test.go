@@ -95,7 +95,7 @@ func TestOpenRefusesFilesItDidNotMakeAndLeavesThemAsTheyWere(t *testing.T) {
 			rawExec(t, p, "CREATE TABLE foo (x)", "CREATE TABLE bar (y)", "INSERT INTO foo VALUES ('their data')")
 		}, store.StartupNotShipdeck, "is not a Shipdeck database: it holds other tables (bar, foo). Nothing was changed"},
 		{"not a database at all", func(t *testing.T, p string) {
-			os.WriteFile(p, []byte("a text file that happens to be called shipdeck.db\n"), 0o644)
+			noErr(t, os.WriteFile(p, []byte("a text file that happens to be called shipdeck.db\n"), 0o644))
 		}, store.StartupDamaged, "is damaged or is not a database, so Shipdeck could not open it. Nothing was changed."},
 		{"some of the specification's tables", func(t *testing.T, p string) {
 			rawExec(t, p, "CREATE TABLE clusters (id integer primary key, name text)")
@@ -177,7 +177,7 @@ func TestOpenAcceptsEmptyFilesAndItsOwnAtEveryVersion(t *testing.T) {
 		openStore(t, path)
 	}
 	empty := filepath.Join(t.TempDir(), store.FileName)
-	os.WriteFile(empty, nil, 0o600)
+	noErr(t, os.WriteFile(empty, nil, 0o600))
 	openStore(t, empty)
 	header := filepath.Join(t.TempDir(), store.FileName)
 	rawExec(t, header, "PRAGMA user_version = 7", "VACUUM")
@@ -190,7 +190,7 @@ func TestOpenSaysWhatIsWrongWithThePlace(t *testing.T) {
 	t.Run("shipdeck.db is a folder", func(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, store.FileName)
-		os.Mkdir(path, 0o700)
+		noErr(t, os.Mkdir(path, 0o700))
 		err := store.New(nil).Open(context.Background(), path)
 		want := path + " is a folder, not a database file. Nothing was changed: move that folder away or choose another data directory."
 		var oe *store.OpenError
@@ -200,7 +200,7 @@ func TestOpenSaysWhatIsWrongWithThePlace(t *testing.T) {
 	})
 	t.Run("the data directory is a file", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "data")
-		os.WriteFile(dir, []byte("x"), 0o600)
+		noErr(t, os.WriteFile(dir, []byte("x"), 0o600))
 		err := store.New(nil).Open(context.Background(), filepath.Join(dir, store.FileName))
 		var oe *store.OpenError
 		if !errors.As(err, &oe) || oe.Code != store.StartupDataDir || !strings.Contains(oe.Message, "is a file, not a folder") {
@@ -420,7 +420,7 @@ func TestReadOnlyDatabaseOpensReadOnly(t *testing.T) {
 func TestClearPartialsRemovesWhatAKilledShipdeckLeft(t *testing.T) {
 	home := t.TempDir()
 	backups := filepath.Join(home, store.BackupsDir)
-	os.MkdirAll(backups, 0o700)
+	noErr(t, os.MkdirAll(backups, 0o700))
 	elsewhere := t.TempDir()
 	shipdeckFile(t, filepath.Join(home, store.FileName))
 	keep := filepath.Join(backups, "shipdeck-20261101-daily.db")
@@ -443,11 +443,11 @@ func TestClearPartialsRemovesWhatAKilledShipdeckLeft(t *testing.T) {
 		filepath.Join(elsewhere, ".shipdeck-partial-3.db"):                           "half a backup the operator asked for",
 	}
 	for p, body := range left {
-		os.WriteFile(p, []byte(body), 0o600)
+		noErr(t, os.WriteFile(p, []byte(body), 0o600))
 	}
-	os.WriteFile(filepath.Join(home, ".shipdeck-pending-1"), []byte(filepath.Join(elsewhere, ".shipdeck-partial-3.db")), 0o600)
+	noErr(t, os.WriteFile(filepath.Join(home, ".shipdeck-pending-1"), []byte(filepath.Join(elsewhere, ".shipdeck-partial-3.db")), 0o600))
 	mine := filepath.Join(elsewhere, "the operator's.db")
-	os.WriteFile(mine, []byte("not Shipdeck's to remove"), 0o600)
+	noErr(t, os.WriteFile(mine, []byte("not Shipdeck's to remove"), 0o600))
 
 	store.ClearPartials(home)
 	for p := range left {

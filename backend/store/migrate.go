@@ -144,9 +144,10 @@ func apply(ctx context.Context, db *bun.DB, ms []Migration, before func(context.
 	}
 	var pending []Migration
 	for _, m := range ms {
-		if !applied[m.Version] && !(baseline && m.Version == baselineVersion) {
-			pending = append(pending, m)
+		if applied[m.Version] || baseline && m.Version == baselineVersion {
+			continue // applied, or the specification's schema the file already has
 		}
+		pending = append(pending, m)
 	}
 	if len(pending) == 0 && !baseline {
 		return nil

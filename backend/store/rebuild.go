@@ -124,11 +124,17 @@ func copyRows(ctx context.Context, tx bun.Tx, in Inspection, name string) error 
 		}
 		var kind string
 		err = tx.QueryRowContext(ctx, "SELECT type FROM src.sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')", t).Scan(&kind)
-		if errors.Is(err, sql.ErrNoRows) || kind != "table" || isVirtual(ctx, tx, t) {
-			return problem.Invalid("path", "%s is not a complete Shipdeck database: table %s is missing.", name, t)
-		}
-		if err != nil {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		virtual := false
+		if kind == "table" {
+			if virtual, err = isVirtual(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		if kind != "table" || virtual {
+			return problem.Invalid("path", "%s is not a complete Shipdeck database: table %s is missing.", name, t)
 		}
 		have, err := columns(ctx, tx, "src", t)
 		if err != nil {
@@ -233,10 +239,13 @@ func columns(ctx context.Context, tx bun.Tx, schema, table string) ([]string, er
 
 // isVirtual says whether src's table is a virtual table, whose rows come
 // from code rather than the file.
-func isVirtual(ctx context.Context, tx bun.Tx, table string) bool {
+func isVirtual(ctx context.Context, tx bun.Tx, table string) (bool, error) {
 	var sqlText string
-	tx.QueryRowContext(ctx, "SELECT coalesce(sql, '') FROM src.sqlite_master WHERE name = ? COLLATE NOCASE AND type = 'table'", table).Scan(&sqlText)
-	return strings.HasPrefix(strings.ToUpper(strings.TrimSpace(sqlText)), "CREATE VIRTUAL")
+	err := tx.QueryRowContext(ctx, "SELECT coalesce(sql, '') FROM src.sqlite_master WHERE name = ? COLLATE NOCASE AND type = 'table'", table).Scan(&sqlText)
+	if err != nil {
+		return false, fmt.Errorf("read the definition of %s: %w", table, err)
+	}
+	return strings.HasPrefix(strings.ToUpper(strings.TrimSpace(sqlText)), "CREATE VIRTUAL"), nil
 }
 
 func quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }

@@ -27,14 +27,15 @@ import (
 type Kind int
 
 const (
-	// Empty: no tables, indexes, views or triggers (a new or 0-byte file).
+	// Empty is a file with no tables, indexes, views or triggers (a new or
+	// 0-byte file).
 	Empty Kind = iota
-	// Shipdeck: it has Shipdeck's version table.
+	// Shipdeck is a file with Shipdeck's version table.
 	Shipdeck
-	// Spec: the specification's app made it (its five tables, no version
-	// table of ours).
+	// Spec is a file the specification's app made: its five tables, no
+	// version table of ours.
 	Spec
-	// Foreign: some other application's database.
+	// Foreign is some other application's database.
 	Foreign
 )
 

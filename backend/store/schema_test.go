@@ -206,7 +206,7 @@ func TestMigratedSchemaEqualsTheSpecification(t *testing.T) {
 	}
 	for _, table := range []string{"release_targets", "release_customers", "step_history", "settings", "schema_migrations"} {
 		var n int
-		db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
+		noErr(t, db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n))
 		if n != 1 {
 			t.Errorf("table %s missing", table)
 		}
@@ -234,12 +234,16 @@ func TestEveryConnectionHasThePragmas(t *testing.T) {
 			defer wg.Done()
 			var fk, sync, busy int
 			var journal string
-			c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk)
-			c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal)
-			c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
-			c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy)
 			mu.Lock()
 			defer mu.Unlock()
+			for _, p := range []struct {
+				pragma string
+				value  any
+			}{{"foreign_keys", &fk}, {"journal_mode", &journal}, {"synchronous", &sync}, {"busy_timeout", &busy}} {
+				if err := c.QueryRowContext(ctx, "PRAGMA "+p.pragma).Scan(p.value); err != nil {
+					t.Errorf("connection %d: PRAGMA %s: %v", i, p.pragma, err)
+				}
+			}
 			if fk != 1 || journal != "wal" || sync < 1 || busy <= 0 {
 				t.Errorf("connection %d: foreign_keys=%d journal_mode=%s synchronous=%d busy_timeout=%d", i, fk, journal, sync, busy)
 			}
@@ -310,7 +314,7 @@ func TestReopenKeepsDataAndAppliesNothingTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	bdb, _ := st.DB()
-	exec(t, bdb.DB, "INSERT INTO clusters (name) VALUES ('prod-eu')")
+	noErr(t, exec(t, bdb.DB, "INSERT INTO clusters (name) VALUES ('prod-eu')"))
 	before := query(t, bdb.DB, func(r *sql.Rows) (string, error) {
 		var v, a int
 		var n string
@@ -333,7 +337,10 @@ func TestReopenKeepsDataAndAppliesNothingTwice(t *testing.T) {
 		}
 		st.Close()
 	}
-	entries, _ := os.ReadDir(filepath.Join(filepath.Dir(path), "backups"))
+	entries, err := os.ReadDir(filepath.Join(filepath.Dir(path), "backups"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 	if len(entries) != 0 {
 		t.Fatalf("reopening an up-to-date database wrote backups: %v", entries)
 	}
@@ -394,7 +401,8 @@ func sortedQuery(t *testing.T, db *sql.DB, q string) []string {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, err := rows.Columns()
+	noErr(t, err)
 	var out []string
 	for rows.Next() {
 		vals := make([]any, len(cols))
@@ -402,9 +410,10 @@ func sortedQuery(t *testing.T, db *sql.DB, q string) []string {
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
-		rows.Scan(ptrs...)
+		noErr(t, rows.Scan(ptrs...))
 		out = append(out, fmt.Sprint(vals...))
 	}
+	noErr(t, rows.Err())
 	sort.Strings(out)
 	return out
 }
@@ -419,7 +428,7 @@ func TestPathsWithURICharactersOpenTheFileNamed(t *testing.T) {
 			path := filepath.Join(root, dir, store.FileName)
 			st := openStore(t, path)
 			bdb, _ := st.DB()
-			exec(t, bdb.DB, "INSERT INTO clusters (name) VALUES ('prod-eu')")
+			noErr(t, exec(t, bdb.DB, "INSERT INTO clusters (name) VALUES ('prod-eu')"))
 			st.Close()
 			if _, err := os.Stat(path); err != nil {
 				t.Fatalf("the database is not at the path named: %v", err)
@@ -438,5 +447,14 @@ func TestPathsWithURICharactersOpenTheFileNamed(t *testing.T) {
 				t.Fatal("the row did not survive a reopen")
 			}
 		})
+	}
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

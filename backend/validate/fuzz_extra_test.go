@@ -52,7 +52,8 @@ func cleanText(t *testing.T, s string, max int, multiline bool) {
 		t.Fatalf("stored %q", s)
 	}
 	for _, r := range s {
-		if (r < 0x20 || r == 0x7f) && r != '\t' && !(multiline && (r == '\n' || r == '\r')) {
+		lineBreak := multiline && (r == '\n' || r == '\r')
+		if (r < 0x20 || r == 0x7f) && r != '\t' && !lineBreak {
 			t.Fatalf("stored a control character: %q", s)
 		}
 	}
@@ -100,10 +101,10 @@ func FuzzTextFields(f *testing.F) {
 func FuzzKubeconfigPath(f *testing.F) {
 	dir := f.TempDir()
 	const secret = "token: s3cr3t-kube-token"
-	os.WriteFile(filepath.Join(dir, "config"), []byte(secret), 0o600)
-	os.Symlink(filepath.Join(dir, "config"), filepath.Join(dir, "link"))
-	os.Symlink(filepath.Join(dir, "loop"), filepath.Join(dir, "loop"))
-	os.Mkdir(filepath.Join(dir, "sub"), 0o700)
+	noErr(f, os.WriteFile(filepath.Join(dir, "config"), []byte(secret), 0o600))
+	noErr(f, os.Symlink(filepath.Join(dir, "config"), filepath.Join(dir, "link")))
+	noErr(f, os.Symlink(filepath.Join(dir, "loop"), filepath.Join(dir, "loop")))
+	noErr(f, os.Mkdir(filepath.Join(dir, "sub"), 0o700))
 	f.Setenv("HOME", dir)
 	f.Setenv("USERPROFILE", dir)
 	for _, s := range []string{"config", "link", "loop", "sub", "sub/../config", "missing", "", " ", "\x00", "/etc/hostname", "relative/x", "config/"} {

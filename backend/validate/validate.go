@@ -257,7 +257,8 @@ func KubeconfigPath(s string) (string, error) {
 // it stands alone or is followed by a path separator; any other s is
 // returned as it is.
 func expandHome(field, s string) (string, error) {
-	if s != "~" && !strings.HasPrefix(s, "~/") && !(filepath.Separator == '\\' && strings.HasPrefix(s, `~\`)) {
+	windowsHome := filepath.Separator == '\\' && strings.HasPrefix(s, `~\`)
+	if s != "~" && !strings.HasPrefix(s, "~/") && !windowsHome {
 		return s, nil
 	}
 	home, err := os.UserHomeDir()
@@ -346,12 +347,12 @@ func printable(s string) string {
 	if utf8.RuneCountInString(s) > 40 {
 		s = string([]rune(s)[:40]) + "…"
 	}
-	return fmt.Sprintf("%s", strings.Map(func(r rune) rune {
+	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return '?'
 		}
 		return r
-	}, s))
+	}, s)
 }
 
 func humanBytes(n int) string {

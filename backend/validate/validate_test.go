@@ -76,11 +76,11 @@ func TestNamespace(t *testing.T) {
 func TestKubeconfigPath(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "config")
-	os.WriteFile(file, []byte("secret-token: abc123"), 0o600)
+	noErr(t, os.WriteFile(file, []byte("secret-token: abc123"), 0o600))
 	loop := filepath.Join(dir, "loop")
-	os.Symlink(loop, loop)
+	noErr(t, os.Symlink(loop, loop))
 	link := filepath.Join(dir, "link")
-	os.Symlink(file, link)
+	noErr(t, os.Symlink(file, link))
 	cases := []struct{ in, err string }{
 		{"", ""},
 		{file, ""},
@@ -109,9 +109,9 @@ func TestKubeconfigPathHome(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("USERPROFILE", home) // os.UserHomeDir on Windows
-	os.Mkdir(filepath.Join(home, ".kube"), 0o700)
+	noErr(t, os.Mkdir(filepath.Join(home, ".kube"), 0o700))
 	config := filepath.Join(home, ".kube", "config")
-	os.WriteFile(config, []byte("secret-token: abc123"), 0o600)
+	noErr(t, os.WriteFile(config, []byte("secret-token: abc123"), 0o600))
 	cases := []struct {
 		name, in, want, err string
 	}{
@@ -219,4 +219,13 @@ func FuzzNamespace(f *testing.F) {
 			t.Fatalf("accepted %q", s)
 		}
 	})
+}
+
+// noErr fails the test at once on err, so that a step of setting up that
+// failed cannot let the test pass for the wrong reason.
+func noErr(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -23,7 +23,9 @@ func Close(display string, win uint32) error {
 		return err
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if err := conn.SetDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		return fmt.Errorf("set deadline: %w", err)
+	}
 	le := binary.LittleEndian
 	setup := make([]byte, 12)
 	setup[0] = 'l' // little-endian, protocol 11.0, no authorisation
