@@ -236,7 +236,7 @@ func (s *Shell) open(ctx context.Context) error {
 	s.mu.Lock()
 	s.dirWarning = warning
 	s.mu.Unlock()
-	release, err := acquireLock(filepath.Join(s.cfg.DataDir, "shipdeck.lock"))
+	unlock, err := acquireLock(filepath.Join(s.cfg.DataDir, "shipdeck.lock"))
 	if err != nil {
 		return err
 	}
@@ -246,10 +246,18 @@ func (s *Shell) open(ctx context.Context) error {
 		slog.Info("removed a file a killed Shipdeck left half-written", "path", f)
 	}
 	if err := s.store.Open(ctx, filepath.Join(s.cfg.DataDir, store.FileName)); err != nil {
-		release()
+		unlock()
 		return err
 	}
-	s.releaseLock = release
+	s.releaseLock = unlock
+	// Runs a crash cut off are finished (interrupted) before the window
+	// can start new ones; what is left of their scripts is ended.
+	s.services.Runs.PidFile = filepath.Join(s.cfg.DataDir, "runs.pids")
+	if n, err := release.RecoverRuns(s.services.Runs); err != nil {
+		slog.Error("recover interrupted runs", "err", err)
+	} else if n > 0 {
+		slog.Info("runs interrupted by the last stop recorded", "runs", n)
+	}
 	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion(), "readOnly", s.store.ReadOnlyReason())
 	if set, err := s.services.Settings.Get(); err == nil {
 		s.themeChanged(set.Theme)
@@ -288,6 +296,19 @@ func (s *Shell) watchSignals() {
 // (store.Close waits for it), so closing the window loses nothing. It takes
 // a last look at the window while it still exists.
 func (s *Shell) beforeClose(ctx context.Context) bool {
+	if n := release.RunningScripts(s.services.Runs); n > 0 {
+		answer, err := runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
+			Type:          runtime.QuestionDialog,
+			Title:         "Steps are running",
+			Message:       fmt.Sprintf("%d step%s still running. Quit and cancel %s? Each is recorded as cancelled.", n, map[bool]string{true: " is", false: "s are"}[n == 1], map[bool]string{true: "it", false: "them"}[n == 1]),
+			Buttons:       []string{"Quit and cancel", "Keep running"},
+			DefaultButton: "Keep running",
+			CancelButton:  "Keep running",
+		})
+		if err == nil && answer != "Quit and cancel" {
+			return true // keep the window open
+		}
+	}
 	s.mu.Lock()
 	stop := s.stopTracker
 	s.mu.Unlock()
@@ -321,6 +342,9 @@ func (s *Shell) shutdown(ctx context.Context) {
 	}
 	s.mu.Unlock()
 	s.daily.Wait()
+	// Runs still going are cancelled and recorded before the database
+	// closes (quitting asked first, in beforeClose).
+	release.ShutdownRuns(s.services.Runs)
 	if err := s.store.Close(); err != nil {
 		slog.Error("close database", "err", err)
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/customer"
 	"shipdeck/backend/dashboard"
@@ -24,27 +26,40 @@ type Services struct {
 	Settings  *settings.Service
 	Sample    *sample.Service
 	Backups   *Backups
+	Runs      *release.Runs
 }
 
 // NewServices builds the services on a store that start-up will open.
 func NewServices(st *store.Store, shell *Shell) *Services {
 	settingsSvc := settings.NewService(st)
 	settingsSvc.OnSaved = func(x settings.Settings) { shell.themeChanged(x.Theme) }
+	steps := release.NewSteps(st)
+	runs := release.NewRuns(st, steps)
+	runs.Emit = func(event string, data ...any) { shell.emit(shell.ctx, event, data...) }
+	runs.Config = func() release.RunConfig {
+		x, err := settingsSvc.Get()
+		if err != nil {
+			// Unreadable settings run nothing rather than guess.
+			return release.RunConfig{}
+		}
+		return release.RunConfig{Enabled: x.Running.Enabled, Timeout: time.Duration(x.Running.TimeoutMinutes) * time.Minute, MarkDone: x.Running.MarkDone}
+	}
 	return &Services{
 		System:    &System{shell: shell},
 		Dashboard: dashboard.NewService(st),
 		Clusters:  cluster.NewService(st),
 		Customers: customer.NewService(st),
 		Releases:  release.NewService(st),
-		Steps:     release.NewSteps(st),
+		Steps:     steps,
 		Highlight: highlight.NewService(),
 		Settings:  settingsSvc,
 		Sample:    sample.NewService(st),
 		Backups:   &Backups{shell: shell},
+		Runs:      runs,
 	}
 }
 
 // Bindings is the list handed to Wails.
 func (s *Services) Bindings() []any {
-	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample, s.Backups}
+	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample, s.Backups, s.Runs}
 }

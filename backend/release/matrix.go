@@ -32,6 +32,9 @@ type Matrix struct {
 	ColCounts []progress.Progress `json:"colCounts"`
 	Total     progress.Progress   `json:"total"`
 	Rules     []ActionRule        `json:"rules"`
+	// Failed lists [row, col] of the template steps whose last run failed
+	// or timed out: the matrix marks them and filters on them.
+	Failed [][]int `json:"failed"`
 }
 
 // MatrixRelease is the release the matrix shows.
@@ -161,6 +164,9 @@ func buildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (M
 		return m, err
 	}
 	if err := g.extras(ctx, db, releaseID); err != nil {
+		return m, err
+	}
+	if err := g.failedRuns(ctx, db, releaseID); err != nil {
 		return m, err
 	}
 	g.finish()
@@ -334,6 +340,33 @@ func (g *grid) extras(ctx context.Context, db bun.IDB, releaseID int64) error {
 	g.m.Extras = make([][]int, 0, len(order))
 	for _, k := range order {
 		g.m.Extras = append(g.m.Extras, []int{k[0], k[1], extra[k]})
+	}
+	return nil
+}
+
+// sqlFailedRuns finds the steps of a release whose last run failed or timed
+// out: the release's runs (step_runs_release_idx), each checked against its
+// step's newest run (step_runs_step_idx).
+const sqlFailedRuns = `SELECT cs.template_id, cs.customer_id FROM step_runs run JOIN customer_steps cs ON cs.id = run.step_id
+WHERE run.release_id = ? AND run.outcome IN ('failed', 'timed_out') AND cs.template_id IS NOT NULL
+  AND run.id = (SELECT max(r2.id) FROM step_runs r2 WHERE r2.step_id = run.step_id)`
+
+// failedRuns marks the cells whose last run failed.
+func (g *grid) failedRuns(ctx context.Context, db bun.IDB, releaseID int64) error {
+	var rows []struct {
+		TemplateID int64 `bun:"template_id"`
+		CustomerID int64 `bun:"customer_id"`
+	}
+	if err := db.NewRaw(sqlFailedRuns, releaseID).Scan(ctx, &rows); err != nil {
+		return fmt.Errorf("matrix failed runs: %w", err)
+	}
+	g.m.Failed = make([][]int, 0, len(rows))
+	for _, x := range rows {
+		r, okR := g.row[x.TemplateID]
+		c, okC := g.col[x.CustomerID]
+		if okR && okC {
+			g.m.Failed = append(g.m.Failed, []int{r, c})
+		}
 	}
 	return nil
 }

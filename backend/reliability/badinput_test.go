@@ -216,6 +216,22 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("settings.SavePreferences", func() error { return e(set.SavePreferences(settings.Preferences{Zoom: 5})) })
 	add("settings.SavePreferences", func() error { return e(set.SavePreferences(settings.Preferences{Zoom: -100, SidebarCollapsed: true})) })
 	add("sample.Load", func() error { return smp.Load() }) // refused: the database is not empty
+	add("release.PreviewTemplate", func() error { return e(w.releases.PreviewTemplate(release.TemplatePreviewInput{ReleaseID: 0, Content: "x"})) })
+	add("release.PreviewTemplate", func() error {
+		return e(w.releases.PreviewTemplate(release.TemplatePreviewInput{ReleaseID: r.ID, Type: "bash", Content: huge}))
+	})
+	add("settings.SaveRunning", func() error { return e(set.SaveRunning(settings.Running{Enabled: true, TimeoutMinutes: 0})) })
+	add("settings.SaveRunning", func() error { return e(set.SaveRunning(settings.Running{TimeoutMinutes: 100000})) })
+	runs := release.NewRuns(st, w.steps)
+	add("runs.Check", func() error { return e(runs.Check(nil)) })
+	add("runs.Check", func() error { return e(runs.Check([]int64{-1})) })
+	add("runs.Check", func() error { return e(runs.Check([]int64{step, step})) })
+	add("runs.Start", func() error { return e(runs.Start(release.RunInput{StepIDs: []int64{999999}})) })
+	add("runs.Start", func() error { return e(runs.Start(release.RunInput{StepIDs: []int64{step}})) }) // its cluster is not confirmed
+	add("runs.Cancel", func() error { return runs.Cancel("b42") })
+	add("runs.StepRuns", func() error { return e(runs.StepRuns(0)) })
+	add("runs.RunOutput", func() error { return e(runs.RunOutput(-3)) })
+	add("runs.RunOutput", func() error { return e(runs.RunOutput(999999)) })
 
 	covered := map[string]bool{}
 	for i, c := range calls {
@@ -238,9 +254,9 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	t.Logf("%d malformed calls over %d methods", len(calls), len(covered))
 
 	// Every bound method with input is in the table; the others take none.
-	noInput := map[string]bool{"cluster.List": true, "release.List": true, "highlight.Styles": true, "settings.Get": true, "dashboard.Overview": true}
+	noInput := map[string]bool{"cluster.List": true, "release.List": true, "highlight.Styles": true, "settings.Get": true, "dashboard.Overview": true, "runs.Batches": true}
 	var missing []string
-	for prefix, v := range map[string]any{"cluster": w.clusters, "customer": w.customers, "release": w.releases, "steps": w.steps, "highlight": hl, "settings": set, "sample": smp, "dashboard": dashboard.NewService(st)} {
+	for prefix, v := range map[string]any{"cluster": w.clusters, "customer": w.customers, "release": w.releases, "steps": w.steps, "highlight": hl, "settings": set, "sample": smp, "dashboard": dashboard.NewService(st), "runs": runs} {
 		typ := reflect.TypeOf(v)
 		for i := 0; i < typ.NumMethod(); i++ {
 			name := prefix + "." + typ.Method(i).Name

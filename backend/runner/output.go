@@ -10,8 +10,8 @@ import (
 
 // Chunk is a piece of output, from stdout or stderr.
 type Chunk struct {
-	Stderr bool
-	Text   string
+	Stderr bool   `json:"stderr"`
+	Text   string `json:"text"`
 }
 
 // The two streams, indexes of collector.streams.

@@ -60,3 +60,24 @@ func parseStat(stat []byte) (state byte, pgrp int, ok bool) {
 	}
 	return fields[0][0], pgrp, true
 }
+
+// BootID names the running kernel boot: a process id kept in a file means
+// the same process only within the same boot.
+func BootID() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	return string(bytes.TrimSpace(b))
+}
+
+// KillGroup kills what is left of a process group a crashed app started
+// (bash died with the app, by its parent-death signal; its children may
+// not have). It reports whether any member was alive.
+func KillGroup(pgid int) bool {
+	if pgid <= 1 || !liveMember(pgid) {
+		return false
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL) // what is gone is gone
+	return true
+}

@@ -81,3 +81,10 @@ func (p *proc) stop(_ time.Duration, exited <-chan struct{}) {
 		_ = p.process.Kill()
 	}
 }
+
+// BootID is "" on Windows: a job object ends a run's processes with the app
+// (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE), so none is left to find.
+func BootID() string { return "" }
+
+// KillGroup does nothing on Windows (see BootID).
+func KillGroup(int) bool { return false }

@@ -64,6 +64,10 @@ type Spec struct {
 	OutputLimit int
 	// Bash is the path of bash; "" means FindBash().
 	Bash string
+	// OnStart, if not nil, hears bash's process id as soon as it runs (on
+	// Unix also its process group's id): the integrator keeps it so that a
+	// crash of the app leaves no script running unknown.
+	OnStart func(pid int)
 }
 
 // Result is what a run produced.
@@ -219,6 +223,9 @@ func run(ctx context.Context, spec Spec, dir, script string, onChunk func(Chunk)
 		return Result{}, fmt.Errorf("start bash: %w", err)
 	}
 	p.attach(cmd.Process)
+	if spec.OnStart != nil {
+		spec.OnStart(cmd.Process.Pid)
+	}
 
 	col := newCollector(spec.OutputLimit, onChunk)
 	var readers sync.WaitGroup

@@ -25,6 +25,9 @@ const (
 	keySidebar  = "ui.sidebar_collapsed"
 	keyZoom     = "ui.zoom"
 	keyWrap     = "ui.wrap_code"
+	keyRunOn    = "run.enabled"
+	keyRunLimit = "run.timeout_minutes"
+	keyRunDone  = "run.mark_done"
 )
 
 // ZoomLevels are the zoom levels of the View menu, in percent.
@@ -40,7 +43,25 @@ type Settings struct {
 	OperatorNameIsDefault bool        `json:"operatorNameIsDefault"`
 	Theme                 string      `json:"theme"`
 	Preferences           Preferences `json:"preferences"`
+	Running               Running     `json:"running"`
 }
+
+// Running is how bash steps may run (docs/running-steps.md).
+type Running struct {
+	// Enabled: steps can run at all (on by default).
+	Enabled bool `json:"enabled"`
+	// TimeoutMinutes ends a run that takes longer (15 by default).
+	TimeoutMinutes int `json:"timeoutMinutes"`
+	// MarkDone: a run that succeeds marks its step done (on by default);
+	// off, the operator marks it.
+	MarkDone bool `json:"markDone"`
+}
+
+// MaxRunTimeoutMinutes bounds the run timeout: a day.
+const MaxRunTimeoutMinutes = 24 * 60
+
+// defaultRunning is Running before the operator changes it.
+var defaultRunning = Running{Enabled: true, TimeoutMinutes: 15, MarkDone: true}
 
 // Preferences are how the operator left the window: kept with the
 // workspace, not in the web view's storage (which WebKitGTK keys by the
@@ -127,6 +148,24 @@ func (s *Service) SavePreferences(p Preferences) (out Settings, err error) {
 	return out, err
 }
 
+// SaveRunning stores how steps may run.
+func (s *Service) SaveRunning(r Running) (out Settings, err error) {
+	defer problem.Recover(&err)
+	if r.TimeoutMinutes < 1 || r.TimeoutMinutes > MaxRunTimeoutMinutes {
+		return out, problem.Invalid("timeoutMinutes", "The run timeout must be between 1 and %d minutes (got %d).", MaxRunTimeoutMinutes, r.TimeoutMinutes)
+	}
+	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		for k, v := range map[string]string{keyRunOn: strconv.FormatBool(r.Enabled), keyRunLimit: strconv.Itoa(r.TimeoutMinutes), keyRunDone: strconv.FormatBool(r.MarkDone)} {
+			if err := put(ctx, tx, k, v); err != nil {
+				return fmt.Errorf("save setting %s: %w", k, err)
+			}
+		}
+		out, err = load(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
 func joinInts(xs []int) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
@@ -168,8 +207,9 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 	}
 	out.OperatorName, out.Theme = name, theme
 	out.Preferences = Preferences{Zoom: 100}
+	out.Running = defaultRunning
 	var rows []store.Setting
-	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.List([]string{keySidebar, keyZoom, keyWrap})).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.List([]string{keySidebar, keyZoom, keyWrap, keyRunOn, keyRunLimit, keyRunDone})).Scan(ctx); err != nil {
 		return out, fmt.Errorf("read preferences: %w", err)
 	}
 	for _, r := range rows {
@@ -178,6 +218,14 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 			out.Preferences.SidebarCollapsed = r.Value == "true"
 		case keyWrap:
 			out.Preferences.WrapCode = r.Value == "true"
+		case keyRunOn:
+			out.Running.Enabled = r.Value != "false"
+		case keyRunDone:
+			out.Running.MarkDone = r.Value != "false"
+		case keyRunLimit:
+			if m, err := strconv.Atoi(r.Value); err == nil && m >= 1 && m <= MaxRunTimeoutMinutes {
+				out.Running.TimeoutMinutes = m
+			}
 		case keyZoom:
 			// A value this version does not offer reads as 100 %.
 			if z, err := strconv.Atoi(r.Value); err == nil && slices.Contains(ZoomLevels, z) {
