@@ -27,6 +27,7 @@ type Services struct {
 	Sample    *sample.Service
 	Backups   *Backups
 	Runs      *release.Runs
+	Exports   *Exports
 }
 
 // NewServices builds the services on a store that start-up will open.
@@ -56,10 +57,11 @@ func NewServices(st *store.Store, shell *Shell) *Services {
 		Sample:    sample.NewService(st),
 		Backups:   &Backups{shell: shell},
 		Runs:      runs,
+		Exports:   newExports(shell),
 	}
 }
 
 // Bindings is the list handed to Wails.
 func (s *Services) Bindings() []any {
-	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample, s.Backups, s.Runs}
+	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample, s.Backups, s.Runs, s.Exports}
 }

@@ -34,7 +34,7 @@ const (
 var kindActions = map[Kind][]string{
 	KindStatus:    {string(ActionDone), string(ActionSkip), string(ActionRevert), string(ActionPending), EventUndo},
 	KindContent:   {HistoryOverride, HistoryReset, HistoryAdd, HistoryEdit, HistoryDelete},
-	KindTemplates: {EventTemplateAdd, EventTemplateEdit, EventTemplateDelete, EventReorder},
+	KindTemplates: {EventTemplateAdd, EventTemplateEdit, EventTemplateDelete, EventReorder, EventTemplatesImport},
 	KindCustomers: {EventCustomersAdd, EventHold, EventUnhold},
 	KindRelease:   {EventReleaseEdit, EventActivate, EventArchive},
 	KindRuns:      {EventRun},

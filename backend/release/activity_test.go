@@ -183,7 +183,7 @@ func TestEveryHistoryActionHasOneKind(t *testing.T) {
 		}
 	}
 	for _, a := range []string{HistoryOverride, HistoryReset, HistoryAdd, HistoryEdit, HistoryDelete, EventReleaseEdit, EventActivate, EventArchive,
-		EventCustomersAdd, EventTemplateAdd, EventTemplateEdit, EventTemplateDelete, EventReorder, EventHold, EventUnhold, EventUndo, EventRun} {
+		EventCustomersAdd, EventTemplateAdd, EventTemplateEdit, EventTemplateDelete, EventReorder, EventHold, EventUnhold, EventUndo, EventRun, EventTemplatesImport} {
 		if _, ok := seen[a]; !ok {
 			t.Errorf("history action %q falls under no kind of change: the activity log could not filter it", a)
 		}
@@ -219,5 +219,44 @@ func TestCustomStepAddedToTemplateIsATemplateEvent(t *testing.T) {
 	page := must[ActivityPage](t)(f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Kinds: []Kind{KindTemplates}}))
 	if len(page.Entries) != 1 || page.Entries[0].Action != EventTemplateAdd || page.Entries[0].StepName != "warm" || page.Entries[0].CustomerID == nil || *page.Entries[0].CustomerID != custs[0] {
 		t.Fatalf("template events %+v", page.Entries)
+	}
+}
+
+func TestImportTemplatesIntoADraft(t *testing.T) {
+	f := newFixture(t)
+	f.fleet(1, 1)
+	draft := f.release("d", 2, 1, Targets{Mode: "all"})
+	steps := []TemplateInput{tpl(Deploy, "from-file-1"), tpl(Verify, "from-file-2")}
+	res := must[ImportTemplatesResult](t)(f.rel.ImportTemplates(ImportTemplatesInput{ReleaseID: draft.ID, Templates: steps, Source: "rb.yaml"}))
+	d := must[Detail](t)(f.rel.Get(draft.ID))
+	if res.Added != 2 || res.Removed != 0 || len(d.Deploy) != 3 || d.Deploy[2].Name != "from-file-1" || len(d.Verify) != 2 {
+		t.Fatalf("append: %+v, %d deploy %d verify", res, len(d.Deploy), len(d.Verify))
+	}
+	res = must[ImportTemplatesResult](t)(f.rel.ImportTemplates(ImportTemplatesInput{ReleaseID: draft.ID, Replace: true, Templates: steps}))
+	d = must[Detail](t)(f.rel.Get(draft.ID))
+	if res.Removed != 5 || len(d.Deploy) != 1 || len(d.Verify) != 1 {
+		t.Fatalf("replace: %+v, %+v", res, d)
+	}
+	page := must[ActivityPage](t)(f.steps.Activity(ActivityQuery{ReleaseID: draft.ID, Kinds: []Kind{KindTemplates}}))
+	if len(page.Entries) != 2 || page.Entries[0].Action != EventTemplatesImport {
+		t.Fatalf("history %+v", page.Entries)
+	}
+	// Refusals change nothing.
+	active := f.active("a", 1, 0)
+	before := must[Detail](t)(f.rel.Get(active.ID))
+	for _, in := range []ImportTemplatesInput{
+		{ReleaseID: active.ID, Templates: steps},
+		{ReleaseID: draft.ID, Templates: []TemplateInput{{Name: "x", Category: Deploy, Type: "perl", Content: "1"}}},
+		{ReleaseID: draft.ID},
+	} {
+		if _, err := f.rel.ImportTemplates(in); err == nil {
+			t.Errorf("import %+v was not refused", in)
+		}
+	}
+	if after := must[Detail](t)(f.rel.Get(active.ID)); len(after.Deploy) != len(before.Deploy) {
+		t.Fatal("a refused import changed an active release")
+	}
+	if d2 := must[Detail](t)(f.rel.Get(draft.ID)); len(d2.Deploy) != 1 {
+		t.Fatal("a refused import changed the draft")
 	}
 }

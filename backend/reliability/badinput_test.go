@@ -220,6 +220,13 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("release.PreviewTemplate", func() error {
 		return e(w.releases.PreviewTemplate(release.TemplatePreviewInput{ReleaseID: r.ID, Type: "bash", Content: huge}))
 	})
+	add("release.ImportTemplates", func() error { return e(w.releases.ImportTemplates(release.ImportTemplatesInput{ReleaseID: r.ID})) })
+	add("release.ImportTemplates", func() error {
+		return e(w.releases.ImportTemplates(release.ImportTemplatesInput{ReleaseID: r.ID, Templates: []release.TemplateInput{{Name: "x", Category: "deploy", Type: "bash", Content: "x"}}}))
+	}) // active: drafts only
+	add("release.ImportTemplates", func() error {
+		return e(w.releases.ImportTemplates(release.ImportTemplatesInput{ReleaseID: r.ID, Templates: []release.TemplateInput{{Name: nul, Category: "deploy", Type: "bash", Content: "x"}}}))
+	})
 	add("settings.SaveRunning", func() error { return e(set.SaveRunning(settings.Running{Enabled: true, TimeoutMinutes: 0})) })
 	add("settings.SaveRunning", func() error { return e(set.SaveRunning(settings.Running{TimeoutMinutes: 100000})) })
 	runs := release.NewRuns(st, w.steps)
