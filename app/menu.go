@@ -10,6 +10,8 @@ import (
 const (
 	EventBackup        = "menu:backup"
 	EventRestore       = "menu:restore"
+	EventImport        = "menu:import-customers"
+	EventExport        = "menu:export-customers"
 	EventAbout         = "menu:about"
 	EventSettings      = "menu:settings"
 	EventToggleSidebar = "menu:toggle-sidebar"
@@ -72,6 +74,9 @@ func buildMenu(goos string, a menuActions) *menu.Menu {
 	file := m.AddSubmenu("File")
 	file.AddText("Back up database…", keys.Combo("b", keys.CmdOrCtrlKey, keys.ShiftKey), ev(EventBackup))
 	file.AddText("Restore from backup…", nil, ev(EventRestore))
+	file.AddSeparator()
+	file.AddText("Import customers…", nil, ev(EventImport))
+	file.AddText("Export customers…", nil, ev(EventExport))
 	if !mac {
 		file.AddSeparator()
 		file.AddText("Settings", keys.CmdOrCtrl(","), ev(EventSettings))

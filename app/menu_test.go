@@ -50,12 +50,12 @@ func TestMenuFollowsEachOS(t *testing.T) {
 		want, avoid []string
 	}{
 		{"darwin",
-			[]string{"Shipdeck/", "Shipdeck/About Shipdeck", "Shipdeck/Settings… [cmdorctrl+,]", "Shipdeck/Hide Shipdeck [cmdorctrl+h]", "Shipdeck/Quit Shipdeck [cmdorctrl+q]",
+			[]string{"Shipdeck/", "Shipdeck/About Shipdeck", "File/Import customers…", "File/Export customers…", "Shipdeck/Settings… [cmdorctrl+,]", "Shipdeck/Hide Shipdeck [cmdorctrl+h]", "Shipdeck/Quit Shipdeck [cmdorctrl+q]",
 				"<role edit>", "Window/Minimize [cmdorctrl+m]", "Window/Zoom", "Window/Close [cmdorctrl+w]", "Help/Open Log", "Help/Open Data Folder",
 				"View/Toggle Sidebar [cmdorctrl+b]", "View/Zoom In [cmdorctrl+=]"},
 			[]string{"File/Quit [cmdorctrl+q]", "Edit/"}},
 		{"linux",
-			[]string{"File/Quit [cmdorctrl+q]", "File/Back up database… [cmdorctrl+shift+b]", "Edit/Undo", "Edit/Redo", "Edit/Cut", "Edit/Copy", "Edit/Paste", "Edit/Select All",
+			[]string{"File/Quit [cmdorctrl+q]", "File/Back up database… [cmdorctrl+shift+b]", "File/Import customers…", "File/Export customers…", "Edit/Undo", "Edit/Redo", "Edit/Cut", "Edit/Copy", "Edit/Paste", "Edit/Select All",
 				"View/Toggle Sidebar [cmdorctrl+b]", "View/Zoom In [cmdorctrl+=]", "View/Zoom Out [cmdorctrl+-]", "View/Actual Size [cmdorctrl+0]",
 				"Help/About Shipdeck", "Help/Open Log", "Help/Open Data Folder"},
 			[]string{"Shipdeck/", "Window/", "<role edit>", "Edit/Copy [cmdorctrl+c]"}},
@@ -105,7 +105,7 @@ func TestMenuItemsAct(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"quit", "hide", "minimise", "zoom-window", "open-log", "open-data", EventSettings, EventAbout, EventBackup, EventRestore,
+	for _, want := range []string{"quit", "hide", "minimise", "zoom-window", "open-log", "open-data", EventSettings, EventAbout, EventBackup, EventRestore, EventImport, EventExport,
 		EventToggleSidebar, EventZoom + ":in", EventZoom + ":out", EventZoom + ":reset", EventEdit + ":copy", EventEdit + ":paste", EventEdit + ":selectAll"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("no item does %q (got %v)", want, got)

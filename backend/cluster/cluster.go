@@ -12,6 +12,7 @@ import (
 	"shipdeck/backend/problem"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
+	"shipdeck/backend/vars"
 )
 
 // Cluster is a cluster as lists and forms show it.
@@ -25,6 +26,9 @@ type Cluster struct {
 	UpdatedAt             int64  `json:"updatedAt"`
 	CustomerCount         int    `json:"customerCount"`
 	ArchivedCustomerCount int    `json:"archivedCustomerCount"`
+	// Metadata is the cluster's metadata as a form shows it
+	// (vars.FormMetadata): a value that is not a string is its JSON text.
+	Metadata map[string]string `json:"metadata" bun:"-"`
 }
 
 // Member is one customer of a cluster.
@@ -43,17 +47,21 @@ type Detail struct {
 
 // Input creates a cluster.
 type Input struct {
-	Name           string `json:"name"`
-	KubeconfigPath string `json:"kubeconfigPath"`
-	Description    string `json:"description"`
+	Name           string            `json:"name"`
+	KubeconfigPath string            `json:"kubeconfigPath"`
+	Description    string            `json:"description"`
+	Metadata       map[string]string `json:"metadata"`
 }
 
-// UpdateInput edits a cluster.
+// UpdateInput edits a cluster. Metadata is every key the form kept, with
+// its text (vars.EditMetadata); nil leaves the stored metadata as it is,
+// an empty map removes it.
 type UpdateInput struct {
-	ID             int64  `json:"id"`
-	Name           string `json:"name"`
-	KubeconfigPath string `json:"kubeconfigPath"`
-	Description    string `json:"description"`
+	ID             int64             `json:"id"`
+	Name           string            `json:"name"`
+	KubeconfigPath string            `json:"kubeconfigPath"`
+	Description    string            `json:"description"`
+	Metadata       map[string]string `json:"metadata"`
 }
 
 // Service is bound to the frontend.
@@ -68,15 +76,23 @@ func NewService(st *store.Store) *Service { return &Service{st: st} }
 // is_active, as the specification's app may leave it, reads as active).
 const selectClusters = `
 SELECT cl.id, cl.name, coalesce(cl.kubeconfig_path, '') AS kubeconfig_path, coalesce(cl.description, '') AS description,
-	coalesce(cl.is_active, 1) AS is_active, coalesce(cl.created_at, 0) AS created_at, coalesce(cl.updated_at, 0) AS updated_at,
+	coalesce(cl.is_active, 1) AS is_active, coalesce(cl.created_at, 0) AS created_at, coalesce(cl.updated_at, 0) AS updated_at, cl.metadata,
 	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 1) AS customer_count,
 	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 0) AS archived_customer_count
 FROM clusters cl`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Cluster, error) {
-	out := []Cluster{}
-	if err := db.NewRaw(selectClusters+" "+where, args...).Scan(ctx, &out); err != nil {
+	var rows []struct {
+		Cluster
+		Stored store.Metadata `bun:"metadata"`
+	}
+	if err := db.NewRaw(selectClusters+" "+where, args...).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("list clusters: %w", err)
+	}
+	out := make([]Cluster, len(rows))
+	for i, r := range rows {
+		out[i] = r.Cluster
+		out[i].Metadata = vars.FormMetadata(r.Stored)
 	}
 	return out, nil
 }
@@ -182,12 +198,17 @@ func (s *Service) Create(in Input) (out Cluster, err error) {
 	if err != nil {
 		return out, err
 	}
+	meta, err := vars.Metadata("metadata", in.Metadata)
+	if err != nil {
+		return out, err
+	}
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		if err := nameTaken(ctx, tx, f.name, 0); err != nil {
 			return err
 		}
 		now := s.st.Now().Unix()
-		c := store.Cluster{Name: f.name, KubeconfigPath: store.Text(f.kubeconfig), Description: store.Text(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
+		c := store.Cluster{Name: f.name, KubeconfigPath: store.Text(f.kubeconfig), Description: store.Text(f.description), IsActive: true,
+			Metadata: vars.MergeMetadata(nil, meta), CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(&c).Exec(ctx); err != nil {
 			return conflictBackstop(err, f.name)
 		}
@@ -219,7 +240,18 @@ func (s *Service) Update(in UpdateInput) (out Cluster, err error) {
 			return err
 		}
 		c := store.Cluster{ID: in.ID, Name: f.name, KubeconfigPath: store.Text(f.kubeconfig), Description: store.Text(f.description), UpdatedAt: s.st.Now().Unix()}
-		if _, err := tx.NewUpdate().Model(&c).Column("name", "kubeconfig_path", "description", "updated_at").WherePK().Exec(ctx); err != nil {
+		columns := []string{"name", "kubeconfig_path", "description", "updated_at"}
+		if in.Metadata != nil {
+			var stored store.Cluster
+			if err := tx.NewSelect().Model(&stored).Column("metadata").Where("id = ?", in.ID).Scan(ctx); err != nil {
+				return fmt.Errorf("load metadata of cluster %d: %w", in.ID, err)
+			}
+			if c.Metadata, err = vars.EditMetadata("metadata", stored.Metadata, in.Metadata); err != nil {
+				return err
+			}
+			columns = append(columns, "metadata")
+		}
+		if _, err := tx.NewUpdate().Model(&c).Column(columns...).WherePK().Exec(ctx); err != nil {
 			return conflictBackstop(err, f.name)
 		}
 		out, err = get(ctx, tx, in.ID)

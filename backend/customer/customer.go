@@ -15,6 +15,7 @@ import (
 	"shipdeck/backend/progress"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
+	"shipdeck/backend/vars"
 )
 
 // Customer is a customer with its cluster's name.
@@ -28,24 +29,31 @@ type Customer struct {
 	IsActive    bool   `json:"isActive"`
 	CreatedAt   int64  `json:"createdAt"`
 	UpdatedAt   int64  `json:"updatedAt"`
+	// Metadata is the customer's metadata as a form shows it
+	// (vars.FormMetadata): a value that is not a string is its JSON text.
+	Metadata map[string]string `json:"metadata" bun:"-"`
 }
 
 // Input creates a customer.
 type Input struct {
-	ClusterID   int64  `json:"clusterId"`
-	Namespace   string `json:"namespace"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
+	ClusterID   int64             `json:"clusterId"`
+	Namespace   string            `json:"namespace"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Metadata    map[string]string `json:"metadata"`
 }
 
 // UpdateInput edits a customer; moving it to another cluster is allowed when
-// the namespace is free there.
+// the namespace is free there. Metadata is every key the form kept, with
+// its text (vars.EditMetadata); nil leaves the stored metadata as it is,
+// an empty map removes it.
 type UpdateInput struct {
-	ID          int64  `json:"id"`
-	ClusterID   int64  `json:"clusterId"`
-	Namespace   string `json:"namespace"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
+	ID          int64             `json:"id"`
+	ClusterID   int64             `json:"clusterId"`
+	Namespace   string            `json:"namespace"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Metadata    map[string]string `json:"metadata"`
 }
 
 // ListFilter narrows List. ClusterID 0 means every cluster; Search matches
@@ -88,13 +96,21 @@ func NewService(st *store.Store) *Service { return &Service{st: st} }
 // is_active, as the specification's app may leave it, reads as active).
 const selectCustomers = `
 SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
-	coalesce(cu.is_active, 1) AS is_active, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at
+	coalesce(cu.is_active, 1) AS is_active, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at, cu.metadata
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Customer, error) {
-	out := []Customer{}
-	if err := db.NewRaw(selectCustomers+" "+where, args...).Scan(ctx, &out); err != nil {
+	var rows []struct {
+		Customer
+		Stored store.Metadata `bun:"metadata"`
+	}
+	if err := db.NewRaw(selectCustomers+" "+where, args...).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("list customers: %w", err)
+	}
+	out := make([]Customer, len(rows))
+	for i, r := range rows {
+		out[i] = r.Customer
+		out[i].Metadata = vars.FormMetadata(r.Stored)
 	}
 	return out, nil
 }
@@ -235,6 +251,10 @@ func (s *Service) Create(in Input) (out Customer, err error) {
 	if err != nil {
 		return out, err
 	}
+	meta, err := vars.Metadata("metadata", in.Metadata)
+	if err != nil {
+		return out, err
+	}
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		cl, err := activeCluster(ctx, tx, in.ClusterID)
 		if err != nil {
@@ -244,7 +264,8 @@ func (s *Service) Create(in Input) (out Customer, err error) {
 			return err
 		}
 		now := s.st.Now().Unix()
-		c := store.Customer{ClusterID: cl.ID, Namespace: f.namespace, Name: f.name, Description: store.Text(f.description), IsActive: true, CreatedAt: now, UpdatedAt: now}
+		c := store.Customer{ClusterID: cl.ID, Namespace: f.namespace, Name: f.name, Description: store.Text(f.description), IsActive: true,
+			Metadata: vars.MergeMetadata(nil, meta), CreatedAt: now, UpdatedAt: now}
 		if _, err := tx.NewInsert().Model(&c).Exec(ctx); err != nil {
 			return backstop(err, f.namespace, cl.Name)
 		}
@@ -280,7 +301,18 @@ func (s *Service) Update(in UpdateInput) (out Customer, err error) {
 			return err
 		}
 		c := store.Customer{ID: in.ID, ClusterID: cl.ID, Namespace: f.namespace, Name: f.name, Description: store.Text(f.description), UpdatedAt: s.st.Now().Unix()}
-		if _, err := tx.NewUpdate().Model(&c).Column("cluster_id", "namespace", "name", "description", "updated_at").WherePK().Exec(ctx); err != nil {
+		columns := []string{"cluster_id", "namespace", "name", "description", "updated_at"}
+		if in.Metadata != nil {
+			var stored store.Customer
+			if err := tx.NewSelect().Model(&stored).Column("metadata").Where("id = ?", in.ID).Scan(ctx); err != nil {
+				return fmt.Errorf("load metadata of customer %d: %w", in.ID, err)
+			}
+			if c.Metadata, err = vars.EditMetadata("metadata", stored.Metadata, in.Metadata); err != nil {
+				return err
+			}
+			columns = append(columns, "metadata")
+		}
+		if _, err := tx.NewUpdate().Model(&c).Column(columns...).WherePK().Exec(ctx); err != nil {
 			return backstop(err, f.namespace, cl.Name)
 		}
 		out, err = get(ctx, tx, in.ID)

@@ -98,6 +98,13 @@ func Parse(r io.Reader) ([]Row, []Problem, error) {
 	return p.rows, p.problems, nil
 }
 
+// EncodingProblem says why data cannot be a customers file's text (UTF-16,
+// or bytes that are not UTF-8), pointing at the first bad line; ok is true
+// when it is UTF-8. Read a file with it before it becomes a Go string sent
+// elsewhere: JSON replaces bytes that are not UTF-8, and Parse would no
+// longer see them.
+func EncodingProblem(data []byte) (p Problem, ok bool) { return encodingProblem(data) }
+
 // encodingProblem refuses text that is not UTF-8, pointing at the first
 // bad line; spreadsheets save other encodings under similar menu names.
 func encodingProblem(data []byte) (Problem, bool) {

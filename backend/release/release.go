@@ -13,6 +13,7 @@ import (
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
+	"shipdeck/backend/vars"
 )
 
 // List returns every release, newest first, with counts and progress.
@@ -111,7 +112,8 @@ func toRelease(r store.Release) Release {
 		ID: r.ID, Name: r.Name, Type: ReleaseType(r.Type), Status: st,
 		VersionNumber: str(r.VersionNumber), ReleaseDate: r.ReleaseDate, Description: str(r.Description),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Targets: Targets{Mode: "all", ClusterIDs: []int64{}, CustomerIDs: []int64{}},
+		Targets:  Targets{Mode: "all", ClusterIDs: []int64{}, CustomerIDs: []int64{}},
+		Metadata: vars.FormMetadata(r.Metadata),
 	}
 }
 
@@ -311,11 +313,15 @@ func (s *Service) Create(in Input) (out Release, err error) {
 	if in.CopyTemplatesFrom < 0 {
 		return out, problem.Invalid("copyTemplatesFrom", "The release to copy steps from is not valid.")
 	}
+	meta, err := vars.Metadata("metadata", in.Metadata)
+	if err != nil {
+		return out, err
+	}
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		now := s.st.Now().Unix()
 		r := store.Release{
 			Name: f.name, Type: string(f.typ), Status: string(Draft), VersionNumber: ptr(f.version), ReleaseDate: f.date,
-			Description: ptr(f.description), CreatedAt: now, UpdatedAt: now,
+			Description: ptr(f.description), Metadata: vars.MergeMetadata(nil, meta), CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
 			return fmt.Errorf("insert release: %w", err)
@@ -458,10 +464,22 @@ func (s *Service) Update(in UpdateInput) (out Release, err error) {
 		if in.Targets != nil {
 			changes["targets"] = [2]any{nil, targets}
 		}
+		columns := []string{"name", "type", "version_number", "release_date", "description", "updated_at"}
+		if in.Metadata != nil {
+			meta, err := vars.EditMetadata("metadata", r.Metadata, in.Metadata)
+			if err != nil {
+				return err
+			}
+			if before, after, changed := metadataChange(r.Metadata, meta); changed {
+				changes["metadata"] = [2]any{before, after}
+			}
+			r.Metadata = meta
+			columns = append(columns, "metadata")
+		}
 		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, string(f.typ), ptr(f.version), f.date, ptr(f.description)
 		now := s.st.Now().Unix()
 		r.UpdatedAt = now
-		if _, err := tx.NewUpdate().Model(&r).Column("name", "type", "version_number", "release_date", "description", "updated_at").WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Model(&r).Column(columns...).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("update release %d: %w", r.ID, err)
 		}
 		if len(changes) > 0 {
@@ -523,8 +541,8 @@ type CloneInput struct {
 	VersionNumber string `json:"versionNumber"`
 }
 
-// Clone makes a new draft with the same type, date, description, templates
-// and targets, under the name and version given.
+// Clone makes a new draft with the same type, date, description, metadata,
+// templates and targets, under the name and version given.
 func (s *Service) Clone(in CloneInput) (out Release, err error) {
 	defer problem.Recover(&err)
 	if err := validate.ID("Release", in.ID); err != nil {
@@ -547,7 +565,7 @@ func (s *Service) Clone(in CloneInput) (out Release, err error) {
 		now := s.st.Now().Unix()
 		r := store.Release{
 			Name: name, Type: src.Type, Status: string(Draft), VersionNumber: store.Text(version), ReleaseDate: src.ReleaseDate,
-			Description: src.Description, CreatedAt: now, UpdatedAt: now,
+			Description: src.Description, Metadata: src.Metadata, CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
 			return fmt.Errorf("insert the clone of release %d: %w", id, err)

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import * as Customers from "@wails/go/customer/Service";
+import * as System from "@wails/go/app/System";
 import type { customer } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
 
@@ -19,3 +20,46 @@ export const useArchiveCustomer = () =>
   useAppMutation((id: number) => Customers.Archive(id), { invalidate: (id) => touched(id), success: (c) => `Customer '${c.name}' archived.` });
 export const useRestoreCustomer = () =>
   useAppMutation((id: number) => Customers.Restore(id), { invalidate: (id) => touched(id), success: (c) => `Customer '${c.name}' restored.` });
+
+// The fleet from a spreadsheet (backend/customer/import.go). A preview is a
+// read: nothing is written until useImportCustomers.
+export const useImportPreview = (input: customer.ImportInput | null, file: number) =>
+  useQuery({
+    queryKey: ["import-preview", file, input?.createClusters, input?.update],
+    queryFn: () => call(Customers.ImportPreview(input!)),
+    enabled: input !== null,
+    placeholderData: keepPreviousData,
+    retry: false,
+    staleTime: 0,
+    gcTime: 0,
+  });
+
+/** importSummary is the toast after an import, in numbers. */
+export function importSummary(r: customer.ImportResult): string {
+  const parts = [`${r.created.toLocaleString()} customer${r.created === 1 ? "" : "s"} created`];
+  if (r.updated) parts.push(`${r.updated.toLocaleString()} updated`);
+  if (r.unchanged) parts.push(`${r.unchanged.toLocaleString()} already up to date`);
+  const cl = r.clustersCreated ?? [];
+  const clusters = cl.length ? `; new cluster${cl.length === 1 ? "" : "s"}: ${cl.join(", ")}` : "";
+  return `Imported: ${parts.join(", ")}${clusters}.`;
+}
+
+export const useImportCustomers = () =>
+  useAppMutation((v: customer.ImportInput) => Customers.Import(v), {
+    invalidate: () => [...touched(), keys.customerAll],
+    success: (r) => importSummary(r),
+    silentErrors: true,
+  });
+
+/** chooseCSV opens the native file picker for a customers file and returns
+ * its text ("" when cancelled). */
+export const chooseCSV = () => call(System.ChooseCSV());
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** useExportCustomers writes every active customer to a file the operator
+ * picks in the save dialog. */
+export const useExportCustomers = () =>
+  useAppMutation(async () => System.SaveCSV(`shipdeck-customers-${today()}.csv`, await Customers.Export()), {
+    success: (path) => (path ? `Customers exported to ${path}.` : undefined),
+  });

@@ -13,6 +13,7 @@ const mk = (over: Partial<cluster.Cluster> = {}): cluster.Cluster => ({
   name: "prod-eu",
   kubeconfigPath: "",
   description: "",
+  metadata: {},
   isActive: true,
   createdAt: 0,
   updatedAt: 0,

@@ -8,6 +8,7 @@ import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/input";
 import { EmptyState, PageHeader, Skeleton } from "@/components/ui/misc";
 import { QueryError } from "@/components/ui/query-error";
+import { MetadataEditor, MetadataView, metadataOf, metadataProblem, metadataRows } from "@/components/ui/metadata-editor";
 import { useCrumb } from "@/components/layout/crumbs";
 import { useArchiveCluster, useCluster, useClusters, useCreateCluster, useRestoreCluster, useUpdateCluster } from "@/api/clusters";
 import { chooseFile } from "@/api/system";
@@ -115,6 +116,12 @@ export function ClusterDetailPage() {
         <Card className="p-4"><div className="text-xs text-muted-foreground">Archived customers</div><div className="text-xl font-semibold tabular-nums">{c.archivedCustomerCount.toLocaleString()}</div></Card>
         <Card className="min-w-0 p-4"><div className="text-xs text-muted-foreground">Kubeconfig</div><div className="truncate font-mono text-xs" data-selectable title={c.kubeconfigPath || undefined}>{c.kubeconfigPath || "—"}</div></Card>
       </div>
+      {Object.keys(c.metadata ?? {}).length > 0 && (
+        <Card className="mb-6 max-h-48 shrink-0 overflow-auto p-4">
+          <h2 className="mb-2 text-xs text-muted-foreground">Metadata</h2>
+          <MetadataView metadata={c.metadata} />
+        </Card>
+      )}
       <div className="mb-2 flex shrink-0 items-center gap-2">
         <h2 className="text-sm font-semibold">Customers</h2>
         {rows.length > 0 && <span className="text-xs tabular-nums text-muted-foreground">{rows.length.toLocaleString()}</span>}
@@ -173,15 +180,21 @@ function ClusterForm({ initial }: { initial?: cluster.Cluster }) {
   const [name, setName] = useState(initial?.name ?? "");
   const [kubeconfigPath, setKube] = useState(initial?.kubeconfigPath ?? "");
   const [description, setDescription] = useState(initial?.description ?? "");
+  const [meta, setMeta] = useState(() => metadataRows(initial?.metadata));
+  const [metaProblem, setMetaProblem] = useState("");
   const err = create.error ?? update.error;
   const fieldErr = (f: string) => (err?.field === f ? err.message : undefined);
   const busy = create.isPending || update.isPending;
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
+    const problem = metadataProblem(meta);
+    setMetaProblem(problem);
+    if (problem) return;
     const done = (c: cluster.Cluster) => navigate(`/clusters/${c.id}`);
-    if (initial) update.mutate({ id: initial.id, name, kubeconfigPath, description }, { onSuccess: done });
-    else create.mutate({ name, kubeconfigPath, description }, { onSuccess: done });
+    const v = { name, kubeconfigPath, description, metadata: metadataOf(meta) };
+    if (initial) update.mutate({ id: initial.id, ...v }, { onSuccess: done });
+    else create.mutate(v, { onSuccess: done });
   };
   const browse = async () => {
     const p = await chooseFile("Choose a kubeconfig file").catch(() => "");
@@ -205,6 +218,7 @@ function ClusterForm({ initial }: { initial?: cluster.Cluster }) {
           <Field label="Description" htmlFor="description" error={fieldErr("description")}>
             <Textarea id="description" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Region, provider, anything the operator should know." aria-invalid={!!fieldErr("description")} />
           </Field>
+          <MetadataEditor scope="cluster" rows={meta} onChange={(r) => { setMeta(r); setMetaProblem(""); }} error={metaProblem || fieldErr("metadata")} />
           {err && !err.field && <p role="alert" className="text-[13px] text-destructive">{err.message}</p>}
           <div className="flex justify-end gap-2">
             <Button type="button" variant="outline" onClick={() => navigate(-1)}>Cancel</Button>

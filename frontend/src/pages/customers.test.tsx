@@ -18,6 +18,7 @@ const cust = (id: number, clusterId: number, name: string, extra: Partial<custom
   isActive: true,
   createdAt: 0,
   updatedAt: 0,
+  metadata: {},
   ...extra,
 });
 const sample = [cust(5, 1, "Acme"), cust(6, 1, "Bergmann"), cust(7, 2, "Zeta")];
@@ -32,6 +33,7 @@ vi.mock("@/api/customers", () => ({
   useRestoreCustomer: () => ({ mutate: vi.fn(), isPending: false }),
   useCreateCustomer: () => create,
   useUpdateCustomer: () => ({ mutate: vi.fn(), isPending: false, error: null }),
+  useExportCustomers: () => ({ mutate: vi.fn(), isPending: false }),
 }));
 vi.mock("@/api/clusters", () => ({ useClusters: (a: boolean) => useClusters(a) }));
 const { CustomerFormPage, CustomersPage, groupByCluster } = await import("./customers");

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
-import { Archive, ArchiveRestore, Pencil, Plus, Search, Server, Users, X } from "lucide-react";
+import { Archive, ArchiveRestore, Download, FileSpreadsheet, Pencil, Plus, Search, Server, Upload, Users, X } from "lucide-react";
+import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
@@ -9,9 +10,12 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { EmptyState, PageHeader, Skeleton } from "@/components/ui/misc";
 import { QueryError } from "@/components/ui/query-error";
+import { MetadataEditor, MetadataView, metadataOf, metadataProblem, metadataRows } from "@/components/ui/metadata-editor";
+import { ImportDialog, carriesFiles, readCsvFile } from "@/components/customers/import-dialog";
+import { closeImport, openImport, useImportState } from "@/components/customers/import-state";
 import { useCrumb } from "@/components/layout/crumbs";
 import { ReleaseProgress, ReleaseStatusBadge, ReleaseTypeBadge } from "@/components/releases/badges";
-import { useArchiveCustomer, useCreateCustomer, useCustomer, useCustomers, useRestoreCustomer, useUpdateCustomer } from "@/api/customers";
+import { useArchiveCustomer, useCreateCustomer, useCustomer, useCustomers, useExportCustomers, useRestoreCustomer, useUpdateCustomer } from "@/api/customers";
 import { useClusters } from "@/api/clusters";
 import type { AppError } from "@/api/client";
 import { plural } from "@/lib/format";
@@ -207,9 +211,43 @@ export function CustomersPage() {
   };
   const clusterOptions = (clusters.data ?? []).filter((c) => c.isActive || archived || c.id === clusterId);
   const count = data?.length ?? 0;
+  const importing = useImportState();
+  const exportCustomers = useExportCustomers();
+  const [dragging, setDragging] = useState(false);
+  // A .csv file dropped anywhere on the page opens its import preview.
+  const drop = async (e: React.DragEvent) => {
+    if (!carriesFiles(e)) return;
+    e.preventDefault();
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (!f) return;
+    try {
+      openImport(await readCsvFile(f));
+    } catch (err) {
+      toast.error(err instanceof Error ? err.message : String(err));
+    }
+  };
 
   return (
-    <div className="mx-auto flex h-full max-w-6xl flex-col p-8">
+    <div
+      className="relative mx-auto flex h-full max-w-6xl flex-col p-8"
+      onDragOver={(e) => {
+        if (!carriesFiles(e) || importing.open) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={drop}
+    >
+      {dragging && (
+        <div className="pointer-events-none absolute inset-4 z-30 flex flex-col items-center justify-center gap-2 rounded-xl border-2 border-dashed border-primary bg-background/90 text-[13px]" data-testid="drop-overlay">
+          <FileSpreadsheet className="size-8 text-primary" aria-hidden />
+          <span className="font-medium">Drop the .csv file to preview its customers</span>
+          <span className="text-muted-foreground">Nothing is written until you import.</span>
+        </div>
+      )}
       <PageHeader
         title="Customers"
         description="Every customer is one namespace on one cluster."
@@ -219,10 +257,13 @@ export function CustomersPage() {
               <input type="checkbox" checked={archived} onChange={(e) => setParam("archived", e.target.checked ? "1" : "")} className="accent-[var(--primary)]" />
               Show archived
             </label>
+            <Button variant="outline" onClick={() => openImport()} title="Import customers from a spreadsheet (.csv), or drop the file on this page"><Upload /> Import…</Button>
+            <Button variant="outline" onClick={() => exportCustomers.mutate(undefined)} disabled={exportCustomers.isPending} title="Save every active customer with its metadata as a .csv file"><Download /> Export…</Button>
             <Button asChild><Link to="/customers/new"><Plus /> New customer</Link></Button>
           </>
         }
       />
+      {importing.open && <ImportDialog key={importing.file?.id ?? 0} open onOpenChange={(o) => !o && closeImport()} initial={importing.file} />}
       <div className="mb-4 flex flex-wrap items-start gap-3" role="group" aria-label="Filters">
         <div className="grid w-80 gap-1">
           <div className="relative">
@@ -310,6 +351,14 @@ export function CustomerDetailPage() {
           )
         }
       />
+      {Object.keys(c.metadata ?? {}).length > 0 && (
+        <section className="mb-6" aria-labelledby="customer-metadata">
+          <h2 id="customer-metadata" className="mb-2 text-sm font-semibold">Metadata</h2>
+          <div className="max-h-64 overflow-auto rounded-lg border border-border bg-card p-4 shadow-xs">
+            <MetadataView metadata={c.metadata} />
+          </div>
+        </section>
+      )}
       <h2 className="mb-2 text-sm font-semibold">Releases</h2>
       {data.releases.length === 0 ? (
         <EmptyState icon={<Users />} title="Not in any release yet">Releases cover a customer when they are activated, or when it is added to an active one.</EmptyState>
@@ -373,14 +422,19 @@ function CustomerForm({ initial }: { initial?: customer.Customer }) {
   const [name, setName] = useState(initial?.name ?? "");
   const [namespace, setNamespace] = useState(initial?.namespace ?? "");
   const [description, setDescription] = useState(initial?.description ?? "");
+  const [meta, setMeta] = useState(() => metadataRows(initial?.metadata));
+  const [metaProblem, setMetaProblem] = useState("");
   const err = create.error ?? update.error;
   const fieldErr = (f: string) => (err?.field === f ? err.message : undefined);
   const hint = namespaceHint(namespace);
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
+    const problem = metadataProblem(meta);
+    setMetaProblem(problem);
+    if (problem) return;
     const done = (c: customer.Customer) => navigate(`/customers/${c.id}`);
-    const v = { clusterId, name, namespace, description };
+    const v = { clusterId, name, namespace, description, metadata: metadataOf(meta) };
     if (initial) update.mutate({ id: initial.id, ...v }, { onSuccess: done });
     else create.mutate(v, { onSuccess: done });
   };
@@ -421,6 +475,7 @@ function CustomerForm({ initial }: { initial?: customer.Customer }) {
           <Field label="Description" htmlFor="description" error={fieldErr("description")}>
             <Textarea id="description" value={description} onChange={(e) => setDescription(e.target.value)} aria-invalid={!!fieldErr("description")} />
           </Field>
+          <MetadataEditor scope="customer" rows={meta} onChange={(r) => { setMeta(r); setMetaProblem(""); }} error={metaProblem || fieldErr("metadata")} />
           {err && !err.field && <p role="alert" className="text-[13px] text-destructive">{err.message}</p>}
           <div className="flex justify-end gap-2">
             <Button type="button" variant="outline" onClick={() => navigate(-1)}>Cancel</Button>

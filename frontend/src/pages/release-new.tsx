@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/misc";
+import { MetadataEditor, metadataOf, metadataProblem, type MetadataRow } from "@/components/ui/metadata-editor";
 import { TypeBadge } from "@/components/steps/status";
 import { useCreateRelease, useReleases, useTargetPreview } from "@/api/releases";
 import { TargetPicker, toTargets, type TargetChoice } from "@/components/releases/target-picker";
@@ -24,6 +25,7 @@ export function NewReleasePage() {
   const [version, setVersion] = useState("");
   const [date, setDate] = useState("");
   const [description, setDescription] = useState("");
+  const [meta, setMeta] = useState<MetadataRow[]>([]);
   const [targets, setTargets] = useState<TargetChoice>({ mode: "all", clusterIds: [], customerIds: [] });
   const preview = useTargetPreview(toTargets(targets));
   const [copyFrom, setCopyFrom] = useState(0);
@@ -37,6 +39,7 @@ export function NewReleasePage() {
   const next = () => {
     setLocalError("");
     if (stage === 0 && !name.trim()) return setLocalError("Release name is required.");
+    if (stage === 0 && metadataProblem(meta)) return setLocalError(metadataProblem(meta));
     if (stage === 1 && preview.error) return setLocalError(preview.error.message);
     setStage((s) => s + 1);
   };
@@ -51,8 +54,13 @@ export function NewReleasePage() {
         targets: toTargets(targets),
         copyTemplatesFrom: copyFrom,
         templates: steps,
+        metadata: metadataOf(meta),
       },
-      { onSuccess: (r) => navigate(`/releases/${r.id}/steps`) },
+      {
+        onSuccess: (r) => navigate(`/releases/${r.id}/steps`),
+        // Go's sentence about a detail goes back to the step that has it.
+        onError: (e) => e.field === "metadata" && setStage(0),
+      },
     );
 
   return (
@@ -93,6 +101,7 @@ export function NewReleasePage() {
             <Field label="Description" htmlFor="r-desc">
               <Textarea id="r-desc" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="What ships, and anything the operator must know." />
             </Field>
+            <MetadataEditor scope="release" rows={meta} onChange={(m) => { setMeta(m); setLocalError(""); }} error={create.error?.field === "metadata" ? create.error.message : undefined} />
           </div>
         )}
         {stage === 1 && <TargetPicker value={targets} onChange={(t) => { setTargets(t); setLocalError(""); }} />}
@@ -102,6 +111,8 @@ export function NewReleasePage() {
             <dt className="text-muted-foreground">Name</dt><dd className="font-medium">{name}</dd>
             <dt className="text-muted-foreground">Type</dt><dd className="capitalize">{type}</dd>
             <dt className="text-muted-foreground">Version</dt><dd className="font-mono">{version || "—"}</dd>
+            <dt className="text-muted-foreground">Metadata</dt>
+            <dd className="break-words font-mono text-xs leading-5">{Object.keys(metadataOf(meta)).length ? Object.entries(metadataOf(meta)).map(([k, v]) => `${k.trim()}=${v}`).join(", ") : "—"}</dd>
             <dt className="text-muted-foreground">Targets</dt>
             <dd>
               {targets.mode === "all" ? "All active customers" : targets.mode === "clusters" ? plural(targets.clusterIds.length, "cluster") : plural(targets.customerIds.length, "customer")}

@@ -50,6 +50,7 @@ export namespace cluster {
 	    updatedAt: number;
 	    customerCount: number;
 	    archivedCustomerCount: number;
+	    metadata: {[key: string]: string};
 	}
 	export interface Member {
 	    id: number;
@@ -65,6 +66,7 @@ export namespace cluster {
 	    name: string;
 	    kubeconfigPath: string;
 	    description: string;
+	    metadata: {[key: string]: string};
 	}
 	
 	export interface UpdateInput {
@@ -72,6 +74,7 @@ export namespace cluster {
 	    name: string;
 	    kubeconfigPath: string;
 	    description: string;
+	    metadata: {[key: string]: string};
 	}
 
 }
@@ -88,6 +91,7 @@ export namespace customer {
 	    isActive: boolean;
 	    createdAt: number;
 	    updatedAt: number;
+	    metadata: {[key: string]: string};
 	}
 	export interface ReleaseProgress {
 	    releaseId: number;
@@ -104,11 +108,42 @@ export namespace customer {
 	    clusterIsActive: boolean;
 	    releases: ReleaseProgress[];
 	}
+	export interface ImportInput {
+	    csv: string;
+	    createClusters: boolean;
+	    update: boolean;
+	}
+	export interface ImportRow {
+	    line: number;
+	    cluster: string;
+	    namespace: string;
+	    name: string;
+	    action: string;
+	    changes: string[];
+	    newCluster: boolean;
+	    customerId: number;
+	}
+	export interface ImportPreview {
+	    rows: ImportRow[];
+	    problems: fleetcsv.Problem[];
+	    create: number;
+	    update: number;
+	    unchanged: number;
+	    newClusters: string[];
+	}
+	export interface ImportResult {
+	    created: number;
+	    updated: number;
+	    unchanged: number;
+	    clustersCreated: string[];
+	}
+	
 	export interface Input {
 	    clusterId: number;
 	    namespace: string;
 	    name: string;
 	    description: string;
+	    metadata: {[key: string]: string};
 	}
 	export interface ListFilter {
 	    includeArchived: boolean;
@@ -122,6 +157,7 @@ export namespace customer {
 	    namespace: string;
 	    name: string;
 	    description: string;
+	    metadata: {[key: string]: string};
 	}
 
 }
@@ -144,6 +180,16 @@ export namespace dashboard {
 	    drafts: release.Release[];
 	    recent: release.HistoryEntry[];
 	    empty: boolean;
+	}
+
+}
+
+export namespace fleetcsv {
+	
+	export interface Problem {
+	    line: number;
+	    column: string;
+	    message: string;
 	}
 
 }
@@ -182,6 +228,11 @@ export namespace progress {
 
 export namespace release {
 	
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
+	}
 	export enum CellCode {
 	    PENDING = "p",
 	    DONE = "d",
@@ -193,16 +244,19 @@ export namespace release {
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
+	export enum Status {
 	    PENDING = "pending",
+	    DONE = "done",
+	    SKIPPED = "skipped",
+	    REVERTED = "reverted",
 	}
-	export enum StepType {
-	    BASH = "bash",
-	    SQL = "sql",
-	    TEXT = "text",
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
+	    RELEASE = "release",
+	    RUNS = "runs",
 	}
 	export enum Source {
 	    TEMPLATE = "template",
@@ -210,11 +264,11 @@ export namespace release {
 	    OVERRIDDEN = "overridden",
 	    TEMPLATE_DELETED = "template-deleted",
 	}
-	export enum Status {
-	    PENDING = "pending",
+	export enum Action {
 	    DONE = "done",
-	    SKIPPED = "skipped",
-	    REVERTED = "reverted",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
 	}
 	export enum ReleaseStatus {
 	    DRAFT = "draft",
@@ -229,14 +283,6 @@ export namespace release {
 	export enum Category {
 	    DEPLOY = "deploy",
 	    VERIFY = "verify",
-	}
-	export enum Kind {
-	    STATUS = "status",
-	    CONTENT = "content",
-	    TEMPLATES = "templates",
-	    CUSTOMERS = "customers",
-	    RELEASE = "release",
-	    RUNS = "runs",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -384,6 +430,7 @@ export namespace release {
 	    source: Source;
 	    updatedAt: number;
 	    change?: number;
+	    rendered?: vars.Result;
 	}
 	export interface Targets {
 	    mode: string;
@@ -404,6 +451,7 @@ export namespace release {
 	    templateCount: number;
 	    customerCount: number;
 	    progress: progress.Progress;
+	    metadata: {[key: string]: string};
 	}
 	export interface CustomerSteps {
 	    release: Release;
@@ -459,8 +507,14 @@ export namespace release {
 	    targets: Targets;
 	    copyTemplatesFrom: number;
 	    templates: TemplateInput[];
+	    metadata: {[key: string]: string};
 	}
 	
+	export interface LackingVariable {
+	    name: string;
+	    count: number;
+	    customers: string[];
+	}
 	export interface MatrixRow {
 	    templateId: number;
 	    name: string;
@@ -515,6 +569,7 @@ export namespace release {
 	    customerCount: number;
 	    templateCount: number;
 	    stepCount: number;
+	    lacking: LackingVariable[];
 	}
 	export interface Ref {
 	    id: number;
@@ -550,6 +605,19 @@ export namespace release {
 	    keptExecuted: number;
 	}
 	
+	export interface TemplatePreview {
+	    customer: Ref;
+	    customers: Ref[];
+	    rendered: vars.Result;
+	    lacking: LackingVariable[];
+	}
+	export interface TemplatePreviewInput {
+	    releaseId: number;
+	    name: string;
+	    type: StepType;
+	    content: string;
+	    customerId: number;
+	}
 	export interface TransitionInput {
 	    stepId: number;
 	    note: string;
@@ -571,6 +639,7 @@ export namespace release {
 	    releaseDate?: number;
 	    description: string;
 	    targets?: Targets;
+	    metadata: {[key: string]: string};
 	}
 	export interface UpdateTemplateInput {
 	    id: number;
@@ -598,6 +667,29 @@ export namespace settings {
 	export interface Update {
 	    operatorName: string;
 	    theme: string;
+	}
+
+}
+
+export namespace vars {
+	
+	export interface Problem {
+	    name: string;
+	    message: string;
+	}
+	export interface Span {
+	    start: number;
+	    end: number;
+	    name: string;
+	    source: string;
+	    missing: boolean;
+	    unsafe?: string;
+	}
+	export interface Result {
+	    text: string;
+	    spans: Span[];
+	    missing: Problem[];
+	    unsafe: Problem[];
 	}
 
 }

@@ -10,6 +10,7 @@ import { CrumbProvider } from "./crumbs";
 import { TooltipProvider } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
 import { BackupActions } from "@/components/settings/backup-panel";
+import { CustomerMenuActions } from "@/components/customers/menu-actions";
 import { StartupErrorPage } from "@/components/startup/startup-error";
 import { keys } from "@/api/client";
 import { usePreferences, useSettings, useStatus, zoomLevels } from "@/api/system";
@@ -82,6 +83,7 @@ export function AppShell() {
         </div>
         <AboutDialog open={about} onOpenChange={setAbout} />
         <BackupActions />
+        <CustomerMenuActions />
         {toaster}
       </CrumbProvider>
     </TooltipProvider>

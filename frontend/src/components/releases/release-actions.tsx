@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Menu, MenuContent, MenuItem, MenuTrigger } from "@/components/ui/dropdown";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
+import { MetadataEditor, metadataOf, metadataProblem, metadataRows } from "@/components/ui/metadata-editor";
 import { useActivate, useAddCustomers, useAddable, useArchiveRelease, useCloneRelease, usePreview, useRelease, useUpdateRelease } from "@/api/releases";
 import { TargetPicker, fromTargets, toTargets, type TargetChoice } from "./target-picker";
 import { fromDateInput, plural, toDateInput } from "@/lib/format";
@@ -162,12 +163,17 @@ function EditReleaseDialog({ r, onClose }: { r: release.Release; onClose: () => 
   const [date, setDate] = useState(toDateInput(r.releaseDate));
   const [description, setDescription] = useState(r.description);
   const [targets, setTargets] = useState<TargetChoice>(fromTargets(r.targets));
+  const [meta, setMeta] = useState(() => metadataRows(r.metadata));
+  const [metaProblem, setMetaProblem] = useState("");
   const draft = r.status === release.ReleaseStatus.DRAFT;
   const err = (f: string) => (update.error?.field === f ? update.error.message : undefined);
   const save = (e: FormEvent) => {
     e.preventDefault();
+    const problem = metadataProblem(meta);
+    setMetaProblem(problem);
+    if (problem) return;
     update.mutate(
-      { id: r.id, name, type, versionNumber: version, releaseDate: fromDateInput(date), description, targets: draft ? toTargets(targets) : undefined },
+      { id: r.id, name, type, versionNumber: version, releaseDate: fromDateInput(date), description, targets: draft ? toTargets(targets) : undefined, metadata: metadataOf(meta) },
       { onSuccess: onClose },
     );
   };
@@ -205,6 +211,7 @@ function EditReleaseDialog({ r, onClose }: { r: release.Release; onClose: () => 
         <Field label="Description" htmlFor="e-desc" error={err("description")}>
           <Textarea id="e-desc" value={description} onChange={(e) => setDescription(e.target.value)} />
         </Field>
+        <MetadataEditor scope="release" rows={meta} onChange={(m) => { setMeta(m); setMetaProblem(""); }} error={metaProblem || err("metadata")} />
         {draft && <TargetPicker value={targets} onChange={setTargets} />}
         {update.error && !update.error.field && <p role="alert" className="text-[13px] text-destructive">{update.error.message}</p>}
       </form>

@@ -6,7 +6,13 @@ export function Archive(arg1:number):Promise<customer.Customer>;
 
 export function Create(arg1:customer.Input):Promise<customer.Customer>;
 
+export function Export():Promise<string>;
+
 export function Get(arg1:number):Promise<customer.Detail>;
+
+export function Import(arg1:customer.ImportInput):Promise<customer.ImportResult>;
+
+export function ImportPreview(arg1:customer.ImportInput):Promise<customer.ImportPreview>;
 
 export function List(arg1:customer.ListFilter):Promise<Array<customer.Customer>>;
 

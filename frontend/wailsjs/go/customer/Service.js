@@ -10,8 +10,20 @@ export function Create(arg1) {
   return window['go']['customer']['Service']['Create'](arg1);
 }
 
+export function Export() {
+  return window['go']['customer']['Service']['Export']();
+}
+
 export function Get(arg1) {
   return window['go']['customer']['Service']['Get'](arg1);
+}
+
+export function Import(arg1) {
+  return window['go']['customer']['Service']['Import'](arg1);
+}
+
+export function ImportPreview(arg1) {
+  return window['go']['customer']['Service']['ImportPreview'](arg1);
 }
 
 export function List(arg1) {

@@ -24,6 +24,8 @@ export function Get(arg1:number):Promise<release.Detail>;
 
 export function List():Promise<Array<release.Release>>;
 
+export function PreviewTemplate(arg1:release.TemplatePreviewInput):Promise<release.TemplatePreview>;
+
 export function ReorderTemplates(arg1:release.ReorderInput):Promise<void>;
 
 export function TargetPreview(arg1:release.Targets):Promise<number>;

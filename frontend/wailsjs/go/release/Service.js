@@ -46,6 +46,10 @@ export function List() {
   return window['go']['release']['Service']['List']();
 }
 
+export function PreviewTemplate(arg1) {
+  return window['go']['release']['Service']['PreviewTemplate'](arg1);
+}
+
 export function ReorderTemplates(arg1) {
   return window['go']['release']['Service']['ReorderTemplates'](arg1);
 }
