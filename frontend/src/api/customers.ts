@@ -36,8 +36,10 @@ export const useImportPreview = (input: customer.ImportInput | null, file: numbe
 
 /** importSummary is the toast after an import, in numbers. */
 export function importSummary(r: customer.ImportResult): string {
-  const parts = [`${r.created.toLocaleString()} customer${r.created === 1 ? "" : "s"} created`];
-  if (r.updated) parts.push(`${r.updated.toLocaleString()} updated`);
+  const customers = (n: number) => `${n.toLocaleString()} customer${n === 1 ? "" : "s"}`;
+  const parts = [];
+  if (r.created) parts.push(`${customers(r.created)} created`);
+  if (r.updated) parts.push(r.created ? `${r.updated.toLocaleString()} updated` : `${customers(r.updated)} updated`);
   if (r.unchanged) parts.push(`${r.unchanged.toLocaleString()} already up to date`);
   const cl = r.clustersCreated ?? [];
   const clusters = cl.length ? `; new cluster${cl.length === 1 ? "" : "s"}: ${cl.join(", ")}` : "";

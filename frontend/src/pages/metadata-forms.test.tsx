@@ -81,6 +81,16 @@ describe("customers page import", () => {
     expect(screen.getByRole("dialog", { name: "Import customers" })).toBeInTheDocument();
   });
 
+  it("a file dropped on the open dialog keeps the options chosen", async () => {
+    at("/customers", "/customers", <CustomersPage />);
+    fireEvent.click(screen.getByRole("button", { name: /Import/ }));
+    fireEvent.click(screen.getByLabelText("Create missing clusters"));
+    const file = new File(["cluster,namespace,name\nprod-asia,x,X\n"], "fleet.csv");
+    fireEvent.drop(screen.getByTestId("import-drop"), { dataTransfer: { types: ["Files"], files: [file] } });
+    await waitFor(() => expect(useImportPreview).toHaveBeenLastCalledWith({ csv: "cluster,namespace,name\nprod-asia,x,X\n", createClusters: true, update: false }, expect.any(Number)));
+    expect(screen.getByLabelText("Create missing clusters")).toBeChecked();
+  });
+
   it("a .csv file dropped on the page opens its preview", async () => {
     const { container } = at("/customers", "/customers", <CustomersPage />);
     const page = container.firstElementChild!;

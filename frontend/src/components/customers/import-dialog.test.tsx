@@ -90,7 +90,7 @@ describe("import dialog", () => {
       ["4", "prod-xx", "zeta", "ZETA", "Problem"],
     ]);
     const problems = within(screen.getByRole("region", { name: "Problems" }));
-    expect(problems.getByText(/2 problems: fix them in the file/)).toBeInTheDocument();
+    expect(problems.getByText(/2 problems stop the import: fix them in the file and choose it again, or change the options above/)).toBeInTheDocument();
     const items = problems.getAllByRole("listitem").map((li) => li.textContent);
     expect(items).toEqual([
       "Line 3namespace:Namespace 'Bad_NS' must be lower case: use 'bad_ns'.",
@@ -205,5 +205,6 @@ describe("import summary", () => {
   it("says what was written", () => {
     expect(importSummary({ created: 1997, updated: 0, unchanged: 3, clustersCreated: ["prod-9"] })).toBe("Imported: 1,997 customers created, 3 already up to date; new cluster: prod-9.");
     expect(importSummary({ created: 1, updated: 2, unchanged: 0, clustersCreated: [] })).toBe("Imported: 1 customer created, 2 updated.");
+    expect(importSummary({ created: 0, updated: 1, unchanged: 1, clustersCreated: [] })).toBe("Imported: 1 customer updated, 1 already up to date.");
   });
 });

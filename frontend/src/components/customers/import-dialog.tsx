@@ -90,7 +90,10 @@ export function ImportDialog({ open, onOpenChange, initial }: { open: boolean; o
   };
   const drop = async (e: React.DragEvent) => {
     if (!carriesFiles(e)) return;
+    // The dialog is a portal in the page's tree: the page must not take
+    // the same drop (it would open the dialog anew).
     e.preventDefault();
+    e.stopPropagation();
     setOver(false);
     const f = e.dataTransfer.files[0];
     if (!f) return;
@@ -123,6 +126,7 @@ export function ImportDialog({ open, onOpenChange, initial }: { open: boolean; o
         onDragOver={(e) => {
           if (!carriesFiles(e)) return;
           e.preventDefault();
+          e.stopPropagation();
           setOver(true);
         }}
         onDragLeave={() => setOver(false)}
@@ -201,7 +205,7 @@ function Problems({ problems }: { problems: customer.ImportPreview["problems"] }
   return (
     <div className="grid gap-1.5 rounded-md border border-destructive/30 bg-destructive/5 p-3" role="region" aria-label="Problems">
       <p className="text-[13px] font-medium text-destructive">
-        {problems.length === 1 ? "1 problem" : `${problems.length.toLocaleString()} problems`}: fix {problems.length === 1 ? "it" : "them"} in the file and choose it again. Nothing was written.
+        {problems.length === 1 ? "1 problem stops" : `${problems.length.toLocaleString()} problems stop`} the import: fix {problems.length === 1 ? "it" : "them"} in the file and choose it again, or change the options above. Nothing has been written.
       </p>
       <ul className="grid max-h-40 gap-1 overflow-auto text-[13px] text-destructive" data-testid="import-problems">
         {problems.map((pr, i) => (

@@ -92,7 +92,7 @@ export function MetadataEditor({ rows, onChange, error, scope, className }: {
                   autoCapitalize="off"
                 />
                 <Textarea
-                  className="min-h-8 resize-y py-1.5 font-mono"
+                  className="min-h-8 resize-none py-[5px] font-mono leading-5"
                   rows={lines}
                   value={r.value}
                   onChange={(e) => set(r.id, { value: e.target.value })}
