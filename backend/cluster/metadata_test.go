@@ -91,7 +91,10 @@ func TestClusterMetadataRefusals(t *testing.T) {
 			before := testdb.Dump(t, st)
 			for _, call := range []func() error{
 				func() error { _, err := svc.Create(cluster.Input{Name: "other", Metadata: tc.meta}); return err },
-				func() error { _, err := svc.Update(cluster.UpdateInput{ID: c.ID, Name: "prod-eu", Metadata: tc.meta}); return err },
+				func() error {
+					_, err := svc.Update(cluster.UpdateInput{ID: c.ID, Name: "prod-eu", Metadata: tc.meta})
+					return err
+				},
 			} {
 				var pe *problem.Error
 				if err := call(); !errors.As(err, &pe) || pe.Field != "metadata" || !strings.Contains(pe.Message, tc.want) {
