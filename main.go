@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"shipdeck/app"
+	"shipdeck/backend/cli"
 )
 
 //go:embed all:frontend/dist
@@ -19,6 +20,13 @@ var assets embed.FS
 var icon []byte
 
 func main() {
+	// A subcommand is the command line (docs/cli.md); none opens the window.
+	if cli.IsCommand(os.Args[1:]) {
+		os.Exit(cli.Main(os.Args[1:], cli.Env{
+			DataDir: func(flag string) (string, error) { return app.DataDir(app.OSEnv(flag)) },
+			Version: app.Version,
+		}))
+	}
 	dataDir := flag.String("data-dir", "", "directory for shipdeck.db and its backups (overrides "+app.EnvDataDir+")")
 	version := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()

@@ -56,6 +56,8 @@ type Shell struct {
 	cancelOpen  context.CancelFunc // set while the database is opening
 	stopDaily   context.CancelFunc // cancels the daily backup
 	daily       sync.WaitGroup
+	// watching is the goroutine that watches for changes made elsewhere.
+	watching sync.WaitGroup
 
 	started chan struct{} // closed once OnStartup has the Wails context
 	ready   chan struct{} // closed once OnStartup has finished opening
@@ -271,6 +273,13 @@ func (s *Shell) open(ctx context.Context) error {
 		defer s.daily.Done()
 		s.dailyBackup(dailyCtx)
 	}()
+	// Changes made outside the window (the command line) reach it within
+	// a second; the watch ends with the daily work at shutdown.
+	s.watching.Add(1)
+	go func() {
+		defer s.watching.Done()
+		s.watchChanges(dailyCtx)
+	}()
 	return nil
 }
 
@@ -342,6 +351,7 @@ func (s *Shell) shutdown(ctx context.Context) {
 	}
 	s.mu.Unlock()
 	s.daily.Wait()
+	s.watching.Wait()
 	// Runs still going are cancelled and recorded before the database
 	// closes (quitting asked first, in beforeClose).
 	release.ShutdownRuns(s.services.Runs)

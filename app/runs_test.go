@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
@@ -52,4 +53,78 @@ func TestStartRecordsInterruptedRuns(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "runs.pids")); !os.IsNotExist(err) {
 		t.Fatalf("the old pid file is still there: %v", err)
 	}
+}
+
+// A change the command line makes reaches the window: an event names the
+// release and the step; the window's own writes make none.
+func TestChangesMadeElsewhereReachTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	s, events := startShell(t, dir)
+	if err := s.services.Sample.Load(); err != nil {
+		t.Fatal(err)
+	}
+	rels, _ := s.services.Releases.List()
+	var r release.Release
+	for _, x := range rels {
+		if x.Status == release.Active {
+			r = x
+		}
+	}
+	pending := aPendingStep(t, s, r.ID)
+	time.Sleep(2 * watchEvery) // the window's own writes are seen as its own
+	count := func() (n int, last DBChange) {
+		for _, e := range events() {
+			if e.name == EventDBChanged {
+				n++
+				last = e.data[0].(DBChange)
+			}
+		}
+		return
+	}
+	if n, _ := count(); n != 0 {
+		t.Fatalf("%d change events for the window's own writes", n)
+	}
+	// The command line: a second store on the same file.
+	cli := store.New(nil)
+	if err := cli.OpenCurrent(context.Background(), filepath.Join(dir, store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := release.ChangeStepsBy(cli, []int64{pending}, release.ActionDone, "", release.Author{Source: release.SourceCLI}); err != nil {
+		t.Fatal(err)
+	}
+	cli.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if n, last := count(); n > 0 {
+			if len(last.Releases) != 1 || last.Releases[0] != r.ID || len(last.Steps) != 1 || last.Steps[0] != pending {
+				t.Fatalf("change %+v", last)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("no change event within 2 s")
+}
+
+func aPendingStep(t *testing.T, s *Shell, releaseID int64) int64 {
+	t.Helper()
+	d, err := s.services.Releases.Get(releaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cl := range d.Clusters {
+		for _, cu := range cl.Customers {
+			cs, err := s.services.Steps.CustomerSteps(releaseID, cu.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range append(cs.Deploy, cs.Verify...) {
+				if st.Status == release.Pending {
+					return st.ID
+				}
+			}
+		}
+	}
+	t.Fatal("no pending step in the sample")
+	return 0
 }

@@ -6,14 +6,13 @@ package highlight
 
 import (
 	"crypto/sha256"
+	"embed"
 	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/validate"
@@ -50,6 +49,45 @@ var formatter = html.New(html.WithClasses(true), html.WithLineNumbers(true), htm
 
 var lexerFor = map[string]string{"bash": "bash", "sql": "sql", "text": "plaintext"}
 
+// The lexers and styles Shipdeck uses, read from chroma's own definitions
+// (copied in chroma/, see its README) the first time they are needed:
+// importing chroma's lexers and styles packages would parse all of them at
+// every start.
+//
+//go:embed chroma/*.xml
+var definitions embed.FS
+
+var (
+	loadOnce sync.Once
+	loaded   map[string]chroma.Lexer
+	themes   map[string]*chroma.Style
+)
+
+func load() {
+	loaded, themes = map[string]chroma.Lexer{}, map[string]*chroma.Style{}
+	for _, n := range []string{"bash", "sql", "plaintext"} {
+		loaded[n] = chroma.MustNewXMLLexer(definitions, "chroma/"+n+".xml")
+	}
+	for _, n := range []string{"github", "github-dark"} {
+		f, err := definitions.Open("chroma/" + n + ".xml")
+		if err != nil {
+			panic(err) // embedded: present at build time
+		}
+		themes[n] = chroma.MustNewXMLStyle(f)
+		f.Close()
+	}
+}
+
+func lexerNamed(name string) chroma.Lexer {
+	loadOnce.Do(load)
+	return loaded[name]
+}
+
+func styleNamed(name string) *chroma.Style {
+	loadOnce.Do(load)
+	return themes[name]
+}
+
 // cache keeps recent results: long SQL takes tens of milliseconds to render.
 var cache = struct {
 	sync.Mutex
@@ -77,13 +115,13 @@ func HTML(typ, content string) (Result, error) {
 	}
 	cache.Unlock()
 
-	lexer := chroma.Coalesce(lexers.Get(name))
+	lexer := chroma.Coalesce(lexerNamed(name))
 	it, err := lexer.Tokenise(nil, content)
 	if err != nil {
 		return Result{}, fmt.Errorf("tokenise %s: %w", typ, err)
 	}
 	var b strings.Builder
-	if err := formatter.Format(&b, styles.Get("github"), it); err != nil {
+	if err := formatter.Format(&b, styleNamed("github"), it); err != nil {
 		return Result{}, fmt.Errorf("format %s: %w", typ, err)
 	}
 	r := Result{HTML: b.String(), Lines: strings.Count(strings.TrimSuffix(content, "\n"), "\n") + 1}
@@ -114,10 +152,10 @@ func (s *Service) Highlight(in Request) (out Result, err error) {
 func (s *Service) Styles() (out Styles, err error) {
 	defer problem.Recover(&err)
 	var light, dark strings.Builder
-	if err := formatter.WriteCSS(&light, styles.Get("github")); err != nil {
+	if err := formatter.WriteCSS(&light, styleNamed("github")); err != nil {
 		return out, err
 	}
-	if err := formatter.WriteCSS(&dark, styles.Get("github-dark")); err != nil {
+	if err := formatter.WriteCSS(&dark, styleNamed("github-dark")); err != nil {
 		return out, err
 	}
 	return Styles{Light: light.String(), Dark: scope(dark.String(), ".dark ")}, nil

@@ -112,12 +112,15 @@ type changed struct {
 // change applies an action to the steps sel names, in one transaction.
 func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note string, sel selection) (changed, error) {
 	out := changed{kept: map[Status]int{}}
-	actor, err := settings.Actor(ctx, tx)
-	if err != nil {
-		return out, err
-	}
 	a := sel.args
-	a.Action, a.To, a.Note, a.Actor, a.Now = action, transitions[action].to, note, actor, s.st.Now().Unix()
+	if a.Actor == "" {
+		actor, err := settings.Actor(ctx, tx)
+		if err != nil {
+			return out, err
+		}
+		a.Actor = actor
+	}
+	a.Action, a.To, a.Note, a.Now = action, transitions[action].to, note, s.st.Now().Unix()
 	if a.Source == "" {
 		a.Source = SourceApp
 	}
@@ -308,6 +311,20 @@ func (s *Steps) BulkCells(in BulkCellsInput) (out BulkResult, err error) {
 // does. It is not bound to the window (the matrix names cells, not steps):
 // the fleet generator uses it to give a generated release its mix of states.
 func ChangeSteps(st *store.Store, ids []int64, action Action, note string) (out BulkResult, err error) {
+	return ChangeStepsBy(st, ids, action, note, Author{})
+}
+
+// Author says who makes a change and from where, when it is not the
+// operator in the window: the command line records its source, and an
+// actor given on it.
+type Author struct {
+	Name   string // "" is the operator name of the settings
+	Source string // SourceApp or SourceCLI ("" is SourceApp)
+}
+
+// ChangeStepsBy is ChangeSteps made by author.
+func ChangeStepsBy(st *store.Store, ids []int64, action Action, note string, author Author) (out BulkResult, err error) {
+	defer problem.Recover(&err)
 	if err := validate.IDs("step", ids, maxBulk); err != nil {
 		return out, err
 	}
@@ -315,10 +332,15 @@ func ChangeSteps(st *store.Store, ids []int64, action Action, note string) (out 
 	if err != nil {
 		return out, err
 	}
+	if author.Name != "" {
+		if author.Name, err = validate.Name("actor", "Actor", author.Name); err != nil {
+			return out, err
+		}
+	}
 	js, _ := json.Marshal(ids)
 	s := NewSteps(st)
 	err = st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(js), Held: true}, want: len(ids)})
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(js), Held: true, Actor: author.Name, Source: author.Source}, want: len(ids)})
 		out = bulkResult(action, res)
 		return err
 	})

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,11 @@ type Store struct {
 	// tx, in a store made by Atomic, is the transaction every Tx and Read
 	// of the services on it joins.
 	tx *bun.Tx
+	// secondary: opened by OpenCurrent, beside the app.
+	secondary bool
+	// commits counts ended Tx calls, writing those under way (Writes).
+	commits atomic.Uint64
+	writing atomic.Int64
 }
 
 // New returns a closed store. now is the clock for every timestamp written
@@ -328,7 +334,8 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
-	if s.readOnly == "" {
+	// A second program (OpenCurrent) leaves the checkpoint to the app.
+	if s.readOnly == "" && !s.secondary {
 		s.checkpoint()
 	}
 	err := s.db.Close()
@@ -431,8 +438,56 @@ func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	ctx := s.Context()
+	// A watch of the file tells our commits from others' (Writes): a
+	// transaction is "writing" from before its commit until it is counted.
+	s.writing.Add(1)
+	defer func() {
+		s.commits.Add(1)
+		s.writing.Add(-1)
+	}()
 	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
 	return s.writeError(err)
+}
+
+// Writes tells a watch of the file (Watch) about this store's own writes:
+// how many transactions ended, and whether one is under way. A change of
+// the file seen while one is under way, or since the count last read, may
+// be ours.
+func (s *Store) Writes() (ended uint64, underWay bool) {
+	return s.commits.Load(), s.writing.Load() > 0
+}
+
+// Watch calls onChange when a commit reached the database file since the
+// last look, whoever made it: SQLite's data_version, read on a connection
+// of its own every interval (a read of one page header, no table is
+// polled). It blocks until ctx ends.
+func (s *Store) Watch(ctx context.Context, every time.Duration, onChange func()) error {
+	db, err := s.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("watch connection: %w", err)
+	}
+	defer conn.Close()
+	var last int64 = -1
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		var v int64
+		if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
+			if last >= 0 && v != last {
+				onChange()
+			}
+			last = v
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // Atomic runs fn with a store whose every Tx and Read joins one
@@ -464,4 +519,47 @@ func (s *Store) dir() string {
 		return filepath.Dir(p)
 	}
 	return ""
+}
+
+// OpenCurrent opens an existing Shipdeck database that needs no migration,
+// for a second program beside the app (the command line): it never creates
+// the file, never migrates it, and refuses in a plain sentence a file of
+// another schema version or another application.
+func (s *Store) OpenCurrent(ctx context.Context, path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return &OpenError{Code: StartupDataDir, Cause: err,
+			Message: fmt.Sprintf("There is no Shipdeck database at %s: start the app once, or give --data-dir.", path)}
+	}
+	in, err := InspectFile(ctx, path)
+	if err != nil {
+		return openFailure(path, "read", err)
+	}
+	if err := refusal(path, in); err != nil {
+		return err
+	}
+	switch v := SchemaVersion(); {
+	case in.Kind != Shipdeck:
+		return &OpenError{Code: StartupNotShipdeck, Message: fmt.Sprintf("%s was made by the specification's app and has not been opened by Shipdeck yet: open it in the app once.", path)}
+	case in.Version < v:
+		return &OpenError{Code: StartupNewer, Message: fmt.Sprintf("%s was written by an older Shipdeck (schema %d, this one is %d): open it in the app once to upgrade it.", path, in.Version, v)}
+	case in.Version > v:
+		return &OpenError{Code: StartupNewer, Message: fmt.Sprintf("%s was written by a newer Shipdeck (schema %d, this one knows %d): use that version's command line.", path, in.Version, v)}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db != nil {
+		return errors.New("store already open")
+	}
+	sqldb, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	if err := checkPragmas(ctx, db, true); err != nil {
+		db.Close()
+		return openFailure(path, "open", err)
+	}
+	s.db, s.path, s.ctx, s.readOnly, s.closing, s.secondary = db, path, ctx, "", false, true
+	return nil
 }

@@ -15,3 +15,12 @@ export function useAppEvent<A extends any[]>(name: string, handler: (...data: A)
     }
   }, [name]);
 }
+
+/** DBChange is the payload of "db:changed" (app.DBChange in Go). Event
+ * payloads are not in Wails' generated bindings, which cover only the
+ * bound methods' types; app/watch.go is its one source. */
+export interface DBChange {
+  all: boolean;
+  releases: number[];
+  steps: number[];
+}

@@ -55,6 +55,7 @@ export function matrixFixture(over: Partial<release.Matrix> = {}): release.Matri
     colCounts: [progressOf(1, 0, 0, 1), progressOf(0, 0, 0, 2), progressOf(0, 1, 0, 1)],
     total: progressOf(1, 1, 0, 4),
     rules,
+    failed: [],
     ...over,
   };
 }

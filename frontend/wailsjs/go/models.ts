@@ -4,11 +4,38 @@ export namespace app {
 	    cancelled: boolean;
 	    path: string;
 	}
+	export interface ExportInput {
+	    selection: report.Selection;
+	    format: string;
+	}
+	export interface ExportResult {
+	    cancelled: boolean;
+	    path: string;
+	    bytes: number;
+	}
 	export interface RestoreResult {
 	    cancelled: boolean;
 	    restored: string;
 	    keptAt: string;
 	    leftOut: string[];
+	}
+	export interface RunbookFile {
+	    cancelled: boolean;
+	    path: string;
+	    name: string;
+	    templates: release.TemplateInput[];
+	    problems: runbook.Problem[];
+	}
+	export interface RunbookImport {
+	    cancelled: boolean;
+	    path: string;
+	    added: number;
+	    removed: number;
+	    problems: runbook.Problem[];
+	}
+	export interface RunbookImportInput {
+	    releaseId: number;
+	    replace: boolean;
 	}
 	export interface Status {
 	    ready: boolean;
@@ -228,35 +255,25 @@ export namespace progress {
 
 export namespace release {
 	
-	export enum StepType {
-	    BASH = "bash",
-	    SQL = "sql",
-	    TEXT = "text",
-	}
-	export enum CellCode {
-	    PENDING = "p",
-	    DONE = "d",
-	    SKIPPED = "s",
-	    REVERTED = "r",
-	    PENDING_OVERRIDDEN = "P",
-	    DONE_OVERRIDDEN = "D",
-	    SKIPPED_OVERRIDDEN = "S",
-	    REVERTED_OVERRIDDEN = "R",
-	    NONE = ".",
-	}
 	export enum Status {
 	    PENDING = "pending",
 	    DONE = "done",
 	    SKIPPED = "skipped",
 	    REVERTED = "reverted",
 	}
-	export enum Kind {
-	    STATUS = "status",
-	    CONTENT = "content",
-	    TEMPLATES = "templates",
-	    CUSTOMERS = "customers",
+	export enum ReleaseType {
+	    ONBOARDING = "onboarding",
 	    RELEASE = "release",
-	    RUNS = "runs",
+	    HOTFIX = "hotfix",
+	}
+	export enum Category {
+	    DEPLOY = "deploy",
+	    VERIFY = "verify",
+	}
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
 	}
 	export enum Source {
 	    TEMPLATE = "template",
@@ -275,14 +292,24 @@ export namespace release {
 	    ACTIVE = "active",
 	    ARCHIVED = "archived",
 	}
-	export enum ReleaseType {
-	    ONBOARDING = "onboarding",
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
 	    RELEASE = "release",
-	    HOTFIX = "hotfix",
+	    RUNS = "runs",
 	}
-	export enum Category {
-	    DEPLOY = "deploy",
-	    VERIFY = "verify",
+	export enum CellCode {
+	    PENDING = "p",
+	    DONE = "d",
+	    SKIPPED = "s",
+	    REVERTED = "r",
+	    PENDING_OVERRIDDEN = "P",
+	    DONE_OVERRIDDEN = "D",
+	    SKIPPED_OVERRIDDEN = "S",
+	    REVERTED_OVERRIDDEN = "R",
+	    NONE = ".",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -341,6 +368,29 @@ export namespace release {
 	    description: string;
 	    position?: number;
 	}
+	export interface RunJob {
+	    batchId: string;
+	    index: number;
+	    stepId: number;
+	    stepName: string;
+	    releaseId: number;
+	    customerId: number;
+	    customer: string;
+	    cluster: string;
+	    state: string;
+	    runId: number;
+	    exitCode?: number;
+	    startedAt: number;
+	    finishedAt: number;
+	    error: string;
+	}
+	export interface Batch {
+	    id: string;
+	    releaseId: number;
+	    stepName: string;
+	    jobs: RunJob[];
+	    done: boolean;
+	}
 	export interface BulkCellsInput {
 	    releaseId: number;
 	    templateIds: number[];
@@ -366,6 +416,12 @@ export namespace release {
 	    id: number;
 	    name: string;
 	    versionNumber: string;
+	}
+	export interface ClusterConfirm {
+	    clusterId: number;
+	    cluster: string;
+	    kubeconfig: string;
+	    namespaces: string[];
 	}
 	export interface Hold {
 	    at: number;
@@ -498,6 +554,16 @@ export namespace release {
 	    content: string;
 	    description: string;
 	}
+	export interface ImportTemplatesInput {
+	    releaseId: number;
+	    replace: boolean;
+	    templates: TemplateInput[];
+	    source: string;
+	}
+	export interface ImportTemplatesResult {
+	    added: number;
+	    removed: number;
+	}
 	export interface Input {
 	    name: string;
 	    type: ReleaseType;
@@ -556,6 +622,7 @@ export namespace release {
 	    colCounts: progress.Progress[];
 	    total: progress.Progress;
 	    rules: ActionRule[];
+	    failed: number[][];
 	}
 	
 	
@@ -581,6 +648,61 @@ export namespace release {
 	    category: Category;
 	    orderedIds: number[];
 	}
+	export interface RunRefusal {
+	    stepId: number;
+	    customer: string;
+	    why: string;
+	}
+	export interface RunTarget {
+	    stepId: number;
+	    stepName: string;
+	    customerId: number;
+	    customer: string;
+	    namespace: string;
+	    clusterId: number;
+	    cluster: string;
+	    kubeconfig: string;
+	    status: Status;
+	}
+	export interface RunCheck {
+	    runnable: RunTarget[];
+	    refused: RunRefusal[];
+	    confirm: ClusterConfirm[];
+	    again: number;
+	}
+	export interface RunDetail {
+	    id: number;
+	    stepId: number;
+	    startedAt: number;
+	    finishedAt?: number;
+	    exitCode?: number;
+	    outcome: string;
+	    outputBytes: number;
+	    actor: string;
+	    script: string;
+	    chunks: runner.Chunk[];
+	    truncated: boolean;
+	}
+	export interface RunInput {
+	    stepIds: number[];
+	    concurrency: number;
+	    stopOnFailure: boolean;
+	    again: boolean;
+	    confirmed: number[];
+	}
+	
+	
+	export interface RunSummary {
+	    id: number;
+	    stepId: number;
+	    startedAt: number;
+	    finishedAt?: number;
+	    exitCode?: number;
+	    outcome: string;
+	    outputBytes: number;
+	    actor: string;
+	}
+	
 	
 	export interface StepDetail {
 	    step: Step;
@@ -651,6 +773,34 @@ export namespace release {
 
 }
 
+export namespace report {
+	
+	export interface Selection {
+	    releaseId: number;
+	    clusterId: number;
+	    customerIds: number[];
+	}
+
+}
+
+export namespace runbook {
+	
+	export interface Problem {
+	    line: number;
+	    message: string;
+	}
+
+}
+
+export namespace runner {
+	
+	export interface Chunk {
+	    stderr: boolean;
+	    text: string;
+	}
+
+}
+
 export namespace settings {
 	
 	export interface Preferences {
@@ -658,11 +808,17 @@ export namespace settings {
 	    zoom: number;
 	    wrapCode: boolean;
 	}
+	export interface Running {
+	    enabled: boolean;
+	    timeoutMinutes: number;
+	    markDone: boolean;
+	}
 	export interface Settings {
 	    operatorName: string;
 	    operatorNameIsDefault: boolean;
 	    theme: string;
 	    preferences: Preferences;
+	    running: Running;
 	}
 	export interface Update {
 	    operatorName: string;

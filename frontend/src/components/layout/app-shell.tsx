@@ -13,9 +13,11 @@ import { BackupActions } from "@/components/settings/backup-panel";
 import { CustomerMenuActions } from "@/components/customers/menu-actions";
 import { StartupErrorPage } from "@/components/startup/startup-error";
 import { keys } from "@/api/client";
+import { stepKeys } from "@/api/steps";
 import { usePreferences, useSettings, useStatus, zoomLevels } from "@/api/system";
 import { applyTheme, type Theme } from "@/lib/theme";
-import { useAppEvent } from "@/lib/events";
+import { useAppEvent, type DBChange } from "@/lib/events";
+import { useRunEvents } from "@/api/runs";
 import { runEdit, type EditCommand } from "@/lib/edit-commands";
 
 export function AppShell() {
@@ -43,12 +45,21 @@ export function AppShell() {
     if (next !== prefs.zoom) setPrefs({ zoom: next });
   });
   useAppEvent("menu:edit", (cmd: EditCommand) => void runEdit(cmd));
+  useRunEvents();
   // The open can fail after the page loaded (another program held the
   // file): show the start-up page then. A retry or a restore that opens it
   // makes everything on screen stale.
   const qc = useQueryClient();
   useAppEvent("startup:failed", () => void qc.invalidateQueries({ queryKey: keys.status }));
   useAppEvent("startup:ready", () => void qc.invalidateQueries());
+  // A change made outside the window (the command line, another program):
+  // refetch what it touched — the named releases and steps, or everything
+  // when Go cannot tell.
+  useAppEvent("db:changed", (c: DBChange) => {
+    if (c.all) return void qc.invalidateQueries();
+    for (const r of c.releases) for (const k of stepKeys(r)) void qc.invalidateQueries({ queryKey: k });
+    for (const id of c.steps) void qc.invalidateQueries({ queryKey: keys.step(id) });
+  });
   useAppEvent("backup:failed", (msg: string) =>
     toast.error(msg, { duration: Infinity, action: { label: "Settings", onClick: () => navigate("/settings") } }),
   );

@@ -129,12 +129,20 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
 /** PlainLines is the content without highlighting, in the same layout,
  * with the variables' values marked. */
 function PlainLines({ lines, marks, wrap, width }: { lines: string[]; marks: Mark[]; wrap: boolean; width: string }) {
-  let offset = 0;
+  // Where each line starts in the whole text (for the marks).
+  const starts = useMemo(() => {
+    const out: number[] = [];
+    let at = 0;
+    for (const l of lines) {
+      out.push(at);
+      at += l.length + 1;
+    }
+    return out;
+  }, [lines]);
   return (
     <pre className={cn("code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }}>
       {lines.map((l, i) => {
-        const start = offset;
-        offset += l.length + 1;
+        const start = starts[i];
         return (
           <span key={i} className="line">
             <span className="ln">{i + 1}</span>

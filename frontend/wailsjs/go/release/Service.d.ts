@@ -22,6 +22,8 @@ export function DeleteTemplate(arg1:number):Promise<release.TemplateDeletion>;
 
 export function Get(arg1:number):Promise<release.Detail>;
 
+export function ImportTemplates(arg1:release.ImportTemplatesInput):Promise<release.ImportTemplatesResult>;
+
 export function List():Promise<Array<release.Release>>;
 
 export function PreviewTemplate(arg1:release.TemplatePreviewInput):Promise<release.TemplatePreview>;

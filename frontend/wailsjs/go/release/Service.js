@@ -42,6 +42,10 @@ export function Get(arg1) {
   return window['go']['release']['Service']['Get'](arg1);
 }
 
+export function ImportTemplates(arg1) {
+  return window['go']['release']['Service']['ImportTemplates'](arg1);
+}
+
 export function List() {
   return window['go']['release']['Service']['List']();
 }

@@ -7,3 +7,5 @@ export function Get():Promise<settings.Settings>;
 export function Save(arg1:settings.Update):Promise<settings.Settings>;
 
 export function SavePreferences(arg1:settings.Preferences):Promise<settings.Settings>;
+
+export function SaveRunning(arg1:settings.Running):Promise<settings.Settings>;

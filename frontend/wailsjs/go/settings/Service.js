@@ -13,3 +13,7 @@ export function Save(arg1) {
 export function SavePreferences(arg1) {
   return window['go']['settings']['Service']['SavePreferences'](arg1);
 }
+
+export function SaveRunning(arg1) {
+  return window['go']['settings']['Service']['SaveRunning'](arg1);
+}

@@ -1,0 +1,311 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"shipdeck/backend/cluster"
+	"shipdeck/backend/customer"
+	"shipdeck/backend/release"
+	"shipdeck/backend/store"
+)
+
+// world is a data directory with a fleet and an active release, made by the
+// app's services; the command line then opens it as a second program.
+type world struct {
+	dir   string
+	rel   release.Release
+	custs map[string]int64
+}
+
+func newWorld(t testing.TB) world {
+	t.Helper()
+	dir := t.TempDir()
+	st := store.New(nil)
+	if err := st.Open(context.Background(), filepath.Join(dir, store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := world{dir: dir, custs: map[string]int64{}}
+	cl := map[string]int64{}
+	for _, n := range []string{"prod-eu", "prod-us"} {
+		c, err := cluster.NewService(st).Create(cluster.Input{Name: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl[n] = c.ID
+	}
+	for _, x := range [][3]string{{"Acme", "acme", "prod-eu"}, {"Bergmann", "bergmann", "prod-eu"}, {"Globex", "globex", "prod-us"}, {"Acme US", "acme", "prod-us"}} {
+		c, err := customer.NewService(st).Create(customer.Input{ClusterID: cl[x[2]], Name: x[0], Namespace: x[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.custs[x[0]] = c.ID
+	}
+	r, err := release.NewService(st).Create(release.Input{Name: "2026.12", Type: release.Regular, Targets: release.Targets{Mode: "all"}, Templates: []release.TemplateInput{
+		{Name: "Back up", Category: release.Deploy, Type: release.Bash, Content: "pg_dump"},
+		{Name: "Upgrade", Category: release.Deploy, Type: release.Bash, Content: "helm upgrade -n {{namespace}}"},
+		{Name: "Health", Category: release.Verify, Type: release.Bash, Content: "curl"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.rel, err = release.NewService(st).Activate(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// run runs the command line on the world and returns its exit code and
+// what it printed.
+func (w world) run(t testing.TB, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(append(args, "--data-dir", w.dir), Env{
+		DataDir: func(f string) (string, error) { return f, nil },
+		Version: "test", Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+	})
+	return code, out.String(), errb.String()
+}
+
+// stepState reads one step straight from the database file.
+func (w world) stepState(t testing.TB, customer, step string) (status, by, note string) {
+	t.Helper()
+	st := store.New(nil)
+	if err := st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, _ := st.DB()
+	var s, b, n *string
+	if err := db.QueryRowContext(context.Background(), `SELECT status, executed_by, coalesce(skip_reason, notes) FROM customer_steps WHERE release_id = ? AND customer_id = ? AND name = ?`,
+		w.rel.ID, w.custs[customer], step).Scan(&s, &b, &n); err != nil {
+		t.Fatal(err)
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return str(s), str(b), str(n)
+}
+
+func (w world) history(t testing.TB) []string {
+	t.Helper()
+	st := store.New(nil)
+	if err := st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, _ := st.DB()
+	rows, err := db.QueryContext(context.Background(), `SELECT action || ':' || actor || ':' || source FROM step_history WHERE from_status IS NOT NULL ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestStepCommands(t *testing.T) {
+	w := newWorld(t)
+	cases := []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		stderr string
+		check  func(t *testing.T)
+	}{
+		{"done by name", []string{"step", "done", "--release", "2026.12", "--customer", "Bergmann", "--step", "Upgrade", "--note", "CI 4711", "--actor", "jenkins"}, "", 0, "",
+			func(t *testing.T) {
+				if s, by, n := w.stepState(t, "Bergmann", "Upgrade"); s != "done" || by != "jenkins" || n != "CI 4711" {
+					t.Errorf("Bergmann Upgrade: %s by %s (%s)", s, by, n)
+				}
+			}},
+		{"skip by cluster and namespace, by position", []string{"step", "skip", "--release", fmt.Sprint(w.rel.ID), "--cluster", "prod-us", "--namespace", "globex", "--position", "verify:1", "--reason", "checked by the customer"}, "", 0, "",
+			func(t *testing.T) {
+				if s, _, n := w.stepState(t, "Globex", "Health"); s != "skipped" || n != "checked by the customer" {
+					t.Errorf("Globex Health: %s (%s)", s, n)
+				}
+			}},
+		{"skip without a reason is refused", []string{"step", "skip", "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade"}, "", 1, "A reason for skipping is required", nil},
+		{"a state that does not allow it is refused", []string{"step", "revert", "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade"}, "", 1, "1 is pending: mark them done first", nil},
+		{"an ambiguous customer lists the candidates", []string{"step", "done", "--release", "2026.12", "--customer", "acme", "--step", "Upgrade"}, "", 1, "names 2 customers: Acme (id", nil},
+		{"an unknown release", []string{"step", "done", "--release", "2099.1", "--customer", "Acme", "--step", "Upgrade"}, "", 1, `There is no release "2099.1"`, nil},
+		{"an unknown step", []string{"step", "done", "--release", "2026.12", "--customer", "Acme", "--cluster", "prod-eu", "--step", "Nope"}, "", 1, `has no step "Nope"`, nil},
+		{"usage: no step named", []string{"step", "done", "--release", "2026.12", "--customer", "Acme"}, "", 2, "name the step", nil},
+		{"usage: bad position", []string{"step", "done", "--release", "2026.12", "--customer", "Acme", "--position", "deploy:zero"}, "", 2, "--position is deploy:N", nil},
+		{"usage: unknown flag", []string{"step", "done", "--releese", "x"}, "", 2, "unknown flag", nil},
+		{"many from standard input", []string{"step", "done", "--release", "2026.12", "--customers-file", "-", "--step", "Back up"}, "prod-eu/acme\n# a comment\nGlobex\n", 0, "",
+			func(t *testing.T) {
+				for _, c := range []string{"Acme", "Globex"} {
+					if s, _, _ := w.stepState(t, c, "Back up"); s != "done" {
+						t.Errorf("%s Back up: %s", c, s)
+					}
+				}
+			}},
+		{"all pending", []string{"step", "done", "--release", "2026.12", "--all-pending", "--step", "Back up"}, "", 0, "",
+			func(t *testing.T) {
+				for c := range w.custs {
+					if s, _, _ := w.stepState(t, c, "Back up"); s != "done" {
+						t.Errorf("%s Back up: %s", c, s)
+					}
+				}
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := w.run(t, c.stdin, c.args...)
+			if code != c.code || !strings.Contains(errOut, c.stderr) {
+				t.Fatalf("exit %d, want %d; stderr %q, want %q; stdout %q", code, c.code, errOut, c.stderr, out)
+			}
+			if c.check != nil {
+				c.check(t)
+			}
+		})
+	}
+	// Every change names the command line, and its actor.
+	for _, h := range w.history(t) {
+		if !strings.HasSuffix(h, ":cli") {
+			t.Errorf("history row %q does not say it came from the command line", h)
+		}
+	}
+}
+
+func TestStatusAndReleasesJSON(t *testing.T) {
+	w := newWorld(t)
+	if code, _, e := w.run(t, "", "step", "done", "--release", "2026.12", "--customer", "Bergmann", "--step", "Back up"); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ := w.run(t, "", "releases", "--json")
+	var rels []release.Release
+	if code != 0 || json.Unmarshal([]byte(out), &rels) != nil || len(rels) != 1 || rels[0].Progress.Done != 1 || rels[0].Progress.Total != 12 {
+		t.Fatalf("releases: %d %s", code, out)
+	}
+	code, out, _ = w.run(t, "", "status", "--release", "2026.12", "--json")
+	var d release.Detail
+	if code != 0 || json.Unmarshal([]byte(out), &d) != nil || len(d.Clusters) != 2 || d.Release.Progress.Done != 1 {
+		t.Fatalf("status: %d %s", code, out)
+	}
+	code, out, _ = w.run(t, "", "status", "--release", "2026.12", "--customer", "Bergmann", "--json")
+	var cs release.CustomerSteps
+	if code != 0 || json.Unmarshal([]byte(out), &cs) != nil || cs.Deploy[0].Status != release.Done || cs.Deploy[1].Rendered == nil || cs.Deploy[1].Rendered.Text != "helm upgrade -n bergmann" {
+		t.Fatalf("customer status: %d %s", code, out)
+	}
+	code, out, _ = w.run(t, "", "status", "--release", "2026.12")
+	if code != 0 || !strings.Contains(out, "Bergmann") || !strings.Contains(out, "prod-us") {
+		t.Fatalf("status table: %s", out)
+	}
+}
+
+// The command line never migrates: a database of another schema version is
+// refused plainly and left as it was.
+func TestSchemaMismatchIsRefused(t *testing.T) {
+	w := newWorld(t)
+	path := filepath.Join(w.dir, store.FileName)
+	st := store.New(nil)
+	if err := st.Open(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	db, _ := st.DB()
+	if _, err := db.ExecContext(context.Background(), `INSERT INTO schema_migrations VALUES (999, 'future', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	before, _ := os.ReadFile(path)
+	code, _, errOut := w.run(t, "", "releases")
+	if code != 1 || !strings.Contains(errOut, "written by a newer Shipdeck") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("the database file changed")
+	}
+	empty := t.TempDir()
+	var errb bytes.Buffer
+	if code := Main([]string{"releases", "--data-dir", empty}, Env{DataDir: func(f string) (string, error) { return f, nil }, Stdout: &bytes.Buffer{}, Stderr: &errb}); code != 1 || !strings.Contains(errb.String(), "There is no Shipdeck database") {
+		t.Fatalf("empty data dir: exit %d %s", code, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(empty, store.FileName)); !os.IsNotExist(err) {
+		t.Fatal("the command line created a database")
+	}
+}
+
+// The command line writes beside the app: its writes and the app's own
+// serialise (WAL and the busy timeout), none is lost.
+func TestCommandRacesTheAppsWrites(t *testing.T) {
+	w := newWorld(t)
+	app := store.New(nil)
+	if err := app.Open(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	steps := release.NewSteps(app)
+	d, err := release.NewService(app).Get(w.rel.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 20; i++ {
+			for _, a := range []release.Action{release.ActionDone, release.ActionRevert, release.ActionDone, release.ActionRevert} {
+				if _, err := steps.BulkCells(release.BulkCellsInput{ReleaseID: w.rel.ID, TemplateIDs: []int64{d.Verify[0].ID}, CustomerIDs: []int64{w.custs["Acme"], w.custs["Bergmann"]}, Action: a}); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}()
+	for i := 0; i < 10; i++ {
+		action := []string{"done", "revert"}[i%2]
+		if code, _, e := w.run(t, "", "step", action, "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade"); code != 0 {
+			t.Fatalf("command %d: %s", i, e)
+		}
+	}
+	wg.Wait()
+	if s, _, _ := w.stepState(t, "Globex", "Upgrade"); s != "reverted" {
+		t.Fatalf("Globex Upgrade: %s after 10 alternating commands", s)
+	}
+}
+
+// TestMain lets the test binary act as the shipdeck command line for the
+// process-level benchmark.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("SHIPDECK_CLI_CHILD"); dir != "" {
+		os.Exit(Main(os.Args[1:], Env{DataDir: func(f string) (string, error) { return f, nil }, Version: "bench"}))
+	}
+	os.Exit(m.Run())
+}
+
+// BenchmarkCLIStepDone is one step change from the command line, process
+// start to exit: target ≤ 150 ms.
+func BenchmarkCLIStepDone(b *testing.B) {
+	w := newWorld(b)
+	actions := []string{"done", "revert"}
+	i := 0
+	for b.Loop() {
+		cmd := exec.Command(os.Args[0], "step", actions[i%2], "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade", "--data-dir", w.dir)
+		cmd.Env = append(os.Environ(), "SHIPDECK_CLI_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("%v: %s", err, out)
+		}
+		i++
+	}
+}
