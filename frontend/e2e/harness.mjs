@@ -53,7 +53,8 @@ async function waitFor(fn, what, timeoutMs = 30_000) {
 /**
  * startApp launches the dev binary on a free port with a fresh data
  * directory, and a Chromium page on it. Console errors and page errors are
- * collected in `errors`.
+ * collected in `errors`. opts.env adds to (or overrides) the app's
+ * environment, PATH say.
  */
 export async function startApp(name, opts = {}) {
   if (!process.env.DISPLAY) throw new Error("DISPLAY is not set: run the suite through `make test-e2e` (it starts Xvfb)");
@@ -65,7 +66,7 @@ export async function startApp(name, opts = {}) {
   // no flags of ours (Wails parses its own from the command line).
   const proc = spawn(binary, [], {
     cwd: repoRoot,
-    env: { ...process.env, devserver: `127.0.0.1:${port}`, SHIPDECK_DATA_DIR: dataDir },
+    env: { ...process.env, ...opts.env, devserver: `127.0.0.1:${port}`, SHIPDECK_DATA_DIR: dataDir },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout.on("data", (d) => (log += d));

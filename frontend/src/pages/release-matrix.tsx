@@ -15,14 +15,33 @@ import { ReasonDialog } from "@/components/steps/reason-dialog";
 import { MatrixGrid, type Cell, type GridHandle } from "@/components/matrix/matrix-grid";
 import { BulkBar } from "@/components/matrix/bulk-bar";
 import { ExtrasPopover } from "@/components/matrix/extras-popover";
-import { buildView, emptySelection, pendingCells, selectionSize, waveFront, type Selection } from "@/components/matrix/model";
+import { buildView, emptySelection, pendingCells, selectionSize, waveFront, type Selection, type View } from "@/components/matrix/model";
+import { RunDialog } from "@/components/runs/run-dialog";
+import { openRunBoard } from "@/api/runs";
 import { useHold, useRelease, useUnhold } from "@/api/releases";
 import { useChangeCells, useMatrix, useStepAt, useStepDetail, useUndo } from "@/api/steps";
 import { showChange } from "@/lib/undo-toast";
 import { plural } from "@/lib/format";
 
 type Target = "selection" | Cell;
-type Ask = { kind: "skip"; target: Target } | { kind: "hold"; cols: number[] } | { kind: "held"; action: release.Action; cell: Cell; note?: string };
+type Ask = { kind: "skip"; target: Target } | { kind: "hold"; cols: number[] } | { kind: "held"; action: release.Action; cell: Cell; note?: string } | { kind: "run"; rows: number[]; cols: number[] };
+
+/** FAILED is the status filter of customers with a step whose last run
+ * failed (Matrix.failed). */
+const FAILED = "run-failed";
+
+/** onlyFailed keeps the columns of customers with a failed last run. */
+function onlyFailed(m: release.Matrix, view: View): View {
+  const cols = new Set((m.failed ?? []).map(([, c]) => c));
+  const columns = view.columns.filter((c) => c.kind === "collapsed" || cols.has(c.col));
+  const groups: View["groups"] = [];
+  columns.forEach((c, i) => {
+    const g = groups[groups.length - 1];
+    if (g && g.cluster === c.cluster) g.last = i;
+    else groups.push({ cluster: c.cluster, first: i, last: i });
+  });
+  return { ...view, columns, groups };
+}
 
 const shortcuts: [string[], string][] = [
   [["g"], "Go to the grid (from anywhere on this page)"],
@@ -64,7 +83,11 @@ export function ReleaseMatrixPage() {
   const hold = useHold(id);
   const unhold = useUnhold(id);
   const m = matrix.data;
-  const view = useMemo(() => (m ? buildView(m, { collapsed, status, search }) : null), [m, collapsed, status, search]);
+  const view = useMemo(() => {
+    if (!m) return null;
+    if (status !== FAILED) return buildView(m, { collapsed, status, search });
+    return onlyFailed(m, buildView(m, { collapsed, status: "all", search }));
+  }, [m, collapsed, status, search]);
   const atCell = useStepAt(id, open?.cell && m ? m.rows[open.cell.row]?.templateId ?? 0 : 0, open?.cell && m ? m.customers[open.cell.col]?.id ?? 0 : 0);
   const byId = useStepDetail(open?.stepId ?? 0);
   useCrumb(`/releases/${id}`, rel.data?.release.name ?? m?.release.name);
@@ -166,6 +189,7 @@ export function ReleaseMatrixPage() {
                 busy={change.isPending || hold.isPending || unhold.isPending}
                 wholeColumns={wholeColumns}
                 onAction={(a) => doAction(a, "selection")}
+                onRun={() => setAsk({ kind: "run", rows: [...selection.rows], cols: [...selection.cols] })}
                 onPendingOnly={() => keepOnly((row, cols) => pendingCells(m, [row], cols).flatMap((g) => g.cols))}
                 onWaveFront={() => keepOnly((row, cols) => waveFront(m, row, cols))}
                 onHold={() => setAsk({ kind: "hold", cols: [...selection.cols] })}
@@ -190,10 +214,12 @@ export function ReleaseMatrixPage() {
                 <NativeSelect className="w-44" value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
                   <option value="all">Any status</option>
                   {Object.values(release.Status).map((s) => <option key={s} value={s}>With {s} steps</option>)}
+                  <option value={FAILED}>Last run failed</option>
                 </NativeSelect>
                 <div className="ml-auto hidden items-center gap-3 text-xs text-muted-foreground lg:flex">
                   <span className="flex items-center gap-1"><span className="size-1.5 rounded-full bg-amber-500" /> overridden</span>
                   <span className="flex items-center gap-1"><span className="rounded bg-primary px-0.5 text-[9px] font-semibold text-primary-foreground">+1</span> custom steps</span>
+                  {(m?.failed?.length ?? 0) > 0 && <span className="flex items-center gap-1"><span className="size-1.5 rounded-full bg-destructive" /> last run failed</span>}
                 </div>
                 <Button variant="ghost" size="sm" className="ml-auto lg:ml-0" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts"><Keyboard /> <Kbd>?</Kbd></Button>
               </>
@@ -273,6 +299,19 @@ export function ReleaseMatrixPage() {
           description={<>Held back: {m.customers[ask.cell.col].holdReason}. Change this step anyway?</>}
           confirmLabel="Change it anyway"
           onConfirm={() => { const a = ask; setAsk(null); doAction(a.action, a.cell, a.note, true); }}
+        />
+      )}
+      {ask?.kind === "run" && m && (
+        <RunDialog
+          m={m}
+          rows={ask.rows}
+          cols={ask.cols}
+          onClose={() => { setAsk(null); focusGrid(); }}
+          onStarted={(b) => {
+            setAsk(null);
+            setSelection(emptySelection());
+            openRunBoard(b.id);
+          }}
         />
       )}
       <Dialog open={help} onOpenChange={setHelp} title="Keyboard shortcuts" description="With the matrix focused (press g to get there)." returnFocus={focusGrid}>

@@ -1,5 +1,7 @@
-import { useState } from "react";
-import { FolderOpen, Info, ScrollText } from "lucide-react";
+import { useState, type ReactNode } from "react";
+import { Switch } from "radix-ui";
+import { FolderOpen, Info, Play, ScrollText } from "lucide-react";
+import type { settings as S } from "@wails/go/models";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/input";
@@ -7,6 +9,7 @@ import { PageHeader, Skeleton } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
 import { BackupPanel } from "@/components/settings/backup-panel";
 import { openDataDir, openLog, useSaveSettings, useSettings, useStatus } from "@/api/system";
+import { useSaveRunning } from "@/api/runs";
 import { toast } from "sonner";
 import { formatBytes } from "@/lib/format";
 import { cn } from "@/lib/utils";
@@ -24,6 +27,7 @@ export function SettingsPage() {
     setLoaded(settings.data);
     setName(settings.data.operatorNameIsDefault ? "" : settings.data.operatorName);
   }
+
   if (!settings.data || !status.data) return <div className="p-8"><Skeleton className="h-64 max-w-2xl" /></div>;
   const s = settings.data;
   const setTheme = (theme: string) => save.mutate({ operatorName: name, theme });
@@ -49,6 +53,7 @@ export function SettingsPage() {
             ))}
           </div>
         </Card>
+        <RunningCard saved={s.running} />
         <Card className="p-5">
           <BackupPanel />
         </Card>
@@ -71,6 +76,60 @@ export function SettingsPage() {
         </Card>
       </div>
       <AboutDialog open={about} onOpenChange={setAbout} />
+    </div>
+  );
+}
+
+/** RunningCard is how bash steps may run (docs/running-steps.md): on or
+ * off, the timeout, and whether a success marks the step done. Go checks
+ * the values; its sentence shows at the field. */
+function RunningCard({ saved }: { saved: S.Running }) {
+  const save = useSaveRunning();
+  const [form, setForm] = useState({ enabled: saved.enabled, timeout: String(saved.timeoutMinutes), markDone: saved.markDone });
+  const [from, setFrom] = useState(saved);
+  if (saved !== from) {
+    setFrom(saved);
+    setForm({ enabled: saved.enabled, timeout: String(saved.timeoutMinutes), markDone: saved.markDone });
+  }
+  const fieldError = (f: string) => (save.error?.field === f ? save.error.message : undefined);
+  const submit = () => save.mutate({ enabled: form.enabled, timeoutMinutes: Number(form.timeout.trim() || "0"), markDone: form.markDone });
+  const changed = form.enabled !== saved.enabled || form.timeout !== String(saved.timeoutMinutes) || form.markDone !== saved.markDone;
+  return (
+    <Card className="p-5">
+      <form className="grid gap-4" onSubmit={(e) => { e.preventDefault(); submit(); }} aria-label="Running steps">
+        <div className="flex items-center gap-2 text-[13px] font-medium"><Play className="size-4 text-muted-foreground" aria-hidden /> Running steps</div>
+        <Toggle id="run-enabled" checked={form.enabled} onChange={(v) => setForm({ ...form, enabled: v })} label="Run bash steps from Shipdeck">
+          Each run goes on this machine, as you, with the step's cluster kubeconfig. Off: no step runs, and the Run buttons say why.
+        </Toggle>
+        <Field label="Timeout (minutes)" htmlFor="run-timeout" error={fieldError("timeoutMinutes")} hint="A run still going after this long is stopped, like a cancel, and recorded as timed out.">
+          <Input id="run-timeout" className="w-32" inputMode="numeric" value={form.timeout} onChange={(e) => { setForm({ ...form, timeout: e.target.value }); save.reset(); }} aria-invalid={!!fieldError("timeoutMinutes")} />
+        </Field>
+        <Toggle id="run-mark-done" checked={form.markDone} onChange={(v) => setForm({ ...form, markDone: v })} label="Mark done when a run succeeds">
+          The step is marked done with a note such as "Ran in 12s, exit 0". Off: a run only records itself, and you mark the step.
+        </Toggle>
+        {save.error && !save.error.field && <p role="alert" className="text-xs text-destructive">{save.error.message}</p>}
+        <div><Button type="submit" disabled={save.isPending || !changed}>Save</Button></div>
+      </form>
+    </Card>
+  );
+}
+
+function Toggle({ id, checked, onChange, label, children }: { id: string; checked: boolean; onChange: (v: boolean) => void; label: string; children: ReactNode }) {
+  return (
+    <div className="flex items-start gap-3">
+      <Switch.Root
+        id={id}
+        checked={checked}
+        onCheckedChange={onChange}
+        className="relative mt-0.5 inline-flex h-5 w-9 shrink-0 cursor-pointer items-center rounded-full bg-muted-foreground/30 transition-colors outline-none focus-visible:ring-2 focus-visible:ring-ring/40 data-[state=checked]:bg-primary"
+        aria-describedby={`${id}-hint`}
+      >
+        <Switch.Thumb className="block size-4 translate-x-0.5 rounded-full bg-white shadow-sm transition-transform data-[state=checked]:translate-x-[18px]" />
+      </Switch.Root>
+      <div className="grid gap-0.5">
+        <label htmlFor={id} className="cursor-pointer text-[13px] font-medium">{label}</label>
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">{children}</p>
+      </div>
     </div>
   );
 }

@@ -65,6 +65,8 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
   const [hover, setHover] = useState<Pos | null>(null);
   const [, setScroll] = useState(0); // redraw the sticky headers on scroll
   const extras = useMemo(() => extrasMap(m), [m]);
+  // Cells whose last run failed (or timed out), as "row:col".
+  const failed = useMemo(() => new Set((m.failed ?? []).map(([r, c]) => `${r}:${c}`)), [m.failed]);
 
   const rowV = useVirtualizer({
     count: view.rows.length,
@@ -205,6 +207,7 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
             const st = cellStatus(ch);
             const cu = m.customers[c.col];
             const p = { vr: vr.index, vc: vc.index };
+            const lastFailed = failed.has(`${r.row}:${c.col}`);
             return (
               <CellView
                 key={key}
@@ -214,9 +217,10 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
                 overridden={isOverridden(ch)}
                 extra={extras.get(`${r.row}:${c.col}`)}
                 held={!!cu.heldAt}
+                failed={lastFailed}
                 selected={inSel(r.row, c.col)}
                 focused={focus?.vr === vr.index && focus?.vc === vc.index}
-                label={`${m.rows[r.row].name} for ${cu.name}: ${st ?? "no step"}`}
+                label={`${m.rows[r.row].name} for ${cu.name}: ${st ?? "no step"}${lastFailed ? ", last run failed" : ""}`}
                 onClick={(e) => clickCell(e, p)}
                 onExtras={(e) => {
                   e.stopPropagation();
@@ -283,13 +287,14 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
   );
 }
 
-const CellView = memo(function CellView({ top, left, status, overridden, extra, held, selected, focused, label, onClick, onExtras, onEnter }: {
+const CellView = memo(function CellView({ top, left, status, overridden, extra, held, failed, selected, focused, label, onClick, onExtras, onEnter }: {
   top: number;
   left: number;
   status: release.Status | null;
   overridden: boolean;
   extra?: number;
   held: boolean;
+  failed?: boolean;
   selected: boolean;
   focused: boolean;
   label: string;
@@ -316,6 +321,7 @@ const CellView = memo(function CellView({ top, left, status, overridden, extra, 
         <Icon className="size-3.5" aria-hidden />
       </span>
       {overridden && <span className="absolute right-1 top-1 size-1.5 rounded-full bg-amber-500" title="Overridden for this customer" />}
+      {failed && <span className="absolute left-1 top-1 size-1.5 rounded-full bg-destructive ring-2 ring-card" title="The last run of this step failed" data-testid="run-failed" />}
       {extra ? (
         <button
           type="button"

@@ -16,6 +16,18 @@ vi.mock("@/api/steps", () => ({
   useHighlight: (_t: string, c: string) => ({ data: { html: `<pre>${c.replace(/</g, "&lt;")}</pre>`, lines: 1 }, isLoading: false }),
   useHighlightStyles: () => ({ data: undefined }),
 }));
+// What Go's Check answers for the step, per test (runs.go decides).
+let check: release.RunCheck | undefined;
+const start = vi.fn();
+vi.mock("@/api/runs", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/api/runs")>()),
+  useRunCheck: () => ({ data: check, isError: false, error: null }),
+  useBatches: () => ({ data: [] }),
+  useStartRun: () => ({ mutate: start, isPending: false }),
+  useCancelRun: () => ({ mutate: vi.fn(), isPending: false }),
+  useStepRuns: () => ({ data: [] }),
+  useRunOutput: () => ({ data: undefined }),
+}));
 vi.mock("@/api/system", () => ({
   copyToClipboard: vi.fn(() => Promise.resolve()),
   usePreferences: () => [{ sidebarCollapsed: false, zoom: 100, wrapCode: false }, vi.fn()],
@@ -54,8 +66,16 @@ function show(d: release.StepDetail) {
   );
 }
 
+const target = (status: release.Status): release.RunTarget => ({ stepId: 7, stepName: "Upgrade", customerId: 2, customer: "Acme", namespace: "acme", clusterId: 1, cluster: "prod-eu", kubeconfig: "/kube/eu.yaml", status });
+const runnable = (status = release.Status.PENDING, more: Partial<release.RunCheck> = {}): release.RunCheck => ({ runnable: [target(status)], refused: [], confirm: [], again: status === release.Status.DONE ? 1 : 0, ...more });
+const refused = (why: string): release.RunCheck => ({ runnable: [], refused: [{ stepId: 7, customer: "Acme", why }], confirm: [], again: 0 });
+
 describe("StepPanel", () => {
-  beforeEach(() => mutate.mockReset());
+  beforeEach(() => {
+    mutate.mockReset();
+    start.mockReset();
+    check = runnable();
+  });
 
   it("offers done, skip and override for a pending step", () => {
     show(detail(release.Status.PENDING, {}, ["done", "skip", "override"]));
@@ -126,5 +146,51 @@ describe("StepPanel", () => {
     expect(top).toContainElement(screen.getByRole("button", { name: "Mark done" }));
     expect(top.parentElement!.querySelector("pre")).not.toBeNull();
     expect(top).not.toContainElement(top.parentElement!.querySelector("pre"));
+  });
+
+  describe("Run", () => {
+    it("runs a pending bash step at once when its cluster is confirmed already", () => {
+      show(detail(release.Status.PENDING, {}, ["done", "skip"]));
+      fireEvent.click(screen.getByRole("button", { name: "Run" }));
+      expect(start).toHaveBeenCalledWith({ stepIds: [7], concurrency: 1, stopOnFailure: true, again: false, confirmed: [] });
+    });
+
+    it("is disabled with Go's reason when the step cannot run", () => {
+      check = refused("'Upgrade' was skipped for Acme: set it back to pending to run it.");
+      show(detail(release.Status.SKIPPED, {}, ["pending"]));
+      const run = screen.getByRole("button", { name: "Run" });
+      expect(run).toBeDisabled();
+      expect(screen.getByTestId("run-note")).toHaveTextContent("'Upgrade' was skipped for Acme: set it back to pending to run it.");
+      expect(run).toHaveAttribute("aria-describedby", "run-refusal");
+    });
+
+    it("says why SQL and text steps do not run, with no Run button", () => {
+      check = refused("'Upgrade' is a SQL step: only bash steps run. Copy it instead.");
+      show(detail(release.Status.PENDING, { type: release.StepType.SQL }, ["done", "skip"]));
+      expect(screen.queryByRole("button", { name: /^Run/ })).toBeNull();
+      expect(screen.getByTestId("run-note")).toHaveTextContent("only bash steps run. Copy it instead.");
+    });
+
+    it("asks before running a done step again", () => {
+      check = runnable(release.Status.DONE);
+      show(detail(release.Status.DONE, {}, ["revert"]));
+      fireEvent.click(screen.getByRole("button", { name: "Run again…" }));
+      expect(start).not.toHaveBeenCalled();
+      expect(screen.getByText("Run 'Upgrade' again?")).toBeInTheDocument();
+      fireEvent.click(screen.getByRole("button", { name: "Run again" }));
+      expect(start).toHaveBeenCalledWith(expect.objectContaining({ stepIds: [7], again: true }));
+    });
+
+    it("names the cluster, namespace and kubeconfig before the first run against it", () => {
+      check = runnable(release.Status.PENDING, { confirm: [{ clusterId: 1, cluster: "prod-eu", kubeconfig: "/kube/eu.yaml", namespaces: ["acme"] }] });
+      show(detail(release.Status.PENDING, {}, ["done", "skip"]));
+      fireEvent.click(screen.getByRole("button", { name: "Run…" }));
+      expect(start).not.toHaveBeenCalled();
+      expect(screen.getByText("Run against prod-eu?")).toBeInTheDocument();
+      expect(screen.getByText("/kube/eu.yaml")).toBeInTheDocument();
+      expect(screen.getByText("acme")).toBeInTheDocument();
+      fireEvent.click(screen.getByRole("button", { name: "Run" }));
+      expect(start).toHaveBeenCalledWith(expect.objectContaining({ stepIds: [7], confirmed: [1] }));
+    });
   });
 });

@@ -15,6 +15,8 @@ import { StatusBadge, TypeBadge } from "./status";
 import { useDeleteCustom, useEditCustom, useOverride, useResetToTemplate, useTransition, useUndo, type StepAction } from "@/api/steps";
 import { showStepChange } from "@/lib/undo-toast";
 import { formatDateTime } from "@/lib/format";
+import { StepRunLive, StepRunsList, useRunControl } from "@/components/runs/step-run";
+import { latestJob, useBatches } from "@/api/runs";
 
 const A = release.Action;
 
@@ -81,6 +83,9 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [heldAction, setHeldAction] = useState<StepAction | null>(null);
   const can = (a: string) => d.actions.includes(a);
+  const run = useRunControl(d);
+  // A run of this session goes above the content, with the runs below it.
+  const ranNow = !!latestJob(useBatches().data, s.id);
   const src = sourceLabel[s.source] ?? sourceLabel[release.Source.TEMPLATE];
 
   const act = (action: StepAction, confirmedHeld = false) => {
@@ -125,7 +130,7 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
             {s.notes && <div className="mt-1 break-words text-muted-foreground">Notes: {s.notes}</div>}
           </div>
         )}
-        {d.actions.length > 0 && mode === "" && (
+        {(d.actions.length > 0 || run.button) && mode === "" && (
           <div className="grid gap-2">
             {(can(A.DONE) || can(A.SKIP) || can(A.REVERT)) && (
               <form onSubmit={submitNote}>
@@ -143,6 +148,7 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
               </form>
             )}
             <div className="flex flex-wrap gap-2">
+              {run.button}
               {can(A.DONE) && <Button onClick={() => act(A.DONE)} disabled={transition.isPending}><Check /> Mark done</Button>}
               {can(A.SKIP) && <Button variant="outline" onClick={() => act(A.SKIP)} disabled={transition.isPending}><SkipForward /> Skip</Button>}
               {can(A.REVERT) && <Button variant="outline" onClick={() => act(A.REVERT)} disabled={transition.isPending}><Undo2 /> Revert</Button>}
@@ -153,12 +159,17 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
               {can("edit") && <Button variant="ghost" size="sm" onClick={() => setMode("edit")}><Pencil /> Edit</Button>}
               {can("delete") && <Button variant="ghost" size="sm" className="text-destructive" onClick={() => setConfirmDelete(true)}><Trash2 /> Delete</Button>}
             </div>
+            {run.note}
           </div>
         )}
+        {!(d.actions.length > 0 || run.button) && mode === "" && run.note}
       </div>
 
       <div className="grid min-h-0 flex-1 content-start gap-5 overflow-auto px-5 py-4">
+        {mode === "" && ranNow && <StepRunLive stepId={s.id} />}
+        {mode === "" && ranNow && <StepRunsList stepId={s.id} stepName={s.name} />}
         {mode === "" && <CodeBlock code={s.content} type={s.type} rendered={s.rendered} bodyClassName="max-h-[48vh]" />}
+        {mode === "" && !ranNow && s.type === release.StepType.BASH && <StepRunsList stepId={s.id} stepName={s.name} />}
         {mode === "override" && (
           <div className="grid gap-2">
             <Field label="Content for this customer only" htmlFor="override" error={override.error?.message}>
@@ -216,6 +227,7 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
         confirmLabel="Change it anyway"
         onConfirm={() => { const a = heldAction; setHeldAction(null); if (a) act(a, true); }}
       />
+      {run.dialogs}
     </>
   );
 }
