@@ -34,7 +34,13 @@ STAGE="$stage" VERSION="$version" go tool nfpm pkg --config packaging/nfpm.yaml 
   --target "dist/shipdeck-${version}-1.x86_64.rpm"
 
 # Windows, cross-built (no cgo). The frontend was built above: -s skips it.
+# The GUI executable has no console, so the command line ships beside it as
+# shipdeck-cli.exe (console subsystem: plain go build); the installer puts it
+# in the install folder and offers to add that folder to the PATH.
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o build/bin/shipdeck-cli.exe .
 go tool wails build -s -skipbindings -trimpath -platform windows/amd64 -nsis -ldflags "$ldflags" -o shipdeck.exe
+[ -f build/bin/shipdeck-cli.exe ] || { echo "dist: shipdeck-cli.exe was removed by the Windows build" >&2; exit 1; }
+cp build/bin/shipdeck-cli.exe "dist/shipdeck-cli-$version-windows-amd64.exe"
 cp build/bin/shipdeck.exe "dist/Shipdeck-$version-windows-amd64.exe"
 cp build/bin/Shipdeck-amd64-installer.exe "dist/Shipdeck-$version-windows-amd64-installer.exe"
 

@@ -53,10 +53,19 @@ for i in range(struct.unpack("<HHH", ico[:6])[2]):
         sys.exit(1)
 EOF
 ok "the .exe carries every image of build/windows/icon.ico"
+cli="dist/shipdeck-cli-$version-windows-amd64.exe"
+[[ $(file -b "$cli") == "PE32+ executable (console) x86-64"* ]] || fail "$cli: $(file -b "$cli")"
+ok "$cli is a PE32+ console executable (the command line on Windows)"
 [ -f "$installer" ] || fail "$installer is missing"
 desc=$(file -b "$installer")
 [[ $desc == *"Nullsoft Installer"* ]] || fail "$installer: $desc"
 strings -el "$installer" | grep -qxF "$version" || fail "the installer does not carry version $version"
+# The installer's payload is compressed: makensis' own listing of the same
+# script says what it packs (into a throwaway file, from the built binaries).
+packs=$(cd build/windows/installer && makensis -V4 -DARG_WAILS_AMD64_BINARY=../../bin/shipdeck.exe "-XOutFile $(mktemp -u)" project.nsi 2>&1 | grep '^File: ') ||
+  fail "makensis could not list the installer's files"
+grep -q '"shipdeck-cli.exe"->"shipdeck-cli.exe"' <<<"$packs" || fail "the installer does not pack shipdeck-cli.exe: $packs"
+ok "the installer packs shipdeck-cli.exe beside Shipdeck.exe (makensis listing of its script)"
 ok "$installer is an NSIS installer of $version"
 
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
@@ -117,6 +126,10 @@ dpkg -i "$deb" >"$home/dpkg.log" 2>&1 || { cat "$home/dpkg.log"; fail "dpkg -i $
 ok "dpkg -i installs shipdeck $version with its dependencies already met"
 
 [ -x /usr/bin/shipdeck ] || fail "/usr/bin/shipdeck is missing"
+# The same binary is the command line on the PATH.
+cliout=$(HOME="$home" shipdeck version) || fail "shipdeck version failed"
+[[ $cliout == "shipdeck $version (database schema "* ]] || fail "shipdeck version says '$cliout'"
+ok "the command line is on the PATH: $cliout"
 cmp -s /usr/bin/shipdeck "$bin" || fail "/usr/bin/shipdeck is not $bin"
 if ldd /usr/bin/shipdeck | grep -q "not found"; then ldd /usr/bin/shipdeck | grep "not found"; fail "unresolved libraries"; fi
 # (ldd's output goes to a variable first: grep -q in a pipe under pipefail

@@ -49,6 +49,8 @@ VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
 ManifestDPIAware true
 
 !include "MUI.nsh"
+!include "StrFunc.nsh"
+${StrStr}
 
 !define MUI_ICON "..\icon.ico"
 !define MUI_UNICON "..\icon.ico"
@@ -58,6 +60,7 @@ ManifestDPIAware true
 
 !insertmacro MUI_PAGE_WELCOME # Welcome to the installer page.
 # !insertmacro MUI_PAGE_LICENSE "resources\eula.txt" # Adds a EULA page to the installer
+!insertmacro MUI_PAGE_COMPONENTS # Offers "Add shipdeck-cli to the PATH".
 !insertmacro MUI_PAGE_DIRECTORY # In which folder install page.
 !insertmacro MUI_PAGE_INSTFILES # Installing page.
 !insertmacro MUI_PAGE_FINISH # Finished installation page.
@@ -87,6 +90,8 @@ Section
     SetOutPath $INSTDIR
 
     !insertmacro wails.files
+    # The command line (console subsystem), built by packaging/dist.sh.
+    File "/oname=shipdeck-cli.exe" "..\..\bin\shipdeck-cli.exe"
 
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
     CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
@@ -95,6 +100,21 @@ Section
     !insertmacro wails.associateCustomProtocols
 
     !insertmacro wails.writeUninstaller
+SectionEnd
+
+# Optional: scripts and CI jobs call shipdeck-cli from any folder
+# (docs/cli.md). The user's PATH gets the install folder once.
+Section "Add shipdeck-cli to the PATH" SecPath
+    ReadRegStr $0 HKCU "Environment" "Path"
+    ${StrStr} $1 "$0" "$INSTDIR"
+    ${If} $1 == ""
+        ${If} $0 == ""
+            WriteRegExpandStr HKCU "Environment" "Path" "$INSTDIR"
+        ${Else}
+            WriteRegExpandStr HKCU "Environment" "Path" "$0;$INSTDIR"
+        ${EndIf}
+        SendMessage ${HWND_BROADCAST} ${WM_WININICHANGE} 0 "STR:Environment" /TIMEOUT=5000
+    ${EndIf}
 SectionEnd
 
 Section "uninstall"
