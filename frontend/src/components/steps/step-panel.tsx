@@ -168,7 +168,8 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
       <div className="grid min-h-0 flex-1 content-start gap-5 overflow-auto px-5 py-4">
         {mode === "" && ranNow && <StepRunLive stepId={s.id} />}
         {mode === "" && ranNow && <StepRunsList stepId={s.id} stepName={s.name} />}
-        {mode === "" && <CodeBlock code={s.content} type={s.type} rendered={s.rendered} bodyClassName="max-h-[48vh]" />}
+        {/* A wrapper keeps the grid from squeezing the code below its height (its min-h-0). */}
+        {mode === "" && <div><CodeBlock code={s.content} type={s.type} rendered={s.rendered} bodyClassName="max-h-[48vh]" /></div>}
         {mode === "" && !ranNow && s.type === release.StepType.BASH && <StepRunsList stepId={s.id} stepName={s.name} />}
         {mode === "override" && (
           <div className="grid gap-2">
