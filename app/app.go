@@ -25,6 +25,7 @@ import (
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/release"
+	"shipdeck/backend/report"
 	"shipdeck/backend/store"
 )
 
@@ -105,7 +106,7 @@ func Run(cfg Config) error {
 		},
 		Menu:     s.menu(),
 		Bind:     s.services.Bindings(),
-		EnumBind: release.Enums(),
+		EnumBind: append(release.Enums(), report.FormatEnum()),
 		// Copy, Paste and Select All on right-click, where they make sense:
 		// Wails shows the browser's menu only in text fields and on
 		// selected text (its --default-contextmenu: auto).

@@ -12,6 +12,7 @@ const (
 	EventRestore       = "menu:restore"
 	EventImport        = "menu:import-customers"
 	EventExport        = "menu:export-customers"
+	EventExportRelease = "menu:export-release"
 	EventAbout         = "menu:about"
 	EventSettings      = "menu:settings"
 	EventToggleSidebar = "menu:toggle-sidebar"
@@ -77,6 +78,7 @@ func buildMenu(goos string, a menuActions) *menu.Menu {
 	file.AddSeparator()
 	file.AddText("Import customers…", nil, ev(EventImport))
 	file.AddText("Export customers…", nil, ev(EventExport))
+	file.AddText("Export release…", keys.Combo("e", keys.CmdOrCtrlKey, keys.ShiftKey), ev(EventExportRelease))
 	if !mac {
 		file.AddSeparator()
 		file.AddText("Settings", keys.CmdOrCtrl(","), ev(EventSettings))

@@ -50,12 +50,12 @@ func TestMenuFollowsEachOS(t *testing.T) {
 		want, avoid []string
 	}{
 		{"darwin",
-			[]string{"Shipdeck/", "Shipdeck/About Shipdeck", "File/Import customers…", "File/Export customers…", "Shipdeck/Settings… [cmdorctrl+,]", "Shipdeck/Hide Shipdeck [cmdorctrl+h]", "Shipdeck/Quit Shipdeck [cmdorctrl+q]",
+			[]string{"Shipdeck/", "Shipdeck/About Shipdeck", "File/Import customers…", "File/Export customers…", "File/Export release… [cmdorctrl+shift+e]", "Shipdeck/Settings… [cmdorctrl+,]", "Shipdeck/Hide Shipdeck [cmdorctrl+h]", "Shipdeck/Quit Shipdeck [cmdorctrl+q]",
 				"<role edit>", "Window/Minimize [cmdorctrl+m]", "Window/Zoom", "Window/Close [cmdorctrl+w]", "Help/Open Log", "Help/Open Data Folder",
 				"View/Toggle Sidebar [cmdorctrl+b]", "View/Zoom In [cmdorctrl+=]"},
 			[]string{"File/Quit [cmdorctrl+q]", "Edit/"}},
 		{"linux",
-			[]string{"File/Quit [cmdorctrl+q]", "File/Back up database… [cmdorctrl+shift+b]", "File/Import customers…", "File/Export customers…", "Edit/Undo", "Edit/Redo", "Edit/Cut", "Edit/Copy", "Edit/Paste", "Edit/Select All",
+			[]string{"File/Quit [cmdorctrl+q]", "File/Back up database… [cmdorctrl+shift+b]", "File/Import customers…", "File/Export customers…", "File/Export release… [cmdorctrl+shift+e]", "Edit/Undo", "Edit/Redo", "Edit/Cut", "Edit/Copy", "Edit/Paste", "Edit/Select All",
 				"View/Toggle Sidebar [cmdorctrl+b]", "View/Zoom In [cmdorctrl+=]", "View/Zoom Out [cmdorctrl+-]", "View/Actual Size [cmdorctrl+0]",
 				"Help/About Shipdeck", "Help/Open Log", "Help/Open Data Folder"},
 			[]string{"Shipdeck/", "Window/", "<role edit>", "Edit/Copy [cmdorctrl+c]"}},

@@ -114,6 +114,9 @@ func (s *Service) Import(in ImportInput) (out ImportResult, err error) {
 	if err != nil {
 		return out, err
 	}
+	if len(rows) == 0 && len(problems) == 0 {
+		return out, problem.Invalid("csv", "The file names no customers: it has only its header line.")
+	}
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		p, err := plan(ctx, tx, in, rows, problems)
 		if err != nil {

@@ -216,7 +216,9 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("settings.SavePreferences", func() error { return e(set.SavePreferences(settings.Preferences{Zoom: 5})) })
 	add("settings.SavePreferences", func() error { return e(set.SavePreferences(settings.Preferences{Zoom: -100, SidebarCollapsed: true})) })
 	add("sample.Load", func() error { return smp.Load() }) // refused: the database is not empty
-	add("release.PreviewTemplate", func() error { return e(w.releases.PreviewTemplate(release.TemplatePreviewInput{ReleaseID: 0, Content: "x"})) })
+	add("release.PreviewTemplate", func() error {
+		return e(w.releases.PreviewTemplate(release.TemplatePreviewInput{ReleaseID: 0, Content: "x"}))
+	})
 	add("release.PreviewTemplate", func() error {
 		return e(w.releases.PreviewTemplate(release.TemplatePreviewInput{ReleaseID: r.ID, Type: "bash", Content: huge}))
 	})
@@ -240,6 +242,18 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	add("runs.RunOutput", func() error { return e(runs.RunOutput(-3)) })
 	add("runs.RunOutput", func() error { return e(runs.RunOutput(999999)) })
 
+	add("customer.ImportPreview", func() error { return e(w.customers.ImportPreview(customer.ImportInput{CSV: blank})) })
+	add("customer.ImportPreview", func() error {
+		return e(w.customers.ImportPreview(customer.ImportInput{CSV: strings.Repeat("x", customer.MaxImportBytes+1)}))
+	})
+	add("customer.Import", func() error { return e(w.customers.Import(customer.ImportInput{CSV: "cluster,namespace,name\n"})) })
+	add("customer.Import", func() error {
+		return e(w.customers.Import(customer.ImportInput{CSV: "cluster,namespace,name\nnowhere,Bad_NS,x\n" + nul}))
+	})
+	add("customer.Import", func() error {
+		return e(w.customers.Import(customer.ImportInput{CSV: "cluster,namespace,name\n" + nul + ",ok,x\n"}))
+	})
+
 	covered := map[string]bool{}
 	for i, c := range calls {
 		covered[c.method] = true
@@ -261,7 +275,7 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 	t.Logf("%d malformed calls over %d methods", len(calls), len(covered))
 
 	// Every bound method with input is in the table; the others take none.
-	noInput := map[string]bool{"cluster.List": true, "release.List": true, "highlight.Styles": true, "settings.Get": true, "dashboard.Overview": true, "runs.Batches": true}
+	noInput := map[string]bool{"cluster.List": true, "release.List": true, "highlight.Styles": true, "settings.Get": true, "dashboard.Overview": true, "runs.Batches": true, "customer.Export": true}
 	var missing []string
 	for prefix, v := range map[string]any{"cluster": w.clusters, "customer": w.customers, "release": w.releases, "steps": w.steps, "highlight": hl, "settings": set, "sample": smp, "dashboard": dashboard.NewService(st), "runs": runs} {
 		typ := reflect.TypeOf(v)

@@ -516,3 +516,14 @@ func categoryTitle(c string) string {
 }
 
 func timeUTC(unix int64) time.Time { return time.Unix(unix, 0).UTC() }
+
+// FormatEnum is Format for the frontend's generated enum (Wails' EnumBind).
+func FormatEnum() []FormatValue {
+	return []FormatValue{{Markdown, "MARKDOWN"}, {HTML, "HTML"}, {CSV, "CSV"}, {JSON, "JSON"}}
+}
+
+// FormatValue is one member of FormatEnum.
+type FormatValue struct {
+	Value  Format
+	TSName string
+}

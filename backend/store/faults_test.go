@@ -486,3 +486,44 @@ func TestInspectionComparesDefinitionsNotSpelling(t *testing.T) {
 		t.Fatalf("a changed default: %+v %v", in, err)
 	}
 }
+
+// A read of our own still under way when the app quits (a page's query on
+// a large release) is interrupted, so the checkpoint at close truncates
+// the WAL instead of leaving it for the next start.
+func TestCloseInterruptsAReadAndCheckpoints(t *testing.T) {
+	path := filepath.Join(t.TempDir(), store.FileName)
+	st := store.New(nil)
+	if err := st.Open(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO clusters (name, is_active) VALUES ('eu', 1)")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- st.Read(func(ctx context.Context, db bun.IDB) error {
+			close(started)
+			// Runs for minutes unless interrupted.
+			var n int64
+			return db.QueryRowContext(ctx, `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c, clusters WHERE x < 1e10) SELECT count(*) FROM c`).Scan(&n)
+		})
+	}()
+	<-started
+	time.Sleep(50 * time.Millisecond) // the query is under way
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("the interrupted read returned %v, want ErrClosed", err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Fatalf("the WAL was left with %d bytes", fi.Size())
+	}
+	if err := st.Read(func(context.Context, bun.IDB) error { return nil }); !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("a read after Close returned %v, want ErrClosed", err)
+	}
+}

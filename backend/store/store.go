@@ -57,6 +57,11 @@ type Store struct {
 	// commits counts ended Tx calls, writing those under way (Writes).
 	commits atomic.Uint64
 	writing atomic.Int64
+	// reads counts Read calls under way; Close cancels readCtx, which
+	// interrupts them, and waits for them (see Close).
+	reads       sync.WaitGroup
+	readCtx     context.Context
+	cancelReads context.CancelFunc
 }
 
 // New returns a closed store. now is the clock for every timestamp written
@@ -180,6 +185,7 @@ func (s *Store) Open(ctx context.Context, path string) error {
 		return openFailure(path, "migrate", err)
 	}
 	s.db, s.path, s.ctx = db, path, ctx
+	s.readCtx, s.cancelReads = context.WithCancel(ctx)
 	return nil
 }
 
@@ -201,6 +207,7 @@ func (s *Store) openReadOnly(ctx context.Context, path string, in Inspection, ex
 	}
 	slog.Warn("database opened read-only", "path", path, "why", why)
 	s.db, s.path, s.ctx, s.readOnly = db, path, ctx, why
+	s.readCtx, s.cancelReads = context.WithCancel(ctx)
 	return nil
 }
 
@@ -326,8 +333,16 @@ const closeBusyMillis = 200
 func (s *Store) Close() error {
 	s.mu.Lock()
 	s.closing = true
+	cancelReads := s.cancelReads
 	s.mu.Unlock()
 	s.writes.Wait()
+	// A read still under way (a page's query on a large release) holds a
+	// read lock that keeps the checkpoint below from truncating the WAL:
+	// interrupt it, since nothing will show its answer any more.
+	if cancelReads != nil {
+		cancelReads()
+	}
+	s.reads.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() { s.closing = false }()
@@ -506,11 +521,24 @@ func (s *Store) Read(fn func(ctx context.Context, db bun.IDB) error) error {
 	if s.tx != nil {
 		return fn(s.ctx, *s.tx)
 	}
-	db, err := s.DB()
-	if err != nil {
-		return err
+	s.mu.RLock()
+	db, ctx := s.db, s.readCtx
+	if s.closing {
+		db = nil
 	}
-	return s.readError(fn(s.Context(), db))
+	if db != nil {
+		s.reads.Add(1)
+	}
+	s.mu.RUnlock()
+	if db == nil {
+		return ErrClosed
+	}
+	defer s.reads.Done()
+	err := fn(ctx, db)
+	if err != nil && ctx.Err() != nil {
+		return ErrClosed // interrupted by Close
+	}
+	return s.readError(err)
 }
 
 // dir is the folder of the database file ("" while closed).
@@ -561,5 +589,6 @@ func (s *Store) OpenCurrent(ctx context.Context, path string) error {
 		return openFailure(path, "open", err)
 	}
 	s.db, s.path, s.ctx, s.readOnly, s.closing, s.secondary = db, path, ctx, "", false, true
+	s.readCtx, s.cancelReads = context.WithCancel(ctx)
 	return nil
 }

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
-import { Crosshair, PauseCircle, PlayCircle, Plus } from "lucide-react";
+import { Crosshair, FileDown, PauseCircle, PlayCircle, Plus } from "lucide-react";
+import { ExportDialog } from "@/components/exports/export-dialog";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader, Skeleton } from "@/components/ui/misc";
@@ -26,6 +27,7 @@ export function ReleaseCustomerPage() {
   const detail = useStepDetail(open);
   const [adding, setAdding] = useState<{ category: release.Category; position: number } | null>(null);
   const [holding, setHolding] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const hold = useHold(releaseId);
   const unhold = useUnhold(releaseId);
   useCrumb(`/releases/${releaseId}`, data?.release.name);
@@ -78,7 +80,9 @@ export function ReleaseCustomerPage() {
       <PageHeader
         title={data.customer.name}
         actions={
-          active && (
+          <>
+            <Button variant="outline" onClick={() => setExporting(true)}><FileDown /> Export report…</Button>
+            {active && (
             <>
               <Button variant="outline" asChild><Link to={`/releases/${releaseId}/focus/${customerId}`}><Crosshair /> Focus mode</Link></Button>
               {data.hold ? (
@@ -87,7 +91,8 @@ export function ReleaseCustomerPage() {
                 <Button variant="outline" onClick={() => setHolding(true)}><PauseCircle /> Hold back…</Button>
               )}
             </>
-          )
+            )}
+          </>
         }
         description={
           <span className="flex items-center gap-2">
@@ -123,6 +128,7 @@ export function ReleaseCustomerPage() {
           initialPosition={adding.position}
         />
       )}
+      {exporting && <ExportDialog r={data.release} customer={{ id: customerId, name: data.customer.name }} onClose={() => setExporting(false)} />}
       {holding && (
         <ReasonDialog
           title={`Hold ${data.customer.name} back`}

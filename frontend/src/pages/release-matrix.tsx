@@ -88,6 +88,15 @@ export function ReleaseMatrixPage() {
     if (status !== FAILED) return buildView(m, { collapsed, status, search });
     return onlyFailed(m, buildView(m, { collapsed, status: "all", search }));
   }, [m, collapsed, status, search]);
+  // The export's "what the matrix shows": the filtered customers, collapsed
+  // clusters included (collapsing hides columns, it does not filter them).
+  const filtered = useMemo(() => {
+    if (!m || (status === "all" && !search && !clusterId)) return undefined;
+    const all = buildView(m, { collapsed: new Set(), status: status === FAILED ? "all" : status, search });
+    const v = status === FAILED ? onlyFailed(m, all) : all;
+    const ids = v.columns.flatMap((c) => (c.kind === "customer" ? [m.customers[c.col].id] : []));
+    return { ids, label: plural(ids.length, "customer") };
+  }, [m, status, search, clusterId]);
   const atCell = useStepAt(id, open?.cell && m ? m.rows[open.cell.row]?.templateId ?? 0 : 0, open?.cell && m ? m.customers[open.cell.col]?.id ?? 0 : 0);
   const byId = useStepDetail(open?.stepId ?? 0);
   useCrumb(`/releases/${id}`, rel.data?.release.name ?? m?.release.name);
@@ -172,7 +181,7 @@ export function ReleaseMatrixPage() {
         <div className="ml-auto flex shrink-0 items-center gap-2">
           <Button variant="outline" size="sm" asChild><Link to={`/releases/${id}/activity`}><Activity /> Activity</Link></Button>
           <Button variant="outline" size="sm" asChild><Link to={`/releases/${id}/steps`}><ListChecks /> Template steps</Link></Button>
-          {r && <ReleaseActions r={r} />}
+          {r && <ReleaseActions r={r} menuExport filtered={filtered} />}
         </div>
       </div>
       {head.status === release.ReleaseStatus.DRAFT ? (

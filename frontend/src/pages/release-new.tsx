@@ -1,6 +1,9 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Check, ChevronLeft, ChevronRight, Plus, Trash2 } from "lucide-react";
+import { toast } from "sonner";
+import { Check, ChevronLeft, ChevronRight, FileUp, Plus, Trash2 } from "lucide-react";
+import type { runbook } from "@wails/go/models";
+import { openRunbook } from "@/api/exports";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
@@ -150,6 +153,26 @@ function StepsStage({ steps, setSteps, copyFrom, setCopyFrom, releases }: {
 }) {
   const [draft, setDraft] = useState<release.TemplateInput>({ name: "", category: release.Category.DEPLOY, type: release.StepType.BASH, content: "", description: "" });
   const [err, setErr] = useState("");
+  const [rb, setRb] = useState<{ file: string; problems: runbook.Problem[] } | null>(null);
+  const [reading, setReading] = useState(false);
+  // A runbook file's steps join the list (after any already there); a file
+  // with problems adds nothing and lists them.
+  const fromRunbook = async () => {
+    setReading(true);
+    try {
+      const f = await openRunbook();
+      if (f.cancelled) return;
+      const file = f.path.split(/[\\/]/).pop() ?? f.path;
+      if (f.problems.length > 0) return setRb({ file, problems: f.problems });
+      setRb(null);
+      setSteps([...steps, ...f.templates]);
+      toast.success(`${plural(f.templates.length, "step")} from ${file}.`);
+    } catch (e) {
+      toast.error((e as Error).message);
+    } finally {
+      setReading(false);
+    }
+  };
   const add = () => {
     if (!draft.name.trim()) return setErr("Step name is required.");
     if (!draft.content.trim()) return setErr("Step content is required.");
@@ -165,6 +188,18 @@ function StepsStage({ steps, setSteps, copyFrom, setCopyFrom, releases }: {
           {releases.map((r) => <option key={r.id} value={r.id}>{r.name} ({plural(r.templateCount, "step")})</option>)}
         </NativeSelect>
       </Field>
+      <div className="flex items-center gap-3">
+        <Button variant="outline" onClick={() => void fromRunbook()} disabled={reading}><FileUp /> Start from a runbook…</Button>
+        <span className="text-xs text-muted-foreground">A YAML runbook exported from Shipdeck or kept in git.</span>
+      </div>
+      {rb && (
+        <div role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 p-3 text-[13px]" data-testid="runbook-problems">
+          <p className="mb-1 font-medium">{rb.file} was not read: nothing was added.</p>
+          <ul className="grid max-h-56 gap-0.5 overflow-auto text-xs">
+            {rb.problems.map((p, i) => <li key={i}>{p.line > 0 ? `Line ${p.line}: ` : ""}{p.message.replace(/^Line \d+: /, "")}</li>)}
+          </ul>
+        </div>
+      )}
       {steps.length > 0 && (
         <ul className="grid gap-1.5">
           {steps.map((s, i) => (

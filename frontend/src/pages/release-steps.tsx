@@ -35,7 +35,7 @@ export function ReleaseStepsPage() {
         actions={
           <>
             {r.status !== "draft" && <Button variant="outline" asChild><Link to={`/releases/${id}`}><LayoutGrid /> Matrix</Link></Button>}
-            <ReleaseActions r={r} />
+            <ReleaseActions r={r} menuExport />
           </>
         }
       />

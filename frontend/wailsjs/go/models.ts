@@ -6,7 +6,7 @@ export namespace app {
 	}
 	export interface ExportInput {
 	    selection: report.Selection;
-	    format: string;
+	    format: report.Format;
 	}
 	export interface ExportResult {
 	    cancelled: boolean;
@@ -255,20 +255,27 @@ export namespace progress {
 
 export namespace release {
 	
-	export enum Status {
-	    PENDING = "pending",
-	    DONE = "done",
-	    SKIPPED = "skipped",
-	    REVERTED = "reverted",
-	}
 	export enum ReleaseType {
 	    ONBOARDING = "onboarding",
 	    RELEASE = "release",
 	    HOTFIX = "hotfix",
 	}
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
+	}
 	export enum Category {
 	    DEPLOY = "deploy",
 	    VERIFY = "verify",
+	}
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
+	    RELEASE = "release",
+	    RUNS = "runs",
 	}
 	export enum StepType {
 	    BASH = "bash",
@@ -281,25 +288,6 @@ export namespace release {
 	    OVERRIDDEN = "overridden",
 	    TEMPLATE_DELETED = "template-deleted",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
-	    PENDING = "pending",
-	}
-	export enum ReleaseStatus {
-	    DRAFT = "draft",
-	    ACTIVE = "active",
-	    ARCHIVED = "archived",
-	}
-	export enum Kind {
-	    STATUS = "status",
-	    CONTENT = "content",
-	    TEMPLATES = "templates",
-	    CUSTOMERS = "customers",
-	    RELEASE = "release",
-	    RUNS = "runs",
-	}
 	export enum CellCode {
 	    PENDING = "p",
 	    DONE = "d",
@@ -310,6 +298,18 @@ export namespace release {
 	    SKIPPED_OVERRIDDEN = "S",
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
+	}
+	export enum Status {
+	    PENDING = "pending",
+	    DONE = "done",
+	    SKIPPED = "skipped",
+	    REVERTED = "reverted",
+	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -775,6 +775,12 @@ export namespace release {
 
 export namespace report {
 	
+	export enum Format {
+	    MARKDOWN = "markdown",
+	    HTML = "html",
+	    CSV = "csv",
+	    JSON = "json",
+	}
 	export interface Selection {
 	    releaseId: number;
 	    clusterId: number;

@@ -45,6 +45,10 @@ export function AppShell() {
     if (next !== prefs.zoom) setPrefs({ zoom: next });
   });
   useAppEvent("menu:edit", (cmd: EditCommand) => void runEdit(cmd));
+  // A release's own pages answer File → Export release… themselves.
+  useAppEvent("menu:export-release", () => {
+    if (!/^\/releases\/\d+(\/steps)?$/.test(pathname)) toast.info("Open a release first: File → Export release… exports the release on screen.");
+  });
   useRunEvents();
   // The open can fail after the page loaded (another program held the
   // file): show the start-up page then. A retry or a restore that opens it

@@ -1,21 +1,35 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
-import { Archive, Copy, MoreHorizontal, Pencil, Play, UserPlus } from "lucide-react";
+import { toast } from "sonner";
+import { Archive, Copy, FileDown, FileUp, MoreHorizontal, Pencil, Play, ScrollText, UserPlus } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Menu, MenuContent, MenuItem, MenuTrigger } from "@/components/ui/dropdown";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { MetadataEditor, metadataOf, metadataProblem, metadataRows } from "@/components/ui/metadata-editor";
 import { useActivate, useAddCustomers, useAddable, useArchiveRelease, useCloneRelease, usePreview, useRelease, useUpdateRelease } from "@/api/releases";
+import { ExportDialog } from "@/components/exports/export-dialog";
+import { RunbookImportDialog } from "@/components/exports/runbook-import";
+import { useExportRunbook } from "@/api/exports";
+import { useAppEvent } from "@/lib/events";
 import { TargetPicker, fromTargets, toTargets, type TargetChoice } from "./target-picker";
 import { fromDateInput, plural, toDateInput } from "@/lib/format";
 import { release } from "@wails/go/models";
 
 /** ReleaseActions are the buttons of a release: activate, add customers,
- * clone and archive, each confirmed first where it matters. */
-export function ReleaseActions({ r }: { r: release.Release }) {
+ * clone, export and archive, each confirmed first where it matters. On the
+ * release's own pages (menuExport) File → Export release… opens its export;
+ * filtered are the customers the matrix's filters show, offered as the
+ * export's scope. */
+export function ReleaseActions({ r, menuExport = false, filtered }: { r: release.Release; menuExport?: boolean; filtered?: { ids: number[]; label: string } }) {
   const navigate = useNavigate();
-  const [dialog, setDialog] = useState<"" | "activate" | "archive" | "add" | "edit" | "clone">("");
+  const [dialog, setDialog] = useState<"" | "activate" | "archive" | "add" | "edit" | "clone" | "export" | "runbook">("");
+  const exportRunbook = useExportRunbook();
+  useAppEvent("menu:export-release", () => {
+    if (!menuExport) return;
+    if (r.status === release.ReleaseStatus.DRAFT) toast.info("A draft has no record to export yet: save its steps with More → Export runbook…, or activate it first.");
+    else setDialog("export");
+  });
   const activate = useActivate();
   const archive = useArchiveRelease();
   const preview = usePreview(r.id, dialog === "activate");
@@ -50,6 +64,19 @@ export function ReleaseActions({ r }: { r: release.Release }) {
           <MenuItem onSelect={() => setDialog("clone")}>
             <Copy /> Clone as new draft…
           </MenuItem>
+          {r.status !== release.ReleaseStatus.DRAFT && (
+            <MenuItem onSelect={() => setDialog("export")}>
+              <FileDown /> Export report…
+            </MenuItem>
+          )}
+          <MenuItem onSelect={() => exportRunbook.mutate(r.id)} disabled={r.templateCount === 0}>
+            <ScrollText /> Export runbook…
+          </MenuItem>
+          {r.status === release.ReleaseStatus.DRAFT && (
+            <MenuItem onSelect={() => setDialog("runbook")}>
+              <FileUp /> Import runbook…
+            </MenuItem>
+          )}
           {r.status !== "archived" && (
             <MenuItem destructive onSelect={() => setDialog("archive")}>
               <Archive /> Archive release
@@ -67,6 +94,19 @@ export function ReleaseActions({ r }: { r: release.Release }) {
             <>
               This creates <strong className="text-foreground">{plural(preview.data.stepCount, "step")}</strong>: {plural(preview.data.templateCount, "template step")} for each of{" "}
               {plural(preview.data.customerCount, "customer")}. Targets can no longer change afterwards; template edits still reach pending steps.
+              {preview.data.lacking.length > 0 && (
+                <span role="note" data-testid="activation-lacking" className="mt-3 block rounded-md border border-amber-500/40 bg-amber-500/10 p-2.5 text-foreground">
+                  <strong className="block font-medium">Some customers lack a variable the steps use</strong>
+                  <span className="mt-1 block text-xs">Their steps will show it as written, flagged, until it is set. Activating is still possible.</span>
+                  <span className="mt-1.5 grid max-h-40 gap-0.5 overflow-auto text-xs">
+                    {preview.data.lacking.map((l) => (
+                      <span key={l.name}>
+                        <code className="font-mono">{`{{${l.name}}}`}</code>: {plural(l.count, "customer")} ({l.customers.join(", ")}{l.count > l.customers.length ? `, and ${l.count - l.customers.length} more` : ""})
+                      </span>
+                    ))}
+                  </span>
+                </span>
+              )}
             </>
           ) : (
             "Counting the steps to create…"
@@ -101,6 +141,8 @@ export function ReleaseActions({ r }: { r: release.Release }) {
         onConfirm={() => archive.mutate(r.id, { onSettled: close })}
       />
       {dialog === "add" && <AddCustomersDialog r={r} onClose={close} />}
+      {dialog === "export" && <ExportDialog r={r} filtered={filtered} onClose={close} />}
+      {dialog === "runbook" && <RunbookImportDialog releaseId={r.id} templateCount={r.templateCount} onClose={close} />}
       {dialog === "edit" && <EditReleaseDialog r={r} onClose={close} />}
       {dialog === "clone" && <CloneDialog r={r} onClose={close} onCloned={(id) => navigate(`/releases/${id}/steps`)} />}
     </>
