@@ -128,3 +128,28 @@ func aPendingStep(t *testing.T, s *Shell, releaseID int64) int64 {
 	t.Fatal("no pending step in the sample")
 	return 0
 }
+
+// A window slow to take events never holds up the sender, and events
+// arrive in the order they were sent.
+func TestQueuedEmitKeepsOrderAndNeverWaitsOnTheWindow(t *testing.T) {
+	release := make(chan struct{})
+	got := make(chan int, 100)
+	emit := queuedEmit(func(_ string, data ...any) {
+		<-release // the window is busy until released
+		got <- data[0].(int)
+	})
+	sent := make(chan struct{})
+	go func() {
+		for i := range 100 {
+			emit("run:update", i)
+		}
+		close(sent)
+	}()
+	<-sent // all sent while the window took none
+	close(release)
+	for i := range 100 {
+		if n := <-got; n != i {
+			t.Fatalf("event %d arrived as %d", i, n)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func NewServices(st *store.Store, shell *Shell) *Services {
 	settingsSvc.OnSaved = func(x settings.Settings) { shell.themeChanged(x.Theme) }
 	steps := release.NewSteps(st)
 	runs := release.NewRuns(st, steps)
-	runs.Emit = func(event string, data ...any) { shell.emit(shell.ctx, event, data...) }
+	runs.Emit = queuedEmit(func(event string, data ...any) { shell.emit(shell.ctx, event, data...) })
 	runs.Config = func() release.RunConfig {
 		x, err := settingsSvc.Get()
 		if err != nil {
@@ -64,4 +64,22 @@ func NewServices(st *store.Store, shell *Shell) *Services {
 // Bindings is the list handed to Wails.
 func (s *Services) Bindings() []any {
 	return []any{s.System, s.Dashboard, s.Clusters, s.Customers, s.Releases, s.Steps, s.Highlight, s.Settings, s.Sample, s.Backups, s.Runs, s.Exports}
+}
+
+// queuedEmit sends events in order from a goroutine of its own: a run's
+// job starts and output never wait on the window (the dev bridge writes
+// to its sockets as it emits). Only a window thousands of events behind
+// makes the sender wait.
+func queuedEmit(emit func(string, ...any)) func(string, ...any) {
+	type event struct {
+		name string
+		data []any
+	}
+	q := make(chan event, 4096)
+	go func() {
+		for e := range q {
+			emit(e.name, e.data...)
+		}
+	}()
+	return func(name string, data ...any) { q <- event{name, data} }
 }

@@ -325,6 +325,13 @@ type CustomStepEdit struct {
 	Content string   `json:"content"`
 }
 
+// CellsInput names matrix cells: some template steps for some customers.
+type CellsInput struct {
+	ReleaseID   int64   `json:"releaseId"`
+	TemplateIDs []int64 `json:"templateIds"`
+	CustomerIDs []int64 `json:"customerIds"`
+}
+
 // BulkCellsInput changes the steps of a matrix selection: every step of the
 // given templates (rows) for the given customers (columns).
 type BulkCellsInput struct {

@@ -21,6 +21,7 @@ import (
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
+	"shipdeck/backend/vars"
 )
 
 // Running bash steps (docs/running-steps.md): the script is exactly the
@@ -235,7 +236,7 @@ func (r *Runs) check(ctx context.Context, db bun.IDB, stepIDs []int64, again boo
 	for _, row := range rows {
 		byRelease[row.ReleaseID] = append(byRelease[row.ReleaseID], row.CustomerID)
 	}
-	scripts := map[int64]string{}
+	scripts := map[int64]vars.Result{}
 	for rel, ids := range byRelease {
 		cs, _, err := contexts(ctx, db, rel, ids)
 		if err != nil {
@@ -243,7 +244,7 @@ func (r *Runs) check(ctx context.Context, db bun.IDB, stepIDs []int64, again boo
 		}
 		for _, row := range rows {
 			if row.ReleaseID == rel {
-				scripts[row.ID] = renderStep(cs[row.CustomerID], row.Name, StepType(row.Type), row.Content).Text
+				scripts[row.ID] = renderStep(cs[row.CustomerID], row.Name, StepType(row.Type), row.Content)
 			}
 		}
 	}
@@ -284,12 +285,15 @@ func (r *Runs) check(ctx context.Context, db bun.IDB, stepIDs []int64, again boo
 			refuse(fmt.Sprintf("'%s' was skipped for %s: set it back to pending to run it.", row.Name, row.Customer))
 		case st == Done && !again:
 			refuse(fmt.Sprintf("'%s' is done for %s already.", row.Name, row.Customer))
+		case len(scripts[row.ID].Missing) > 0:
+			// The script would run with the variable as written: never.
+			refuse(fmt.Sprintf("'%s' cannot run for %s: %s", row.Name, row.Customer, scripts[row.ID].Missing[0].Message))
 		default:
 			if st == Done {
 				out.Again++
 			}
 			t := RunTarget{StepID: row.ID, StepName: row.Name, CustomerID: row.CustomerID, Customer: row.Customer, Namespace: row.Namespace,
-				ClusterID: row.ClusterID, Cluster: row.Cluster, Status: st, script: scripts[row.ID], releaseID: row.ReleaseID, release: row.Release}
+				ClusterID: row.ClusterID, Cluster: row.Cluster, Status: st, script: scripts[row.ID].Text, releaseID: row.ReleaseID, release: row.Release}
 			if row.Kubeconfig != nil {
 				t.Kubeconfig = *row.Kubeconfig
 			}
@@ -644,7 +648,18 @@ func (r *Runs) recordEnds(group []ended, targets []RunTarget, actor string, cfg 
 		// One change per note (runs of the same length share it). A step
 		// changed meanwhile (set back, skipped) is left as it is.
 		for note, steps := range done {
+			// A step deleted or a release archived while it ran keeps its
+			// run in the record, but there is nothing left to mark.
 			ids, _ := json.Marshal(steps)
+			var live []int64
+			if err := tx.NewRaw(`SELECT cs.id FROM customer_steps cs JOIN releases r ON r.id = cs.release_id
+				WHERE cs.id IN (SELECT value FROM json_each(?)) AND r.status = 'active'`, string(ids)).Scan(ctx, &live); err != nil {
+				return fmt.Errorf("read the steps that ran: %w", err)
+			}
+			if len(live) == 0 {
+				continue
+			}
+			ids, _ = json.Marshal(live)
 			if _, err := r.steps.change(ctx, tx, ActionDone, note, selection{where: selectSteps, args: changeArgs{Steps: string(ids), Held: true}}); err != nil {
 				return err
 			}
@@ -779,7 +794,13 @@ func (r *Runs) RunOutput(runID int64) (out RunDetail, err error) {
 			out.StepID = *run.StepID
 		}
 		out.Script, out.Chunks = run.Script, runner.DecodeOutput(run.Output)
-		out.Truncated = run.OutputBytes > int64(len(run.Output))
+		// The stored output is encoded (stream marks), so compare what the
+		// script wrote with the text kept, not with the stored length.
+		var kept int64
+		for _, c := range out.Chunks {
+			kept += int64(len(c.Text))
+		}
+		out.Truncated = run.OutputBytes > kept
 		return nil
 	})
 	return out, err

@@ -306,3 +306,90 @@ func BenchmarkRunRow(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// A release archived while its step ran keeps the run in its record; the
+// step, read-only now, is not marked (and the rest of the record lands).
+func TestARunOutlivesItsReleaseBeingArchived(t *testing.T) {
+	gate := filepath.Join(t.TempDir(), "go")
+	f, runs, r, custs := runFleet(t, 2, "until [ -e '"+gate+"' ]; do sleep 0.02; done; echo finished")
+	ids := stepsOf(t, f, r, "Deploy", custs)
+	b := must[Batch](t)(runs.Start(RunInput{StepIDs: ids, Concurrency: 2, Confirmed: confirmAll(t, runs, ids)}))
+	must[Release](t)(f.rel.Archive(r.ID))
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b = waitBatch(t, runs, b.ID)
+	for _, j := range b.Jobs {
+		if j.State != string(runner.StateSucceeded) || j.RunID == 0 {
+			t.Fatalf("job %+v", j)
+		}
+		out := must[RunDetail](t)(runs.RunOutput(j.RunID))
+		if out.Outcome != "succeeded" {
+			t.Fatalf("run %+v", out.RunSummary)
+		}
+	}
+	for _, id := range ids {
+		if st := must[StepDetail](t)(f.steps.StepDetail(id)); st.Step.Status != Pending {
+			t.Fatalf("step %d of an archived release became %s", id, st.Step.Status)
+		}
+	}
+}
+
+// A run's kept output says whether it lost its beginning to the limit.
+func TestRunOutputSaysWhenItWasCut(t *testing.T) {
+	for _, tc := range []struct {
+		script string
+		cut    bool
+	}{
+		{"echo short; echo err >&2", false},
+		{"head -c 3000000 /dev/zero | tr '\\0' x; echo; echo the end", true},
+	} {
+		f, runs, r, custs := runFleet(t, 1, tc.script)
+		ids := stepsOf(t, f, r, "Deploy", custs)
+		b := waitBatch(t, runs, must[Batch](t)(runs.Start(RunInput{StepIDs: ids, Confirmed: confirmAll(t, runs, ids)})).ID)
+		out := must[RunDetail](t)(runs.RunOutput(b.Jobs[0].RunID))
+		if out.Truncated != tc.cut {
+			t.Errorf("%q: truncated %v, want %v (%d bytes written)", tc.script, out.Truncated, tc.cut, out.OutputBytes)
+		}
+	}
+}
+
+// A script whose variables are not all set for the customer never runs
+// with one left as written.
+func TestARunNeedsEveryVariableSet(t *testing.T) {
+	f, runs, r, custs := runFleet(t, 2, "helm upgrade app --set region={{ customer.region }}")
+	f.exec(`UPDATE customers SET metadata = '{"region":"eu-west-1"}' WHERE id = ?`, custs[0])
+	ids := stepsOf(t, f, r, "Deploy", custs)
+	chk := must[RunCheck](t)(runs.Check(ids))
+	if len(chk.Runnable) != 1 || chk.Runnable[0].StepID != ids[0] {
+		t.Fatalf("runnable %+v", chk.Runnable)
+	}
+	if len(chk.Refused) != 1 || !strings.Contains(chk.Refused[0].Why, "customer.region is not set for c0001") {
+		t.Fatalf("refused %+v", chk.Refused)
+	}
+	if _, err := runs.Start(RunInput{StepIDs: ids[1:], Confirmed: confirmAll(t, runs, ids)}); err == nil || !strings.Contains(err.Error(), "customer.region is not set") {
+		t.Fatalf("ran with a variable missing: %v", err)
+	}
+}
+
+// StepIDs finds a matrix selection's steps in one read.
+func TestStepIDsOfMatrixCells(t *testing.T) {
+	f, _, r, custs := runFleet(t, 3, "true")
+	deploy, notes := stepsOf(t, f, r, "Deploy", custs), stepsOf(t, f, r, "Notes", custs)
+	d := must[Detail](t)(f.rel.Get(r.ID))
+	tpl := map[string]int64{}
+	for _, x := range append(d.Deploy, d.Verify...) {
+		tpl[x.Name] = x.ID
+	}
+	got := must[[]int64](t)(f.steps.StepIDs(CellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl["Deploy"]}, CustomerIDs: custs[1:]}))
+	if !slices.Equal(got, deploy[1:]) {
+		t.Fatalf("one row, two columns: %v, want %v", got, deploy[1:])
+	}
+	got = must[[]int64](t)(f.steps.StepIDs(CellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl["Deploy"], tpl["Notes"]}, CustomerIDs: custs[:1]}))
+	if !slices.Equal(got, []int64{deploy[0], notes[0]}) {
+		t.Fatalf("two rows, one column: %v", got)
+	}
+	if _, err := f.steps.StepIDs(CellsInput{ReleaseID: r.ID, TemplateIDs: []int64{-1}, CustomerIDs: custs}); err == nil {
+		t.Fatal("a negative template id was accepted")
+	}
+}

@@ -307,6 +307,30 @@ func (s *Steps) BulkCells(in BulkCellsInput) (out BulkResult, err error) {
 	return out, err
 }
 
+// StepIDs are the steps of matrix cells, in one read (cells without a
+// step are left out): a run of a matrix selection checks and starts steps
+// by id.
+func (s *Steps) StepIDs(in CellsInput) (out []int64, err error) {
+	defer problem.Recover(&err)
+	out = []int64{}
+	if err := validate.ID("Release", in.ReleaseID); err != nil {
+		return out, err
+	}
+	if err := validate.IDs("step template", in.TemplateIDs, 10000); err != nil {
+		return out, err
+	}
+	if err := validate.IDs("customer", in.CustomerIDs, maxBulk); err != nil {
+		return out, err
+	}
+	tj, _ := json.Marshal(in.TemplateIDs)
+	cj, _ := json.Marshal(in.CustomerIDs)
+	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
+		return db.NewRaw(`SELECT cs.id FROM customer_steps cs WHERE `+selectCells+` ORDER BY cs.customer_id, cs.id`,
+			changeArgs{Release: in.ReleaseID, Templates: string(tj), Customers: string(cj)}).Scan(ctx, &out)
+	})
+	return out, err
+}
+
 // ChangeSteps applies one action to steps named by id, as a bulk action
 // does. It is not bound to the window (the matrix names cells, not steps):
 // the fleet generator uses it to give a generated release its mix of states.

@@ -79,56 +79,23 @@ export function useSaveRunning() {
 }
 
 /** resolveCells finds the step ids of matrix cells (rows × cols, indexes
- * into the matrix): one step per cell read for a single row, else each
- * customer's steps, at most 8 calls at a time. Cells without a step are
- * left out. */
-export async function resolveCells(m: release.Matrix, rows: number[], cols: number[], onProgress?: (done: number, total: number) => void): Promise<number[]> {
-  const releaseId = m.release.id;
-  const withStep = (r: number, c: number) => (m.cells[r]?.[c] ?? ".") !== release.CellCode.NONE;
-  const tasks: (() => Promise<number[]>)[] = [];
-  if (rows.length === 1) {
-    const r = rows[0];
-    for (const c of cols) {
-      if (!withStep(r, c)) continue;
-      tasks.push(async () => [(await call(Steps.StepDetailAt(releaseId, m.rows[r].templateId, m.customers[c].id))).step.id]);
-    }
-  } else {
-    for (const c of cols) {
-      const want = new Set(rows.filter((r) => withStep(r, c)).map((r) => m.rows[r].templateId));
-      if (want.size === 0) continue;
-      tasks.push(async () => {
-        const cs = await call(Steps.CustomerSteps(releaseId, m.customers[c].id));
-        return [...cs.deploy, ...cs.verify].filter((s) => s.templateId && want.has(s.templateId)).map((s) => s.id);
-      });
-    }
-  }
-  const out: number[][] = new Array(tasks.length);
-  let next = 0;
-  let done = 0;
-  onProgress?.(0, tasks.length);
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]();
-      onProgress?.(++done, tasks.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, tasks.length) }, worker));
-  return out.flat();
+ * into the matrix) in one read in Go; cells without a step are left out. */
+export async function resolveCells(m: release.Matrix, rows: number[], cols: number[]): Promise<number[]> {
+  const templateIds = [...new Set(rows.map((r) => m.rows[r].templateId))];
+  const customerIds = cols.map((c) => m.customers[c].id);
+  if (templateIds.length === 0 || customerIds.length === 0) return [];
+  return call(Steps.StepIDs({ releaseId: m.release.id, templateIds, customerIds }));
 }
 
-/** useCellSteps resolves matrix cells to step ids (resolveCells), with
- * its progress. */
+/** useCellSteps resolves matrix cells to step ids (resolveCells). */
 export function useCellSteps(m: release.Matrix, rows: number[], cols: number[]) {
-  const [progress, setProgress] = useState({ done: 0, total: 0 });
-  const q = useQuery({
+  return useQuery({
     queryKey: ["run-cells", m.release.id, rows, cols],
-    queryFn: () => resolveCells(m, rows, cols, (done, total) => setProgress({ done, total })),
+    queryFn: () => resolveCells(m, rows, cols),
     staleTime: 0,
     gcTime: 0,
     retry: false,
   });
-  return { ...q, progress };
 }
 
 // --- the batches cache -------------------------------------------------------

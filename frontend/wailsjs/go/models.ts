@@ -255,38 +255,31 @@ export namespace progress {
 
 export namespace release {
 	
+	export enum Status {
+	    PENDING = "pending",
+	    DONE = "done",
+	    SKIPPED = "skipped",
+	    REVERTED = "reverted",
+	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
 	export enum ReleaseType {
 	    ONBOARDING = "onboarding",
 	    RELEASE = "release",
 	    HOTFIX = "hotfix",
 	}
-	export enum ReleaseStatus {
-	    DRAFT = "draft",
-	    ACTIVE = "active",
-	    ARCHIVED = "archived",
-	}
 	export enum Category {
 	    DEPLOY = "deploy",
 	    VERIFY = "verify",
-	}
-	export enum Kind {
-	    STATUS = "status",
-	    CONTENT = "content",
-	    TEMPLATES = "templates",
-	    CUSTOMERS = "customers",
-	    RELEASE = "release",
-	    RUNS = "runs",
 	}
 	export enum StepType {
 	    BASH = "bash",
 	    SQL = "sql",
 	    TEXT = "text",
-	}
-	export enum Source {
-	    TEMPLATE = "template",
-	    CUSTOM = "custom",
-	    OVERRIDDEN = "overridden",
-	    TEMPLATE_DELETED = "template-deleted",
 	}
 	export enum CellCode {
 	    PENDING = "p",
@@ -299,17 +292,24 @@ export namespace release {
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
 	}
-	export enum Status {
-	    PENDING = "pending",
-	    DONE = "done",
-	    SKIPPED = "skipped",
-	    REVERTED = "reverted",
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
-	    PENDING = "pending",
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
+	    RELEASE = "release",
+	    RUNS = "runs",
+	}
+	export enum Source {
+	    TEMPLATE = "template",
+	    CUSTOM = "custom",
+	    OVERRIDDEN = "overridden",
+	    TEMPLATE_DELETED = "template-deleted",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -411,6 +411,11 @@ export namespace release {
 	    historyFrom: number;
 	    historyTo: number;
 	    held: number;
+	}
+	export interface CellsInput {
+	    releaseId: number;
+	    templateIds: number[];
+	    customerIds: number[];
 	}
 	export interface CloneInput {
 	    id: number;

@@ -8,7 +8,7 @@ let check: release.RunCheck;
 const start = vi.fn();
 vi.mock("@/api/runs", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/api/runs")>()),
-  useCellSteps: () => ({ data: [11, 12, 13, 14, 15, 16], isError: false, progress: { done: 6, total: 6 } }),
+  useCellSteps: () => ({ data: [11, 12, 13, 14, 15, 16], isError: false }),
   useRunCheck: () => ({ data: check, isError: false }),
   useStartRun: () => ({ mutate: start, isPending: false }),
 }));

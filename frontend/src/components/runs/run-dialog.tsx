@@ -70,7 +70,7 @@ export function RunDialog({ m, rows, cols, onClose, onStarted }: {
         <QueryError what="What can run" error={check.error} refetch={() => void check.refetch()} retrying={check.isFetching} />
       ) : !plan ? (
         <div className="grid gap-2 text-[13px] text-muted-foreground">
-          <span>{steps.progress.total > 1 && !steps.data ? `Finding the steps… ${steps.progress.done.toLocaleString()} of ${steps.progress.total.toLocaleString()} customers` : "Checking what can run…"}</span>
+          <span>{!steps.data ? "Finding the steps…" : "Checking what can run…"}</span>
           <Skeleton className="h-24" />
         </div>
       ) : (

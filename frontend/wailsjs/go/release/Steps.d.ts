@@ -34,6 +34,8 @@ export function StepDetail(arg1:number):Promise<release.StepDetail>;
 
 export function StepDetailAt(arg1:number,arg2:number,arg3:number):Promise<release.StepDetail>;
 
+export function StepIDs(arg1:release.CellsInput):Promise<Array<number>>;
+
 export function Undo(arg1:release.UndoInput):Promise<release.BulkResult>;
 
 export function Unhold(arg1:release.UnholdInput):Promise<release.HoldResult>;

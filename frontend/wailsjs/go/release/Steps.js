@@ -66,6 +66,10 @@ export function StepDetailAt(arg1, arg2, arg3) {
   return window['go']['release']['Steps']['StepDetailAt'](arg1, arg2, arg3);
 }
 
+export function StepIDs(arg1) {
+  return window['go']['release']['Steps']['StepIDs'](arg1);
+}
+
 export function Undo(arg1) {
   return window['go']['release']['Steps']['Undo'](arg1);
 }
