@@ -59,11 +59,12 @@ lint: frontend-deps $(GOLANGCI)
 
 test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every test
 
-# The backend's tests run with the race detector; the shell's (which start
-# real windows and processes) without.
+# Every Go test, then the backend's short suite again under the race
+# detector (ten times slower: the long ones — the real binary under Xvfb,
+# the 2,500-operation invariants — run once, without it).
 test-go:
-	go test -count=1 $$(go list ./... | grep -v '^shipdeck/backend/')
-	go test -race -count=1 ./backend/...
+	go test -count=1 $$(go list ./... | grep -v /node_modules/)
+	go test -race -short -count=1 ./backend/...
 	$(MAKE) bench-smoke fuzz-short
 
 test-frontend: frontend-deps

@@ -48,8 +48,13 @@ func newExports(shell *Shell) *Exports {
 	e.open = func(title string, filters []runtime.FileFilter) (string, error) {
 		return runtime.OpenFileDialog(shell.ctx, runtime.OpenDialogOptions{Title: title, Filters: filters})
 	}
+	answerDialogs(e)
 	return e
 }
+
+// answerDialogs lets the dev build's end-to-end tests answer the native
+// dialogs (dialogs_dev.go); the release build leaves them native.
+var answerDialogs = func(*Exports) {}
 
 // EventExportProgress carries {done, total} steps while a report is written.
 const EventExportProgress = "export:progress"

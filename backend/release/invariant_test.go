@@ -16,7 +16,10 @@ import (
 // operations (seeded, so a failure reproduces) and checks after each one that
 // the release's record stays coherent.
 func TestInvariantsUnderRandomOperations(t *testing.T) {
-	const ops = 2500
+	ops := 2500
+	if testing.Short() {
+		ops = 250 // the race detector's run (make test-go): ten times slower per op
+	}
 	seed := int64(20261124)
 	rng := rand.New(rand.NewSource(seed))
 	f := newFixture(t)
