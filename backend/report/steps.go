@@ -326,6 +326,12 @@ func (r *run) eachHistory(fn func(h *historyEntry) error) error {
 			&h.FromStatus, &h.ToStatus, &h.Note, &h.ContentBefore, &h.ContentAfter, &h.Rendered, &h.Detail); err != nil {
 			return fmt.Errorf("read history: %w", err)
 		}
+		// A report of some customers may go to one of them: the release's
+		// own events keep what happened, not their detail, which can name
+		// other customers (activation lists those lacking a variable).
+		if h.CustomerID == nil && r.sel.Kind() != "release" {
+			h.Detail = nil
+		}
 		if err := fn(&h); err != nil {
 			return err
 		}
