@@ -254,8 +254,12 @@ func TestMalformedInputOnEveryBoundMethod(t *testing.T) {
 		return e(w.customers.Import(customer.ImportInput{CSV: "cluster,namespace,name\n" + nul + ",ok,x\n"}))
 	})
 
-	add("steps.StepIDs", func() error { return e(w.steps.StepIDs(release.CellsInput{ReleaseID: 0, TemplateIDs: []int64{tpl}, CustomerIDs: cust})) })
-	add("steps.StepIDs", func() error { return e(w.steps.StepIDs(release.CellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl, tpl}, CustomerIDs: cust})) })
+	add("steps.StepIDs", func() error {
+		return e(w.steps.StepIDs(release.CellsInput{ReleaseID: 0, TemplateIDs: []int64{tpl}, CustomerIDs: cust}))
+	})
+	add("steps.StepIDs", func() error {
+		return e(w.steps.StepIDs(release.CellsInput{ReleaseID: r.ID, TemplateIDs: []int64{tpl, tpl}, CustomerIDs: cust}))
+	})
 
 	covered := map[string]bool{}
 	for i, c := range calls {
