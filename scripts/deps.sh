@@ -3,7 +3,7 @@
 # run its tests) on Debian/Ubuntu. Elsewhere it says what to install.
 set -euo pipefail
 build_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
-test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool rpm poppler-utils python3)
+test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool xclip rpm poppler-utils python3)
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
 

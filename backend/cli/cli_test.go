@@ -123,8 +123,26 @@ func (w world) history(t testing.TB) []string {
 	return out
 }
 
+// stepID is one step's id, read straight from the database file.
+func (w world) stepID(t testing.TB, customer, step string) int64 {
+	t.Helper()
+	st := store.New(nil)
+	if err := st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, _ := st.DB()
+	var id int64
+	if err := db.QueryRowContext(context.Background(), `SELECT id FROM customer_steps WHERE release_id = ? AND customer_id = ? AND name = ?`,
+		w.rel.ID, w.custs[customer], step).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 func TestStepCommands(t *testing.T) {
 	w := newWorld(t)
+	health := w.stepID(t, "Bergmann", "Health")
 	cases := []struct {
 		name   string
 		args   []string
@@ -145,6 +163,13 @@ func TestStepCommands(t *testing.T) {
 					t.Errorf("Globex Health: %s (%s)", s, n)
 				}
 			}},
+		{"done by step id", []string{"step", "done", "--release", "2026.12", "--customer", "Bergmann", "--step", fmt.Sprint(health)}, "", 0, "",
+			func(t *testing.T) {
+				if s, _, _ := w.stepState(t, "Bergmann", "Health"); s != "done" {
+					t.Errorf("Bergmann Health by id: %s", s)
+				}
+			}},
+		{"a step id of another customer is no step of this one", []string{"step", "done", "--release", "2026.12", "--customer", "Globex", "--step", fmt.Sprint(health)}, "", 1, fmt.Sprintf(`has no step "%d"`, health), nil},
 		{"skip without a reason is refused", []string{"step", "skip", "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade"}, "", 1, "A reason for skipping is required", nil},
 		{"a state that does not allow it is refused", []string{"step", "revert", "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade"}, "", 1, "1 is pending: mark them done first", nil},
 		{"an ambiguous customer lists the candidates", []string{"step", "done", "--release", "2026.12", "--customer", "acme", "--step", "Upgrade"}, "", 1, "names 2 customers: Acme (id", nil},
@@ -307,5 +332,46 @@ func BenchmarkCLIStepDone(b *testing.B) {
 			b.Fatalf("%v: %s", err, out)
 		}
 		i++
+	}
+}
+
+// The other subcommands, each checked by what it leaves behind.
+func TestFileCommands(t *testing.T) {
+	w := newWorld(t)
+	out := t.TempDir()
+	csv := filepath.Join(out, "fleet.csv")
+	if err := os.WriteFile(csv, []byte("cluster,namespace,name,meta.tier\nprod-eu,initech,Initech,gold\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		file   string // a file it must have written, with this in it
+		in     string
+	}{
+		{"version", []string{"version"}, 0, "test", "", ""},
+		{"report as CSV to a file", []string{"export", "report", "--release", "2026.12", "--format", "csv", "-o", filepath.Join(out, "r.csv")}, 0, "", "r.csv", "bergmann"},
+		{"one customer's report on standard output", []string{"export", "report", "--release", "2026.12", "--customer", "Globex", "--format", "markdown"}, 0, "Globex", "", ""},
+		{"runbook", []string{"export", "runbook", "--release", "2026.12", "-o", filepath.Join(out, "rb.yaml")}, 0, "", "rb.yaml", "helm upgrade -n {{namespace}}"},
+		{"import dry run writes nothing", []string{"import", "customers", csv, "--dry-run"}, 0, "Would create 1,", "", ""},
+		{"import", []string{"import", "customers", csv}, 0, "Created 1,", "", ""},
+		{"import again changes nothing", []string{"import", "customers", csv}, 0, "1 unchanged", "", ""},
+		{"backup", []string{"backup", filepath.Join(out, "copy.db")}, 0, "", "copy.db", "SQLite format 3"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := w.run(t, "", c.args...)
+			if code != c.code || !strings.Contains(stdout, c.stdout) {
+				t.Fatalf("exit %d, want %d; stdout %q, want %q; stderr %q", code, c.code, stdout, c.stdout, stderr)
+			}
+			if c.file != "" {
+				b, err := os.ReadFile(filepath.Join(out, c.file))
+				if err != nil || !strings.Contains(string(b), c.in) {
+					t.Fatalf("%s: %v, lacks %q", c.file, err, c.in)
+				}
+			}
+		})
 	}
 }

@@ -149,13 +149,27 @@ ORDER BY cl.name, cu.name, cs.category, rank`
 
 // stepsFor finds the step ref names for each customer: exactly one each,
 // or the command is refused (naming what is missing or ambiguous).
+// A --step that is a number names the step with that id (the id `status
+// --json` prints) before any step of that name, as releases and customers
+// are named.
 func stepsFor(all []stepRow, ref stepRef, customers []int64) ([]stepRow, error) {
 	byCustomer := map[int64][]stepRow{}
+	byID := map[int64]stepRow{}
+	id, err := strconv.ParseInt(ref.name, 10, 64)
+	if err != nil || id <= 0 {
+		id = 0
+	}
 	for _, s := range all {
+		if id != 0 && s.ID == id {
+			byID[s.CustomerID] = s
+		}
 		match := (ref.name != "" && s.Name == ref.name) || (ref.name == "" && s.Category == ref.category && s.Rank == ref.rank)
 		if match {
 			byCustomer[s.CustomerID] = append(byCustomer[s.CustomerID], s)
 		}
+	}
+	for c, s := range byID {
+		byCustomer[c] = []stepRow{s}
 	}
 	out := make([]stepRow, 0, len(customers))
 	for _, id := range customers {

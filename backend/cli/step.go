@@ -67,7 +67,7 @@ func (c *cli) stepAction(name string) *cobra.Command {
 	fl.StringVar(&f.customer, "customer", "", "customer id, name or namespace")
 	fl.StringVar(&f.cluster, "cluster", "", "cluster id or name (with --namespace, or to narrow --customer)")
 	fl.StringVar(&f.namespace, "namespace", "", "the customer's namespace (with --cluster)")
-	fl.StringVar(&f.step, "step", "", "the step's name")
+	fl.StringVar(&f.step, "step", "", "the step's name or id")
 	fl.StringVar(&f.position, "position", "", "the step's place: deploy:N or verify:N")
 	fl.StringVar(&f.note, "note", "", "a note for done or revert")
 	fl.StringVar(&f.reason, "reason", "", "the reason of a skip (or a revert)")

@@ -47,13 +47,21 @@ var fleet = []struct {
 	}},
 }
 
+// tiers are the customers' contract tiers ({{customer.tier}} in the steps).
+// Internal QA has none, so its steps show the variable flagged as missing.
+var tiers = map[string]string{
+	"acme": "gold", "bergmann": "silver", "nordlicht": "silver", "zeller": "bronze", "helvetia": "gold",
+	"globex": "gold", "initech": "bronze", "umbrella": "silver", "stark": "gold",
+	"acme-staging": "gold", "globex-staging": "gold",
+}
+
 var mainRelease = []release.TemplateInput{
 	{Name: "Announce maintenance window", Category: release.Deploy, Type: "text", Content: "Post in #ops-releases:\n\"Starting 2026.11 rollout for {{customer}} — expect 5 minutes of degraded search.\""},
-	{Name: "Back up tenant database", Category: release.Deploy, Type: "bash", Content: "kubectl -n \"$NS\" exec deploy/postgres -- \\\n  pg_dump -Fc -d app -f /backups/pre-2026.11.dump\nkubectl -n \"$NS\" exec deploy/postgres -- ls -lh /backups/pre-2026.11.dump"},
+	{Name: "Back up tenant database", Category: release.Deploy, Type: "bash", Content: "kubectl --context {{cluster}} -n {{namespace}} exec deploy/postgres -- \\\n  pg_dump -Fc -d app -f /backups/pre-2026.11.dump\nkubectl --context {{cluster}} -n {{namespace}} exec deploy/postgres -- ls -lh /backups/pre-2026.11.dump"},
 	{Name: "Add invoice currency column", Category: release.Deploy, Type: "sql", Content: "ALTER TABLE invoices ADD COLUMN currency CHAR(3) NOT NULL DEFAULT 'EUR';\nCREATE INDEX CONCURRENTLY idx_invoices_currency ON invoices (currency);\nUPDATE schema_version SET version = '2026.11.0';"},
-	{Name: "Upgrade the Helm release", Category: release.Deploy, Type: "bash", Content: "helm upgrade app shipdeck/app \\\n  --namespace \"$NS\" \\\n  --version 2026.11.0 \\\n  --reuse-values \\\n  --set image.tag=2026.11.0 \\\n  --wait --timeout 10m"},
-	{Name: "Wait for the rollout", Category: release.Deploy, Type: "bash", Content: "kubectl -n \"$NS\" rollout status deploy/api --timeout=5m\nkubectl -n \"$NS\" rollout status deploy/worker --timeout=5m"},
-	{Name: "Health endpoint answers", Category: release.Verify, Type: "bash", Content: "kubectl -n \"$NS\" run smoke --rm -i --restart=Never --image=curlimages/curl -- \\\n  curl -fsS http://api/healthz"},
+	{Name: "Upgrade the Helm release", Category: release.Deploy, Type: "bash", Content: "helm upgrade app shipdeck/app \\\n  --kube-context {{cluster}} \\\n  --namespace {{namespace}} \\\n  --version 2026.11.0 \\\n  --reuse-values \\\n  --set image.tag=2026.11.0 \\\n  --wait --timeout 10m"},
+	{Name: "Wait for the rollout", Category: release.Deploy, Type: "bash", Content: "kubectl --context {{cluster}} -n {{namespace}} rollout status deploy/api --timeout=5m\nkubectl --context {{cluster}} -n {{namespace}} rollout status deploy/worker --timeout=5m\n# Gold customers have the reporting add-on\nif [ \"{{customer.tier}}\" = gold ]; then\n  kubectl --context {{cluster}} -n {{namespace}} rollout status deploy/reports --timeout=5m\nfi"},
+	{Name: "Health endpoint answers", Category: release.Verify, Type: "bash", Content: "kubectl --context {{cluster}} -n {{namespace}} run smoke --rm -i --restart=Never --image=curlimages/curl -- \\\n  curl -fsS http://api/healthz"},
 	{Name: "Migration recorded", Category: release.Verify, Type: "sql", Content: "SELECT version, applied_at\nFROM schema_version\nWHERE version = '2026.11.0';"},
 	{Name: "Check the customer dashboard", Category: release.Verify, Type: "text", Content: "Log in as the customer's support user and open Invoices.\nThe new Currency column shows EUR for existing invoices."},
 }
@@ -88,7 +96,11 @@ func (s *Service) load() error {
 		}
 		clusters = append(clusters, cl.ID)
 		for _, c := range f.customers {
-			cu, err := s.customers.Create(customer.Input{ClusterID: cl.ID, Name: c[0], Namespace: c[1]})
+			var meta map[string]string
+			if tier := tiers[c[1]]; tier != "" {
+				meta = map[string]string{"tier": tier}
+			}
+			cu, err := s.customers.Create(customer.Input{ClusterID: cl.ID, Name: c[0], Namespace: c[1], Metadata: meta})
 			if err != nil {
 				return fmt.Errorf("sample customer %s: %w", c[0], err)
 			}
@@ -174,12 +186,12 @@ func (s *Service) load() error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.steps.Override(release.OverrideInput{StepID: cs.Deploy[4].ID, Content: "kubectl -n \"$NS\" rollout status deploy/api --timeout=15m\n# Globex runs 40 API replicas: give it longer\nkubectl -n \"$NS\" rollout status deploy/worker --timeout=15m"}); err != nil {
+	if _, err := s.steps.Override(release.OverrideInput{StepID: cs.Deploy[4].ID, Content: "kubectl --context {{cluster}} -n {{namespace}} rollout status deploy/api --timeout=15m\n# Globex runs 40 API replicas: give it longer\nkubectl --context {{cluster}} -n {{namespace}} rollout status deploy/worker --timeout=15m"}); err != nil {
 		return err
 	}
 	if _, err := s.steps.AddCustom(release.CustomStepInput{
 		ReleaseID: main.ID, CustomerID: customers[5], Category: release.Deploy, Position: 4,
-		Name: "Scale down the report workers", Type: "bash", Content: "kubectl -n \"$NS\" scale deploy/report-worker --replicas=0",
+		Name: "Scale down the report workers", Type: "bash", Content: "kubectl --context {{cluster}} -n {{namespace}} scale deploy/report-worker --replicas=0",
 	}); err != nil {
 		return err
 	}
@@ -189,7 +201,7 @@ func (s *Service) load() error {
 		Description: "Fix currency rounding in PDF invoices for prod-eu.",
 		Targets:     release.Targets{Mode: "selected", ClusterIDs: []int64{clusters[0]}},
 		Templates: []release.TemplateInput{
-			{Name: "Patch the API image", Category: release.Deploy, Type: "bash", Content: "kubectl -n \"$NS\" set image deploy/api api=registry.shipdeck.io/app:2026.11.1\nkubectl -n \"$NS\" rollout status deploy/api"},
+			{Name: "Patch the API image", Category: release.Deploy, Type: "bash", Content: "kubectl --context {{cluster}} -n {{namespace}} set image deploy/api api=registry.shipdeck.io/app:2026.11.1\nkubectl --context {{cluster}} -n {{namespace}} rollout status deploy/api"},
 			{Name: "Invoice PDF shows two decimals", Category: release.Verify, Type: "text", Content: "Download the latest invoice PDF and check the totals."},
 		},
 	})

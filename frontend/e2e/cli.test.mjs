@@ -52,10 +52,21 @@ test("the command line reports back and the window refreshes itself", async () =
     await page.keyboard.press("Escape");
 
     const hist = sql(app.dbPath, `SELECT action, actor, source, note FROM step_history WHERE from_status IS NOT NULL ORDER BY id`);
-    assert.deepEqual(hist, [
+    assert.deepEqual(hist.slice(0, 2), [
       { action: "done", actor: "jenkins", source: "cli", note: "CI job 4711" },
       { action: "skip", actor: hist[1].actor, source: "cli", note: "checked by the customer" },
     ]);
+    // A panel open while the command line changes its step refreshes and
+    // says so.
+    await cell("Upgrade", "Bergmann").click();
+    const panel = page.getByRole("dialog");
+    await panel.getByText("Pending", { exact: true }).first().waitFor();
+    cli("step", "done", "--release", "2026.12", "--customer", "bergmann", "--step", "Upgrade", "--actor", "gitlab");
+    await panel.getByTestId("changed-outside").getByText("from the command line, by gitlab").waitFor({ timeout: 3000 });
+    await panel.getByText(/done by gitlab/i).first().waitFor();
+    await app.screenshot("cli-panel-changed.png");
+    await page.keyboard.press("Escape");
+
     // A refusal exits 1 with the reason, and changes nothing.
     let refused;
     try {

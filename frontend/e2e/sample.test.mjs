@@ -2,6 +2,7 @@
 // renders without console errors. Its screenshots feed docs/screenshots/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { startApp } from "./harness.mjs";
 
 test("sample workspace: every page renders without console errors", async () => {
@@ -28,6 +29,31 @@ test("sample workspace: every page renders without console errors", async () => 
     await page.getByRole("dialog").getByText("History").waitFor();
     await page.getByRole("dialog").locator(".chroma-host").waitFor();
     await app.screenshot("step-panel.png");
+    await page.keyboard.press("Escape");
+
+    // Variables: each customer's panel shows and copies its own rendering;
+    // a customer without a tier sees the variable flagged, as written.
+    for (const [customer, want] of [
+      ["Acme GmbH", "Starting 2026.11 rollout for Acme GmbH"],
+      ["Initech", "Starting 2026.11 rollout for Initech"],
+    ]) {
+      await page.locator(`[role="gridcell"][aria-label^="Announce maintenance window for ${customer}"]`).first().click();
+      const panel = page.getByRole("dialog");
+      await panel.getByText(want).first().waitFor();
+      await panel.getByRole("button", { name: "Copy to clipboard" }).click();
+      let copied = "";
+      for (let i = 0; i < 50 && !copied.includes(want); i++) {
+        copied = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+        if (!copied.includes(want)) await page.waitForTimeout(50);
+      }
+      assert.match(copied, new RegExp(want));
+      assert.doesNotMatch(copied, /\{\{customer\}\}/);
+      await page.keyboard.press("Escape");
+      await panel.waitFor({ state: "hidden" });
+    }
+    await page.locator('[role="gridcell"][aria-label^="Wait for the rollout for Internal QA"]').first().click();
+    await page.getByRole("dialog").getByText("customer.tier is not set for Internal QA").first().waitFor();
+    assert.match(await page.getByRole("dialog").getByTestId("code-body").textContent(), /--context staging -n qa rollout status deploy\/api/);
     await page.keyboard.press("Escape");
 
     await app.go(`/releases/${rel.id}/steps`);

@@ -394,7 +394,9 @@ export function CustomerDetailPage() {
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** namespaceHint explains, as the operator types, what Kubernetes accepts. */
-export function namespaceHint(ns: string): { ok: boolean; text: string } {
+export function namespaceHint(raw: string): { ok: boolean; text: string } {
+  // Go trims the namespace before its checks; so does the hint.
+  const ns = raw.trim();
   if (!ns) return { ok: true, text: "Lower-case letters, digits and '-', starting and ending with a letter or digit; at most 63." };
   if (ns.length > 63) return { ok: false, text: `Too long: ${ns.length} characters, at most 63.` };
   if (ns !== ns.toLowerCase()) return { ok: false, text: `Must be lower case: use '${ns.toLowerCase()}'.` };

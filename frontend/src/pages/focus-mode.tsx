@@ -1,4 +1,7 @@
 import { useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
+import { StepRunLive, useRunControl } from "@/components/runs/step-run";
+import { latestJob, useBatches } from "@/api/runs";
+import { QueryError } from "@/components/ui/query-error";
 import { Link, useNavigate, useParams } from "react-router";
 import { ArrowDown, ArrowLeft, ArrowUp, Check, ChevronRight, CircleDashed, Crosshair, PartyPopper, PauseCircle, SkipForward, Undo2 } from "lucide-react";
 import { release } from "@wails/go/models";
@@ -178,6 +181,7 @@ export function FocusModePage() {
     return () => window.removeEventListener("keydown", listen);
   }, []);
 
+  if (cs.error && !cs.data) return <div className="p-6"><QueryError what="The customer's steps" error={cs.error} refetch={cs.refetch} retrying={cs.isFetching} /></div>;
   if (cs.isLoading || !cs.data) return <div className="p-6"><Skeleton className="mb-4 h-10 w-96" /><Skeleton className="h-[60vh]" /></div>;
   const c = cs.data.customer;
 
@@ -255,6 +259,7 @@ export function FocusModePage() {
                     placeholder={skipping ? "Why is it not needed for this customer?" : "Optional"}
                   />
                 </Field>
+                <FocusRun step={step} customer={c} />
                 <div className="flex flex-wrap items-center gap-2">
                   {allowed(A.DONE) && <Button onClick={() => act(A.DONE)} disabled={transition.isPending}><Check /> Done and next <Kbd>d</Kbd></Button>}
                   {allowed(A.SKIP) && <Button variant="outline" onClick={() => act(A.SKIP)} disabled={transition.isPending}><SkipForward /> Skip <Kbd>s</Kbd></Button>}
@@ -286,6 +291,22 @@ export function FocusModePage() {
         returnFocus={() => pageRef.current?.focus()}
         onConfirm={() => { const a = askHeld; setAskHeld(null); if (a) act(a, true); }}
       />
+    </div>
+  );
+}
+
+/** FocusRun runs the current bash step as the step panel does (Go's Check,
+ * the same questions), with its live output below. */
+function FocusRun({ step, customer }: { step: release.Step; customer: { name: string } }) {
+  const run = useRunControl({ step, customer });
+  const ranNow = !!latestJob(useBatches().data, step.id);
+  if (step.type !== release.StepType.BASH) return null;
+  return (
+    <div className="grid gap-2" data-testid="focus-run">
+      <div className="flex flex-wrap items-center gap-2">{run.button}</div>
+      {run.note}
+      {run.dialogs}
+      {ranNow && <StepRunLive stepId={step.id} />}
     </div>
   );
 }

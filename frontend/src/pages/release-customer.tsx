@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { QueryError } from "@/components/ui/query-error";
 import { Link, useParams } from "react-router";
 import { Crosshair, FileDown, PauseCircle, PlayCircle, Plus } from "lucide-react";
 import { ExportDialog } from "@/components/exports/export-dialog";
@@ -22,7 +23,7 @@ export function ReleaseCustomerPage() {
   const params = useParams();
   const releaseId = Number(params.id);
   const customerId = Number(params.customerId);
-  const { data, isLoading } = useCustomerSteps(releaseId, customerId);
+  const { data, isLoading, error, refetch, isFetching } = useCustomerSteps(releaseId, customerId);
   const [open, setOpen] = useState(0);
   const detail = useStepDetail(open);
   const [adding, setAdding] = useState<{ category: release.Category; position: number } | null>(null);
@@ -32,6 +33,7 @@ export function ReleaseCustomerPage() {
   const unhold = useUnhold(releaseId);
   useCrumb(`/releases/${releaseId}`, data?.release.name);
   useCrumb(`/releases/${releaseId}/customer/${customerId}`, data?.customer.name);
+  if (error && !data) return <div className="p-8"><QueryError what="The customer's steps" error={error} refetch={refetch} retrying={isFetching} /></div>;
   if (isLoading || !data) return <div className="p-8"><Skeleton className="h-96" /></div>;
   const active = data.release.status === release.ReleaseStatus.ACTIVE;
 
@@ -60,7 +62,7 @@ export function ReleaseCustomerPage() {
                   {s.source === release.Source.OVERRIDDEN && <Badge tone="warning">Overridden</Badge>}
                   {s.source === release.Source.TEMPLATE_DELETED && <Badge tone="rose">Template deleted</Badge>}
                 </span>
-                <span className="mt-1 block truncate font-mono text-xs text-muted-foreground">{s.content.split("\n")[0]}</span>
+                <span className="mt-1 block truncate font-mono text-xs text-muted-foreground">{(s.rendered?.text ?? s.content).split("\n")[0]}</span>
                 {s.status !== release.Status.PENDING && s.executedAt && (
                   <span className="mt-1 block break-words text-xs text-muted-foreground">
                     <span className="capitalize">{s.status}</span> by {s.executedBy} · {formatDateTime(s.executedAt)}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { QueryError } from "@/components/ui/query-error";
 import { Link, useNavigate, useParams } from "react-router";
 import { Activity, Keyboard, ListChecks, Search } from "lucide-react";
 import { toast } from "sonner";
@@ -115,6 +116,10 @@ export function ReleaseMatrixPage() {
   }, []);
 
   const head = rel.data?.release ?? m?.release;
+  if (!head && (rel.error || matrix.error)) {
+    const q = rel.error ? rel : matrix;
+    return <div className="p-6"><QueryError what="The release" error={q.error} refetch={q.refetch} retrying={q.isFetching} /></div>;
+  }
   if (!head) return <div className="p-6"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
   const r = rel.data?.release;
   const readOnly = head.status !== release.ReleaseStatus.ACTIVE;
@@ -235,7 +240,9 @@ export function ReleaseMatrixPage() {
             )}
           </div>
           <div id="grid" className="min-h-0 flex-1">
-            {!m || !view ? (
+            {!m && matrix.error ? (
+              <QueryError what="The matrix" error={matrix.error} refetch={matrix.refetch} retrying={matrix.isFetching} />
+            ) : !m || !view ? (
               <Skeleton className="h-full" />
             ) : view.columns.length === 0 ? (
               <EmptyState icon={<Search />} title="No customer matches these filters" />

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { QueryError } from "@/components/ui/query-error";
 import { useDebounced } from "@/lib/use-debounced";
 import { Link, useParams } from "react-router";
 import { DndContext, KeyboardSensor, PointerSensor, closestCenter, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
@@ -21,9 +22,10 @@ import { release } from "@wails/go/models";
 /** The template steps editor (/releases/:id/steps). */
 export function ReleaseStepsPage() {
   const id = Number(useParams().id);
-  const { data, isLoading } = useRelease(id);
+  const { data, isLoading, error, refetch, isFetching } = useRelease(id);
   const [editing, setEditing] = useState<{ category: release.Category; template?: release.Template } | null>(null);
   useCrumb(`/releases/${id}`, data?.release.name);
+  if (error && !data) return <div className="p-8"><QueryError what="The release" error={error} refetch={refetch} retrying={isFetching} /></div>;
   if (isLoading || !data) return <div className="p-8"><Skeleton className="h-96" /></div>;
   const r = data.release;
   const readOnly = r.status === "archived";

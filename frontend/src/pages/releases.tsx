@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { QueryError } from "@/components/ui/query-error";
 import { Plus, Rocket } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -9,12 +10,14 @@ import { useReleases } from "@/api/releases";
 import { formatDay, plural } from "@/lib/format";
 
 export function ReleasesPage() {
-  const { data, isLoading } = useReleases();
+  const { data, isLoading, error, refetch, isFetching } = useReleases();
   return (
     <div className="mx-auto max-w-6xl p-8">
       <PageHeader title="Releases" description="Newest first." actions={<Button asChild><Link to="/releases/new"><Plus /> New release</Link></Button>} />
       {isLoading ? (
         <Skeleton className="h-64" />
+      ) : error && !data ? (
+        <QueryError what="Releases" error={error} refetch={refetch} retrying={isFetching} />
       ) : !data?.length ? (
         <EmptyState icon={<Rocket />} title="No releases yet" action={<Button asChild><Link to="/releases/new">Plan a release</Link></Button>}>
           A release is an ordered list of deploy and verify steps, worked through for every customer it targets.

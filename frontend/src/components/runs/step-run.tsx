@@ -28,7 +28,7 @@ export function ClusterFacts({ c }: { c: release.ClusterConfirm }) {
 /** useRunControl is the Run button of a step panel and what goes with it:
  * Go's reason when the step cannot run (Check), the question before a
  * run again or the first run against a cluster this session. */
-export function useRunControl(d: release.StepDetail): { button: ReactNode; note: ReactNode; dialogs: ReactNode } {
+export function useRunControl(d: { step: release.Step; customer: { name: string } }): { button: ReactNode; note: ReactNode; dialogs: ReactNode } {
   const s = d.step;
   const check = useRunCheck([s.id]);
   const batches = useBatches();

@@ -1,18 +1,19 @@
 import { Check, CircleDashed, SkipForward, Undo2 } from "lucide-react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/lib/utils";
+import { release } from "@wails/go/models";
 
-export type Status = "pending" | "done" | "skipped" | "reverted";
+export type Status = release.Status;
 
 export const statusMeta: Record<Status, { label: string; tone: BadgeTone; icon: typeof Check; text: string; bg: string }> = {
-  done: { label: "Done", tone: "done", icon: Check, text: "text-done", bg: "bg-done" },
-  skipped: { label: "Skipped", tone: "skipped", icon: SkipForward, text: "text-skipped", bg: "bg-skipped" },
-  reverted: { label: "Reverted", tone: "reverted", icon: Undo2, text: "text-reverted", bg: "bg-reverted" },
-  pending: { label: "Pending", tone: "pending", icon: CircleDashed, text: "text-muted-foreground", bg: "bg-pending" },
+  [release.Status.DONE]: { label: "Done", tone: "done", icon: Check, text: "text-done", bg: "bg-done" },
+  [release.Status.SKIPPED]: { label: "Skipped", tone: "skipped", icon: SkipForward, text: "text-skipped", bg: "bg-skipped" },
+  [release.Status.REVERTED]: { label: "Reverted", tone: "reverted", icon: Undo2, text: "text-reverted", bg: "bg-reverted" },
+  [release.Status.PENDING]: { label: "Pending", tone: "pending", icon: CircleDashed, text: "text-muted-foreground", bg: "bg-pending" },
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  const m = statusMeta[(status as Status) in statusMeta ? (status as Status) : "pending"];
+  const m = statusMeta[(status as Status) in statusMeta ? (status as Status) : release.Status.PENDING];
   const Icon = m.icon;
   return (
     <Badge tone={m.tone}>
@@ -23,7 +24,7 @@ export function StatusBadge({ status }: { status: string }) {
 }
 
 export function StatusIcon({ status, className }: { status: string; className?: string }) {
-  const m = statusMeta[(status as Status) in statusMeta ? (status as Status) : "pending"];
+  const m = statusMeta[(status as Status) in statusMeta ? (status as Status) : release.Status.PENDING];
   const Icon = m.icon;
   return <Icon className={cn("size-4", m.text, className)} aria-label={m.label} />;
 }

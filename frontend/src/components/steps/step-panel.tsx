@@ -17,6 +17,7 @@ import { showStepChange } from "@/lib/undo-toast";
 import { formatDateTime } from "@/lib/format";
 import { StepRunLive, StepRunsList, useRunControl } from "@/components/runs/step-run";
 import { latestJob, useBatches } from "@/api/runs";
+import { useAppEvent, type DBChange } from "@/lib/events";
 
 const A = release.Action;
 
@@ -87,6 +88,14 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
   // A run of this session goes above the content, with the runs below it.
   const ranNow = !!latestJob(useBatches().data, s.id);
   const src = sourceLabel[s.source] ?? sourceLabel[release.Source.TEMPLATE];
+  // A change made outside the window (the command line, another program)
+  // refetches the panel (app-shell); it also says so, so the operator does
+  // not wonder why the step changed under their eyes.
+  const [outside, setOutside] = useState(false);
+  useAppEvent("db:changed", (c: DBChange) => {
+    if (c.all || c.steps.includes(s.id)) setOutside(true);
+  });
+  const last = d.history[0];
 
   const act = (action: StepAction, confirmedHeld = false) => {
     if (d.hold && !confirmedHeld) {
@@ -122,6 +131,11 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
           {d.hold && <Badge tone="warning"><PauseCircle aria-hidden /> Customer on hold</Badge>}
           {d.releaseStatus !== release.ReleaseStatus.ACTIVE && <Badge>Release {d.releaseStatus}: read-only</Badge>}
         </div>
+        {outside && (
+          <p role="status" data-testid="changed-outside" className="rounded-md border border-primary/30 bg-primary/5 px-3 py-2 text-[13px]">
+            This step just changed outside this window{last?.source === "cli" ? ` — from the command line, by ${last.actor}` : ""}. It shows as it is now.
+          </p>
+        )}
         {d.hold && <p className="text-[13px] text-muted-foreground">On hold since {formatDateTime(d.hold.at)} ({d.hold.by}): {d.hold.reason}</p>}
         {s.status !== release.Status.PENDING && s.executedAt && (
           <div className="rounded-lg border border-border bg-muted/40 px-3 py-2 text-[13px]">
