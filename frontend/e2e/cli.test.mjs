@@ -50,6 +50,7 @@ test("the command line reports back and the window refreshes itself", async () =
     await cell("Upgrade", "Acme").click();
     await page.getByRole("dialog").getByText("command line").first().waitFor();
     await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
 
     const hist = sql(app.dbPath, `SELECT action, actor, source, note FROM step_history WHERE from_status IS NOT NULL ORDER BY id`);
     assert.deepEqual(hist.slice(0, 2), [
@@ -58,6 +59,7 @@ test("the command line reports back and the window refreshes itself", async () =
     ]);
     // A panel open while the command line changes its step refreshes and
     // says so.
+    await page.mouse.move(5, 5); // the hovered cell's quick action covers its neighbour
     await cell("Upgrade", "Bergmann").click();
     const panel = page.getByRole("dialog");
     await panel.getByText("Pending", { exact: true }).first().waitFor();

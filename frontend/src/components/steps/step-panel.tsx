@@ -40,10 +40,21 @@ export function StepPanel({ query, releaseId, open, onOpenChange, returnFocus }:
   returnFocus?: () => void;
 }) {
   const d = query.data;
+  // A change made outside the window (the command line, another program)
+  // refetches the panel (app-shell); the panel also says so, so the
+  // operator does not wonder why the step changed under their eyes. Kept
+  // here: the body remounts with every change of the step.
+  const [outsideFor, setOutsideFor] = useState(0);
+  useAppEvent("db:changed", (c: DBChange) => {
+    if (d && (c.all || c.steps.includes(d.step.id))) setOutsideFor(d.step.id);
+  });
   return (
     <Sheet
       open={open}
-      onOpenChange={onOpenChange}
+      onOpenChange={(o) => {
+        if (!o) setOutsideFor(0);
+        onOpenChange(o);
+      }}
       returnFocus={returnFocus}
       title={d ? d.step.name : "Step"}
       description={
@@ -61,13 +72,13 @@ export function StepPanel({ query, releaseId, open, onOpenChange, returnFocus }:
       {query.isLoading || !d ? (
         <div className="grid gap-3 p-5"><Skeleton className="h-6 w-40" /><Skeleton className="h-40" /><Skeleton className="h-24" /></div>
       ) : (
-        <StepPanelBody key={d.step.id + ":" + d.step.updatedAt + d.step.status} d={d} releaseId={releaseId} />
+        <StepPanelBody key={d.step.id + ":" + d.step.updatedAt + d.step.status} d={d} releaseId={releaseId} outside={outsideFor === d.step.id} />
       )}
     </Sheet>
   );
 }
 
-function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: number }) {
+function StepPanelBody({ d, releaseId, outside }: { d: release.StepDetail; releaseId: number; outside: boolean }) {
   const s = d.step;
   const transition = useTransition(releaseId);
   const override = useOverride(releaseId);
@@ -88,13 +99,6 @@ function StepPanelBody({ d, releaseId }: { d: release.StepDetail; releaseId: num
   // A run of this session goes above the content, with the runs below it.
   const ranNow = !!latestJob(useBatches().data, s.id);
   const src = sourceLabel[s.source] ?? sourceLabel[release.Source.TEMPLATE];
-  // A change made outside the window (the command line, another program)
-  // refetches the panel (app-shell); it also says so, so the operator does
-  // not wonder why the step changed under their eyes.
-  const [outside, setOutside] = useState(false);
-  useAppEvent("db:changed", (c: DBChange) => {
-    if (c.all || c.steps.includes(s.id)) setOutside(true);
-  });
   const last = d.history[0];
 
   const act = (action: StepAction, confirmedHeld = false) => {
