@@ -8,6 +8,7 @@ import (
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/progress"
+	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
 
@@ -152,7 +153,7 @@ func buildMatrix(ctx context.Context, db bun.IDB, releaseID, clusterID int64) (M
 	if err != nil {
 		return m, err
 	}
-	m.Release = MatrixRelease{ID: r.ID, Name: r.Name, Type: ReleaseType(r.Type), Status: ReleaseStatus(r.Status), VersionNumber: str(r.VersionNumber)}
+	m.Release = MatrixRelease{ID: r.ID, Name: r.Name, Type: ReleaseType(r.Type), Status: ReleaseStatus(r.Status), VersionNumber: store.TextOf(r.VersionNumber)}
 	g := &grid{m: &m}
 	if err := g.columns(ctx, db, releaseID, clusterID); err != nil {
 		return m, err

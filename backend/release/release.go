@@ -110,7 +110,7 @@ func toRelease(r store.Release) Release {
 	}
 	return Release{
 		ID: r.ID, Name: r.Name, Type: ReleaseType(r.Type), Status: st,
-		VersionNumber: str(r.VersionNumber), ReleaseDate: r.ReleaseDate, Description: str(r.Description),
+		VersionNumber: store.TextOf(r.VersionNumber), ReleaseDate: r.ReleaseDate, Description: store.TextOf(r.Description),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Targets:  Targets{Mode: "all", ClusterIDs: []int64{}, CustomerIDs: []int64{}},
 		Metadata: vars.FormMetadata(r.Metadata),
@@ -320,8 +320,8 @@ func (s *Service) Create(in Input) (out Release, err error) {
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		now := s.st.Now().Unix()
 		r := store.Release{
-			Name: f.name, Type: string(f.typ), Status: string(Draft), VersionNumber: ptr(f.version), ReleaseDate: f.date,
-			Description: ptr(f.description), Metadata: vars.MergeMetadata(nil, meta), CreatedAt: now, UpdatedAt: now,
+			Name: f.name, Type: string(f.typ), Status: string(Draft), VersionNumber: store.Text(f.version), ReleaseDate: f.date,
+			Description: store.Text(f.description), Metadata: vars.MergeMetadata(nil, meta), CreatedAt: now, UpdatedAt: now,
 		}
 		if _, err := tx.NewInsert().Model(&r).Exec(ctx); err != nil {
 			return fmt.Errorf("insert release: %w", err)
@@ -401,7 +401,7 @@ func appendTemplates(ctx context.Context, tx bun.Tx, releaseID int64, tpls []Tem
 	for i, t := range tpls {
 		rows[i] = store.StepTemplate{
 			ReleaseID: releaseID, Name: t.Name, Category: string(t.Category), Type: string(t.Type), Content: t.Content,
-			OrderIndex: next[t.Category], Description: ptr(t.Description), CreatedAt: now,
+			OrderIndex: next[t.Category], Description: store.Text(t.Description), CreatedAt: now,
 		}
 		next[t.Category] += Gap
 	}
@@ -458,9 +458,9 @@ func (s *Service) Update(in UpdateInput) (out Release, err error) {
 		}
 		note("name", r.Name, f.name)
 		note("type", r.Type, string(f.typ))
-		note("version", str(r.VersionNumber), f.version)
+		note("version", store.TextOf(r.VersionNumber), f.version)
 		note("releaseDate", dateOf(r.ReleaseDate), dateOf(f.date))
-		note("description", str(r.Description), f.description)
+		note("description", store.TextOf(r.Description), f.description)
 		if in.Targets != nil {
 			changes["targets"] = [2]any{nil, targets}
 		}
@@ -476,7 +476,7 @@ func (s *Service) Update(in UpdateInput) (out Release, err error) {
 			r.Metadata = meta
 			columns = append(columns, "metadata")
 		}
-		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, string(f.typ), ptr(f.version), f.date, ptr(f.description)
+		r.Name, r.Type, r.VersionNumber, r.ReleaseDate, r.Description = f.name, string(f.typ), store.Text(f.version), f.date, store.Text(f.description)
 		now := s.st.Now().Unix()
 		r.UpdatedAt = now
 		if _, err := tx.NewUpdate().Model(&r).Column(columns...).WherePK().Exec(ctx); err != nil {

@@ -66,20 +66,6 @@ func requireActive(r store.Release, what string) error {
 	return nil
 }
 
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-func ptr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // oneOf requires v to be one of allowed (validate.OneOf for the enums).
 func oneOf[T ~string](field, label string, v T, allowed ...T) (T, error) {
 	names := make([]string, len(allowed))

@@ -22,8 +22,8 @@ func toStep(s store.CustomerStep) Step {
 	return Step{
 		ID: s.ID, ReleaseID: s.ReleaseID, CustomerID: s.CustomerID, TemplateID: s.TemplateID,
 		Name: s.Name, Category: Category(s.Category), Type: StepType(s.Type), Content: s.Content, OrderIndex: s.OrderIndex,
-		Status: st, ExecutedAt: s.ExecutedAt, ExecutedBy: str(s.ExecutedBy), SkipReason: str(s.SkipReason),
-		Notes: str(s.Notes), IsCustom: s.IsCustom, IsOverridden: s.IsOverridden, Source: source(s), UpdatedAt: s.UpdatedAt,
+		Status: st, ExecutedAt: s.ExecutedAt, ExecutedBy: store.TextOf(s.ExecutedBy), SkipReason: store.TextOf(s.SkipReason),
+		Notes: store.TextOf(s.Notes), IsCustom: s.IsCustom, IsOverridden: s.IsOverridden, Source: source(s), UpdatedAt: s.UpdatedAt,
 	}
 }
 

@@ -62,7 +62,7 @@ func loadTemplate(ctx context.Context, db bun.IDB, id int64) (store.StepTemplate
 func toTemplate(t store.StepTemplate) Template {
 	return Template{
 		ID: t.ID, ReleaseID: t.ReleaseID, Name: t.Name, Category: Category(t.Category), Type: StepType(t.Type), Content: t.Content,
-		OrderIndex: t.OrderIndex, Description: str(t.Description), CreatedAt: t.CreatedAt,
+		OrderIndex: t.OrderIndex, Description: store.TextOf(t.Description), CreatedAt: t.CreatedAt,
 	}
 }
 
@@ -84,7 +84,7 @@ func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateI
 	}
 	row := store.StepTemplate{
 		ReleaseID: r.ID, Name: t.Name, Category: string(t.Category), Type: string(t.Type), Content: t.Content,
-		OrderIndex: int(pos), Description: ptr(t.Description), CreatedAt: now,
+		OrderIndex: int(pos), Description: store.Text(t.Description), CreatedAt: now,
 	}
 	if _, err := tx.NewInsert().Model(&row).Exec(ctx); err != nil {
 		return row, fmt.Errorf("insert template: %w", err)
@@ -177,7 +177,7 @@ func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, er
 			return err
 		}
 		before := row
-		row.Name, row.Type, row.Content, row.Description = t.Name, string(t.Type), t.Content, ptr(t.Description)
+		row.Name, row.Type, row.Content, row.Description = t.Name, string(t.Type), t.Content, store.Text(t.Description)
 		if _, err := tx.NewUpdate().Model(&row).Column("name", "type", "content", "description").WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("update template %d: %w", row.ID, err)
 		}

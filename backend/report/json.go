@@ -7,6 +7,7 @@ import (
 
 	"shipdeck/backend/internal/sticky"
 	"shipdeck/backend/progress"
+	"shipdeck/backend/store"
 )
 
 // The JSON report (docs/export-format.md, docs/export-format.schema.json).
@@ -194,13 +195,6 @@ func (o *jsonOut) array(name string, first bool, each func(put func(v any) error
 	return o.w.Err()
 }
 
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func (r *run) optISO(unix *int64) *string {
 	if unix == nil || *unix == 0 {
 		return nil
@@ -222,7 +216,7 @@ func writeJSON(r *run, w *sticky.Writer) error {
 	}
 	rel := jsonRelease{
 		ID: r.rel.ID, Name: r.rel.Name, Type: r.rel.Type, Status: r.rel.Status,
-		Version: optString(r.rel.Version), ReleaseDate: r.optISO(r.rel.ReleaseDate), Description: optString(r.rel.Description),
+		Version: store.Text(r.rel.Version), ReleaseDate: r.optISO(r.rel.ReleaseDate), Description: store.Text(r.rel.Description),
 		Metadata: r.rel.Metadata, CreatedAt: r.optISO(&r.rel.CreatedAt), UpdatedAt: r.optISO(&r.rel.UpdatedAt),
 	}
 	if rel.Metadata == nil {
@@ -255,7 +249,7 @@ func writeJSON(r *run, w *sticky.Writer) error {
 	if err := o.array("templates", false, func(put func(any) error) error {
 		return r.eachTemplate(func(t *template) error {
 			return put(jsonTemplate{ID: t.ID, Category: t.Category, Position: t.Position, OrderIndex: t.OrderIndex,
-				Name: t.Name, Type: t.Type, Description: optString(t.Description), Content: t.Content})
+				Name: t.Name, Type: t.Type, Description: store.Text(t.Description), Content: t.Content})
 		})
 	}); err != nil {
 		return err
@@ -275,7 +269,7 @@ func writeJSON(r *run, w *sticky.Writer) error {
 			jc := jsonCustomer{ID: c.ID, Name: c.Name, Namespace: c.Namespace, ClusterID: c.ClusterID, Cluster: c.Cluster,
 				Active: c.Active, AddedAt: r.optISO(&c.AddedAt), Progress: toJSONProgress(c.Progress)}
 			if c.Hold != nil {
-				jc.Hold = &jsonHold{HeldAt: r.iso(c.Hold.At), HeldBy: optString(c.Hold.By), Reason: optString(c.Hold.Reason)}
+				jc.Hold = &jsonHold{HeldAt: r.iso(c.Hold.At), HeldBy: store.Text(c.Hold.By), Reason: store.Text(c.Hold.Reason)}
 			}
 			if err := put(jc); err != nil {
 				return err
@@ -292,8 +286,8 @@ func writeJSON(r *run, w *sticky.Writer) error {
 				js := jsonStep{
 					ID: s.ID, CustomerID: s.CustomerID, TemplateID: s.TemplateID, Category: s.Category, Position: s.Position,
 					OrderIndex: s.OrderIndex, Name: s.Name, Type: s.Type, Status: s.Status, Source: s.source(),
-					Overridden: s.Overridden, Custom: s.Custom, ExecutedBy: optString(s.ExecutedBy), ExecutedAt: r.optISO(s.ExecutedAt),
-					SkipReason: optString(s.SkipReason), Notes: optString(s.Notes), Content: s.Content,
+					Overridden: s.Overridden, Custom: s.Custom, ExecutedBy: store.Text(s.ExecutedBy), ExecutedAt: r.optISO(s.ExecutedAt),
+					SkipReason: store.Text(s.SkipReason), Notes: store.Text(s.Notes), Content: s.Content,
 				}
 				if s.Run != nil {
 					js.LastRun = &jsonRun{ID: s.Run.ID, Outcome: s.Run.Outcome, ExitCode: s.Run.ExitCode,

@@ -450,3 +450,22 @@ func TestSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A release archived with customers on hold keeps them in its record: the
+// report of the archived release lists them with their reason.
+func TestArchivedReleaseReportListsItsHolds(t *testing.T) {
+	w := sampleWorld(t)
+	before := string(w.render(Markdown, Selection{ReleaseID: w.release}))
+	if !strings.Contains(before, "### On hold") {
+		t.Fatal("the sample world has no customer on hold")
+	}
+	if _, err := release.NewService(w.st).Archive(w.release); err != nil {
+		t.Fatal(err)
+	}
+	md := string(w.render(Markdown, Selection{ReleaseID: w.release}))
+	held := md[strings.Index(md, "### On hold"):]
+	held = held[:strings.Index(held[4:], "\n#")+4]
+	if !strings.Contains(md, "| Status | archived |") || !strings.Contains(held, "Zeller Logistik") {
+		t.Fatalf("archived report:\n%s", held)
+	}
+}

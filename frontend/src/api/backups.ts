@@ -4,11 +4,11 @@ import * as System from "@wails/go/app/System";
 import type { app } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
 
-export const useBackups = (enabled = true) => useQuery({ queryKey: ["backups"], queryFn: () => call(Backups.List()), enabled });
+export const useBackups = (enabled = true) => useQuery({ queryKey: keys.backups, queryFn: () => call(Backups.List()), enabled });
 
 export const useBackUp = () =>
   useAppMutation(() => Backups.BackUp(), {
-    invalidate: () => [["backups"]],
+    invalidate: () => [keys.backups],
     success: (r) => (r.cancelled ? undefined : `Database backed up to ${r.path}.`),
   });
 

@@ -53,6 +53,15 @@ export const keys = {
   backups: ["backups"] as const,
   highlight: (type: string, content: string) => ["highlight", type, content] as const,
   styles: ["highlight-styles"] as const,
+  templatePreview: (input: object) => ["template-preview", input] as const,
+  importPreview: (file: number, createClusters?: boolean, update?: boolean) => ["import-preview", file, createClusters, update] as const,
+  runCheck: (stepIds: number[]) => ["run-check", stepIds] as const,
+  runCheckAll: ["run-check"] as const,
+  runBatches: ["run-batches"] as const,
+  runCells: (release: number, rows: number[], cols: number[]) => ["run-cells", release, rows, cols] as const,
+  stepRuns: (stepId: number) => ["step-runs", stepId] as const,
+  stepRunsAll: ["step-runs"] as const,
+  runOutput: (runId: number) => ["run-output", runId] as const,
 };
 
 /** useAppMutation runs a binding call, toasts a failure in the user's words

@@ -25,7 +25,7 @@ export const useRestoreCustomer = () =>
 // read: nothing is written until useImportCustomers.
 export const useImportPreview = (input: customer.ImportInput | null, file: number) =>
   useQuery({
-    queryKey: ["import-preview", file, input?.createClusters, input?.update],
+    queryKey: keys.importPreview(file, input?.createClusters, input?.update),
     queryFn: () => call(Customers.ImportPreview(input!)),
     enabled: input !== null,
     placeholderData: keepPreviousData,

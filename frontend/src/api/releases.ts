@@ -62,4 +62,4 @@ export const useReorderTemplates = () =>
 /** useTemplatePreview renders template content for one of the release's
  * customers while it is written, and names those lacking a variable. */
 export const useTemplatePreview = (in_: release.TemplatePreviewInput, enabled: boolean) =>
-  useQuery({ queryKey: ["template-preview", in_], queryFn: () => call(Releases.PreviewTemplate(in_)), enabled, placeholderData: (prev) => prev });
+  useQuery({ queryKey: keys.templatePreview(in_), queryFn: () => call(Releases.PreviewTemplate(in_)), enabled, placeholderData: (prev) => prev });

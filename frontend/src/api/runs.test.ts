@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
 import type { release } from "@wails/go/models";
-import { OutputStore, applyJobs, groupRefusals, mergeJob, putBatch, runKeys, runningCount, formatDuration } from "./runs";
+import { OutputStore, applyJobs, groupRefusals, mergeJob, putBatch, runningCount, formatDuration } from "./runs";
+import { keys } from "./client";
 
 /** A store whose listeners hear at once when flush() is called. */
 function store(cap = 100, maxRuns = 3) {
@@ -86,15 +87,15 @@ describe("the batches cache", () => {
 
   it("applies updates that came before Start's answer once the batch is there", () => {
     const qc = new QueryClient();
-    qc.setQueryData(runKeys.batches, []);
+    qc.setQueryData(keys.runBatches, []);
     applyJobs(qc, [job(0, "running", { runId: 5 }), job(1, "queued")]);
     // Start's answer is older than the events: they win.
     putBatch(qc, batch([job(0, "queued"), job(1, "queued")]));
-    const [b] = qc.getQueryData<release.Batch[]>(runKeys.batches)!;
+    const [b] = qc.getQueryData<release.Batch[]>(keys.runBatches)!;
     expect(b.jobs.map((j) => j.state)).toEqual(["running", "queued"]);
     expect(b.jobs[0].runId).toBe(5);
     applyJobs(qc, [job(0, "succeeded"), job(1, "skipped")]);
-    const [after] = qc.getQueryData<release.Batch[]>(runKeys.batches)!;
+    const [after] = qc.getQueryData<release.Batch[]>(keys.runBatches)!;
     expect(after.done).toBe(true);
     expect(runningCount([after])).toMatchObject({ running: 0, queued: 0 });
   });

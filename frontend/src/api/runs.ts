@@ -14,16 +14,6 @@ import { useAppEvent } from "@/lib/events";
 // "run:update"), the live output of each run (fed by "run:output"), and the
 // queries a finished run makes stale ("steps:ran").
 
-/** runKeys are the query keys of runs; a key ending in "All" is the prefix
- * of a family. */
-export const runKeys = {
-  check: (stepIds: number[]) => ["run-check", stepIds] as const,
-  checkAll: ["run-check"] as const,
-  batches: ["run-batches"] as const,
-  stepRuns: (stepId: number) => ["step-runs", stepId] as const,
-  stepRunsAll: ["step-runs"] as const,
-  output: (runId: number) => ["run-output", runId] as const,
-};
 
 /** Job states (runner.State), in the order a job goes through them. */
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "skipped";
@@ -35,28 +25,28 @@ export const isFinal = (s: string) => s !== "queued" && s !== "running";
 /** useRunCheck asks Go what a run of these steps would do. */
 export const useRunCheck = (stepIds: number[], enabled = true) =>
   // Always fresh when a panel mounts: a step state change remounts it.
-  useQuery({ queryKey: runKeys.check(stepIds), queryFn: () => call(Runs.Check(stepIds)), enabled: enabled && stepIds.length > 0, staleTime: 0 });
+  useQuery({ queryKey: keys.runCheck(stepIds), queryFn: () => call(Runs.Check(stepIds)), enabled: enabled && stepIds.length > 0, staleTime: 0 });
 
 export const checkRun = (stepIds: number[]) => call(Runs.Check(stepIds));
 
 /** useBatches is this session's batches, newest first, kept current by the
  * run events (useRunEvents): fetched once, never refetched on a timer. */
 export const useBatches = () =>
-  useQuery({ queryKey: runKeys.batches, queryFn: () => call(Runs.Batches()), staleTime: Infinity, refetchOnWindowFocus: false });
+  useQuery({ queryKey: keys.runBatches, queryFn: () => call(Runs.Batches()), staleTime: Infinity, refetchOnWindowFocus: false });
 
-export const useStepRuns = (stepId: number) => useQuery({ queryKey: runKeys.stepRuns(stepId), queryFn: () => call(Runs.StepRuns(stepId)), enabled: stepId > 0 });
+export const useStepRuns = (stepId: number) => useQuery({ queryKey: keys.stepRuns(stepId), queryFn: () => call(Runs.StepRuns(stepId)), enabled: stepId > 0 });
 
 /** useRunOutput reads a recorded run: its script and the output kept. */
 export const useRunOutput = (runId: number, enabled = true) =>
-  useQuery({ queryKey: runKeys.output(runId), queryFn: () => call(Runs.RunOutput(runId)), enabled: enabled && runId > 0 });
+  useQuery({ queryKey: keys.runOutput(runId), queryFn: () => call(Runs.RunOutput(runId)), enabled: enabled && runId > 0 });
 
 /** useStartRun starts runs; the batch it returns goes into the cache at
  * once (events may have arrived before it: the furthest state wins). */
 export function useStartRun() {
   const qc = useQueryClient();
   return useAppMutation((v: release.RunInput) => Runs.Start(v), {
-    invalidate: () => [runKeys.checkAll],
-    invalidateOnError: () => [runKeys.checkAll],
+    invalidate: () => [keys.runCheckAll],
+    invalidateOnError: () => [keys.runCheckAll],
     success: (b) => {
       putBatch(qc, b);
     },
@@ -69,7 +59,7 @@ export const useCancelRun = () => useAppMutation((batchId: string) => Runs.Cance
 export function useSaveRunning() {
   const qc = useQueryClient();
   return useAppMutation((r: settings.Running) => Settings.SaveRunning(r), {
-    invalidate: () => [keys.settings, runKeys.checkAll],
+    invalidate: () => [keys.settings, keys.runCheckAll],
     success: (s) => {
       qc.setQueryData(keys.settings, s);
       return "Run settings saved.";
@@ -90,7 +80,7 @@ export async function resolveCells(m: release.Matrix, rows: number[], cols: numb
 /** useCellSteps resolves matrix cells to step ids (resolveCells). */
 export function useCellSteps(m: release.Matrix, rows: number[], cols: number[]) {
   return useQuery({
-    queryKey: ["run-cells", m.release.id, rows, cols],
+    queryKey: keys.runCells(m.release.id, rows, cols),
     queryFn: () => resolveCells(m, rows, cols),
     staleTime: 0,
     gcTime: 0,
@@ -125,7 +115,7 @@ function withJobs(b: release.Batch, jobs: release.RunJob[]): release.Batch {
 export function putBatch(qc: QueryClient, b: release.Batch) {
   const pending = early.get(b.id) ?? [];
   early.delete(b.id);
-  qc.setQueryData<release.Batch[]>(runKeys.batches, (old = []) => {
+  qc.setQueryData<release.Batch[]>(keys.runBatches, (old = []) => {
     const have = old.find((x) => x.id === b.id);
     const merged = withJobs(have ? withJobs(b, have.jobs) : b, pending);
     return have ? old.map((x) => (x.id === b.id ? merged : x)) : [merged, ...old];
@@ -136,7 +126,7 @@ export function putBatch(qc: QueryClient, b: release.Batch) {
 export function applyJobs(qc: QueryClient, jobs: release.RunJob[]) {
   const byBatch = new Map<string, release.RunJob[]>();
   for (const j of jobs) byBatch.set(j.batchId, [...(byBatch.get(j.batchId) ?? []), j]);
-  const old = qc.getQueryData<release.Batch[]>(runKeys.batches);
+  const old = qc.getQueryData<release.Batch[]>(keys.runBatches);
   const known = new Set(old?.map((b) => b.id));
   let unknown = false;
   for (const [id, js] of byBatch) {
@@ -145,8 +135,8 @@ export function applyJobs(qc: QueryClient, jobs: release.RunJob[]) {
       unknown = true;
     }
   }
-  if (old) qc.setQueryData<release.Batch[]>(runKeys.batches, old.map((b) => withJobs(b, byBatch.get(b.id) ?? [])));
-  if (unknown) void qc.invalidateQueries({ queryKey: runKeys.batches });
+  if (old) qc.setQueryData<release.Batch[]>(keys.runBatches, old.map((b) => withJobs(b, byBatch.get(b.id) ?? [])));
+  if (unknown) void qc.invalidateQueries({ queryKey: keys.runBatches });
 }
 
 /** activeJobs counts the jobs of the session not finished yet. */
@@ -365,12 +355,12 @@ export function eventHandlers(qc: QueryClient) {
     queue = [];
     applyJobs(qc, js);
     // A run's row is written as it starts: a panel showing the step lists it.
-    for (const j of js) if (j.state === "running") void qc.invalidateQueries({ queryKey: runKeys.stepRuns(j.stepId), exact: true });
+    for (const j of js) if (j.state === "running") void qc.invalidateQueries({ queryKey: keys.stepRuns(j.stepId), exact: true });
   };
   const ran = throttled((ids) => {
     for (const id of ids) for (const k of stepKeys(id)) void qc.invalidateQueries({ queryKey: k });
-    void qc.invalidateQueries({ queryKey: runKeys.stepRunsAll });
-    void qc.invalidateQueries({ queryKey: runKeys.checkAll });
+    void qc.invalidateQueries({ queryKey: keys.stepRunsAll });
+    void qc.invalidateQueries({ queryKey: keys.runCheckAll });
   }, 1000);
   return {
     update: (j: release.RunJob) => {
