@@ -260,3 +260,24 @@ func TestImportTemplatesIntoADraft(t *testing.T) {
 		t.Fatal("a refused import changed the draft")
 	}
 }
+
+// The step panel opens at once on a step with years of history: the
+// newest entries, and how many there are.
+func TestStepDetailBoundsItsHistory(t *testing.T) {
+	f := newFixture(t)
+	custs := f.fleet(1, 1)
+	r := f.active("r", 1, 0)
+	d := must[CustomerSteps](t)(f.steps.CustomerSteps(r.ID, custs[0]))
+	step := d.Deploy[0]
+	f.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+		INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, actor, source, created_at)
+		SELECT ?, ?, ?, ?, 'x', CASE i % 2 WHEN 1 THEN 'done' ELSE 'pending' END, 'pending', 'done', 'ops', 'app', 1000 + i FROM n`,
+		step.ID, r.ID, custs[0], step.TemplateID)
+	got := must[StepDetail](t)(f.steps.StepDetail(step.ID))
+	if len(got.History) != maxTimeline || got.HistoryTotal < 5000 {
+		t.Fatalf("%d entries of %d", len(got.History), got.HistoryTotal)
+	}
+	if got.History[0].ID < got.History[len(got.History)-1].ID {
+		t.Fatal("not newest first")
+	}
+}

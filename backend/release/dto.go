@@ -266,15 +266,18 @@ type Ref struct {
 
 // StepDetail is everything the step panel shows.
 type StepDetail struct {
-	Step      Step           `json:"step"`
-	Template  *Template      `json:"template"`
-	Release   Ref            `json:"release"`
-	Status    ReleaseStatus  `json:"releaseStatus"`
-	Customer  CustomerRef    `json:"customer"`
-	History   []HistoryEntry `json:"history"`
-	Actions   []string       `json:"actions"`
-	Position  int            `json:"position"`
-	StepCount int            `json:"stepCount"`
+	Step     Step          `json:"step"`
+	Template *Template     `json:"template"`
+	Release  Ref           `json:"release"`
+	Status   ReleaseStatus `json:"releaseStatus"`
+	Customer CustomerRef   `json:"customer"`
+	// History is the newest maxTimeline entries of HistoryTotal; the
+	// activity log has them all.
+	History      []HistoryEntry `json:"history"`
+	HistoryTotal int            `json:"historyTotal"`
+	Actions      []string       `json:"actions"`
+	Position     int            `json:"position"`
+	StepCount    int            `json:"stepCount"`
 	// Hold is set when the customer is held back in the release: the panel
 	// asks before it changes the step.
 	Hold *Hold `json:"hold"`

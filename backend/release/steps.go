@@ -164,6 +164,9 @@ func panelActions(s store.CustomerStep, releaseStatus ReleaseStatus) []string {
 	return out
 }
 
+// maxTimeline bounds the step panel's history.
+const maxTimeline = 200
+
 func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDetail, error) {
 	var out StepDetail
 	r, err := loadRelease(ctx, db, s.ReleaseID)
@@ -189,6 +192,12 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 	}
 	if out.History, err = stepTimeline(ctx, db, s.ID, s.TemplateID, s.CreatedAt); err != nil {
 		return out, err
+	}
+	// A step changed back and forth for years keeps a panel that opens at
+	// once: the newest entries, and how many there are in all.
+	out.HistoryTotal = len(out.History)
+	if len(out.History) > maxTimeline {
+		out.History = out.History[:maxTimeline]
 	}
 	out.Actions = panelActions(s, ReleaseStatus(r.Status))
 	if out.Hold, err = customerHold(ctx, db, s.ReleaseID, s.CustomerID); err != nil {

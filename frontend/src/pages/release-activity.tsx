@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Activity, ArrowLeft, Boxes, FileCode2, PauseCircle, Play, RefreshCw, Rocket, Search, X } from "lucide-react";
 import { release } from "@wails/go/models";
@@ -38,7 +38,9 @@ export function ReleaseActivityPage() {
   // The matrix holds the release's clusters, customers and steps for the
   // filters; the release page has usually loaded it already.
   const matrix = useMatrix(id);
-  const [f, setF] = useState<Filters>(none);
+  // The step panel links here with its customer and template as filters.
+  const [params] = useSearchParams();
+  const [f, setF] = useState<Filters>(() => ({ ...none, customerId: Number(params.get("customer")) || 0, templateId: Number(params.get("template")) || 0 }));
   const [searchText, setSearchText] = useState("");
   const search = useDebounced(searchText.trim(), 250);
   const q = useMemo(() => ({ releaseId: id, ...f, search }), [id, f, search]);

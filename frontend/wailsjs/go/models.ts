@@ -261,12 +261,6 @@ export namespace release {
 	    SKIPPED = "skipped",
 	    REVERTED = "reverted",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
-	    PENDING = "pending",
-	}
 	export enum ReleaseType {
 	    ONBOARDING = "onboarding",
 	    RELEASE = "release",
@@ -276,10 +270,35 @@ export namespace release {
 	    DEPLOY = "deploy",
 	    VERIFY = "verify",
 	}
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
+	    RELEASE = "release",
+	    RUNS = "runs",
+	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
+	}
 	export enum StepType {
 	    BASH = "bash",
 	    SQL = "sql",
 	    TEXT = "text",
+	}
+	export enum Source {
+	    TEMPLATE = "template",
+	    CUSTOM = "custom",
+	    OVERRIDDEN = "overridden",
+	    TEMPLATE_DELETED = "template-deleted",
 	}
 	export enum CellCode {
 	    PENDING = "p",
@@ -291,25 +310,6 @@ export namespace release {
 	    SKIPPED_OVERRIDDEN = "S",
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
-	}
-	export enum ReleaseStatus {
-	    DRAFT = "draft",
-	    ACTIVE = "active",
-	    ARCHIVED = "archived",
-	}
-	export enum Kind {
-	    STATUS = "status",
-	    CONTENT = "content",
-	    TEMPLATES = "templates",
-	    CUSTOMERS = "customers",
-	    RELEASE = "release",
-	    RUNS = "runs",
-	}
-	export enum Source {
-	    TEMPLATE = "template",
-	    CUSTOM = "custom",
-	    OVERRIDDEN = "overridden",
-	    TEMPLATE_DELETED = "template-deleted",
 	}
 	export interface ActionRule {
 	    action: Action;
@@ -716,6 +716,7 @@ export namespace release {
 	    releaseStatus: ReleaseStatus;
 	    customer: CustomerRef;
 	    history: HistoryEntry[];
+	    historyTotal: number;
 	    actions: string[];
 	    position: number;
 	    stepCount: number;

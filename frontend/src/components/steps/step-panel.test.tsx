@@ -48,6 +48,7 @@ function detail(status: release.Status, extra: Partial<release.Step> = {}, actio
     releaseStatus: release.ReleaseStatus.ACTIVE,
     customer: { id: 2, name: "Acme", namespace: "acme", clusterId: 1, clusterName: "prod-eu" },
     history: [{ id: 1, stepId: 7, releaseId: 1, releaseName: "r", customerId: 2, customerName: "Acme", clusterName: "prod-eu", stepName: "Upgrade", action: "done", kind: release.Kind.STATUS, fromStatus: "pending", toStatus: "done", note: "ok", contentBefore: "", contentAfter: "", rendered: "", detail: "", actor: "Dana", source: "app", createdAt: 1_790_000_000 }],
+    historyTotal: 1,
     actions,
     position: 0,
     stepCount: 3,

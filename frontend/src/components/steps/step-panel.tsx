@@ -227,6 +227,14 @@ function StepPanelBody({ d, releaseId, outside }: { d: release.StepDetail; relea
           </details>
         )}
         <Timeline history={d.history} current={s.rendered?.text ?? s.content} />
+        {d.historyTotal > d.history.length && (
+          <p className="text-xs text-muted-foreground" data-testid="history-more">
+            The newest {d.history.length.toLocaleString()} of {d.historyTotal.toLocaleString()} changes.{" "}
+            <Link className="font-medium text-foreground underline" to={`/releases/${releaseId}/activity?customer=${d.customer.id}${s.templateId ? `&template=${s.templateId}` : ""}`}>
+              All of them in the activity log
+            </Link>
+          </p>
+        )}
       </div>
 
       <ConfirmDialog
