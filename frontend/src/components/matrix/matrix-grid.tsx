@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type MouseEvent, type Ref } from "react";
+import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type Ref } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Check, CircleDashed, SkipForward, Undo2 } from "lucide-react";
 import { release } from "@wails/go/models";
@@ -145,6 +145,13 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
     onHelp,
   });
 
+  const onCellClick = useStable((e: MouseEvent, p: Pos) => clickCell(e, p));
+  const onCellExtras = useStable((e: MouseEvent, row: number, col: number) => {
+    e.stopPropagation();
+    const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    onExtras({ row, col }, { x: rect.right, y: rect.bottom });
+  });
+  const onCellEnter = useStable((p: Pos) => setHover((h) => (h && h.vr === p.vr && h.vc === p.vc ? h : p)));
   const clickCell = (e: MouseEvent, p: Pos) => {
     const cell = cellAt(p);
     if (!cell) return;
@@ -206,7 +213,6 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
             const ch = cells[c.col];
             const st = cellStatus(ch);
             const cu = m.customers[c.col];
-            const p = { vr: vr.index, vc: vc.index };
             const lastFailed = failed.has(`${r.row}:${c.col}`);
             return (
               <CellView
@@ -221,13 +227,13 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
                 selected={inSel(r.row, c.col)}
                 focused={focus?.vr === vr.index && focus?.vc === vc.index}
                 label={`${m.rows[r.row].name} for ${cu.name}: ${st ?? "no step"}${lastFailed ? ", last run failed" : ""}`}
-                onClick={(e) => clickCell(e, p)}
-                onExtras={(e) => {
-                  e.stopPropagation();
-                  const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
-                  onExtras({ row: r.row, col: c.col }, { x: rect.right, y: rect.bottom });
-                }}
-                onEnter={() => setHover(p)}
+                vr={vr.index}
+                vc={vc.index}
+                row={r.row}
+                col={c.col}
+                onCellClick={onCellClick}
+                onCellExtras={onCellExtras}
+                onCellEnter={onCellEnter}
               />
             );
           });
@@ -287,7 +293,18 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
   );
 }
 
-const CellView = memo(function CellView({ top, left, status, overridden, extra, held, failed, selected, focused, label, onClick, onExtras, onEnter }: {
+/** useStable is fn behind a function that never changes, so the memoised
+ * cells re-render only when what they show changes (a click, a hover or a
+ * selection re-renders the grid, not its thousands of cells). */
+function useStable<A extends unknown[]>(fn: (...a: A) => void): (...a: A) => void {
+  const ref = useRef(fn);
+  useLayoutEffect(() => {
+    ref.current = fn;
+  });
+  return useCallback((...a: A) => ref.current(...a), []);
+}
+
+const CellView = memo(function CellView({ top, left, status, overridden, extra, held, failed, selected, focused, label, vr, vc, row, col, onCellClick, onCellExtras, onCellEnter }: {
   top: number;
   left: number;
   status: release.Status | null;
@@ -298,9 +315,13 @@ const CellView = memo(function CellView({ top, left, status, overridden, extra, 
   selected: boolean;
   focused: boolean;
   label: string;
-  onClick: (e: MouseEvent) => void;
-  onExtras: (e: MouseEvent) => void;
-  onEnter: () => void;
+  vr: number;
+  vc: number;
+  row: number;
+  col: number;
+  onCellClick: (e: MouseEvent, p: Pos) => void;
+  onCellExtras: (e: MouseEvent, row: number, col: number) => void;
+  onCellEnter: (p: Pos) => void;
 }) {
   if (!status) {
     return <div className="absolute border-b border-r border-border bg-muted/30" style={{ top, left, width: COL_W, height: ROW_H }} />;
@@ -312,8 +333,8 @@ const CellView = memo(function CellView({ top, left, status, overridden, extra, 
       aria-label={label}
       aria-selected={selected}
       data-status={status}
-      onClick={onClick}
-      onMouseEnter={onEnter}
+      onClick={(e) => onCellClick(e, { vr, vc })}
+      onMouseEnter={() => onCellEnter({ vr, vc })}
       className={cn("absolute flex cursor-pointer items-center justify-center border-b border-r border-border", held && "bg-muted/50", selected && "bg-primary/15", focused && "z-[5] outline-2 -outline-offset-2 outline-primary")}
       style={{ top, left, width: COL_W, height: ROW_H }}
     >
@@ -329,7 +350,7 @@ const CellView = memo(function CellView({ top, left, status, overridden, extra, 
           className="absolute bottom-0.5 right-0.5 rounded bg-primary px-0.5 text-[9px] font-semibold leading-3 text-primary-foreground hover:ring-2 hover:ring-primary/40"
           title={`${extra} custom step${extra === 1 ? "" : "s"} after this one: click to list ${extra === 1 ? "it" : "them"}`}
           aria-label={`${extra} custom step${extra === 1 ? "" : "s"} after this one`}
-          onClick={onExtras}
+          onClick={(e) => onCellExtras(e, row, col)}
           data-testid="extras-badge"
         >
           +{extra}

@@ -7,6 +7,7 @@ import { useHighlight, useHighlightStyles } from "@/api/steps";
 import { copyToClipboard, usePreferences } from "@/api/system";
 import { cn } from "@/lib/utils";
 import { markClass, markElement, markTitle, toMarks, type Mark } from "@/lib/spans";
+import { useVirtualizer } from "@tanstack/react-virtual";
 
 /** useChromaStyles puts chroma's light and dark CSS in the page once. */
 function useChromaStyles() {
@@ -25,6 +26,10 @@ function useChromaStyles() {
  * more than it helps, and the plain text is there at once. */
 const maxHighlightLines = 5000;
 const maxHighlightBytes = 256 * 1024;
+
+/** From this many lines on, only the lines in view (and a margin) are in
+ * the page: a 2,000-line script opens as fast as a short one. */
+const virtualFrom = 300;
 
 /** CodeBlock shows step content under a header bar with its copy button
  * and, for code, a wrap toggle (remembered). Prose (text steps) always
@@ -73,6 +78,7 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
     setTimeout(() => setCopied(false), 1500);
   };
   const width = `${String(lines.length).length}ch`;
+  const bodyRef = useRef<HTMLDivElement>(null);
   return (
     <div className={cn("code-block flex min-h-0 flex-col overflow-hidden rounded-lg border border-border bg-muted/40", className)}>
       <div className="flex h-9 shrink-0 items-center gap-2 border-b border-border bg-muted/60 px-2.5 text-xs text-muted-foreground">
@@ -115,8 +121,10 @@ export function CodeBlock({ code, type, className, bodyClassName, label, actions
           ))}
         </ul>
       )}
-      <div className={cn("min-h-0 flex-1 overflow-auto", bodyClassName)} data-selectable data-testid="code-body">
-        {highlightable && hl.data ? (
+      <div ref={bodyRef} className={cn("min-h-0 flex-1 overflow-auto", bodyClassName)} data-selectable data-testid="code-body">
+        {lines.length >= virtualFrom ? (
+          <VirtualLines scrollRef={bodyRef} lines={lines} html={highlightable ? hl.data?.html : undefined} marks={marks} wrap={wrap} width={width} />
+        ) : highlightable && hl.data ? (
           <div ref={hlRef} key={hl.data.html} className={cn("chroma-host code-lines", wrap && "wrap")} style={{ ["--ln-width" as string]: width }} dangerouslySetInnerHTML={{ __html: hl.data.html }} />
         ) : (
           <PlainLines lines={lines} marks={marks} wrap={wrap} width={width} />
@@ -169,4 +177,94 @@ function markedLine(line: string, offset: number, marks: Mark[]): ReactNode[] {
   }
   if (at < line.length) out.push(line.slice(at));
   return out;
+}
+
+/** lineStarts are where each line starts in the whole text (for marks). */
+function lineStarts(lines: string[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    out.push(at);
+    at += l.length + 1;
+  }
+  return out;
+}
+
+/** splitChroma cuts chroma's HTML into its lines: Go writes each line as
+ * one self-contained <span class="line">, and escapes every "<" of the
+ * content, so the marker never occurs inside a line. null when the HTML
+ * is not shaped so (then the plain lines show). */
+function splitChroma(html: string, count: number): string[] | null {
+  const from = html.indexOf("<code>");
+  const to = html.lastIndexOf("</code>");
+  if (from < 0 || to < from) return null;
+  const marker = '<span class="line">';
+  const parts = html.slice(from + 6, to).split(marker).slice(1).map((p) => marker + p);
+  return parts.length === count ? parts : null;
+}
+
+/** VirtualLines shows a long text with only the lines in view in the page,
+ * highlighted (chroma's lines, one by one) once Go's HTML is there. */
+function VirtualLines({ scrollRef, lines, html, marks, wrap, width }: {
+  scrollRef: React.RefObject<HTMLDivElement | null>;
+  lines: string[];
+  html?: string;
+  marks: Mark[];
+  wrap: boolean;
+  width: string;
+}) {
+  const starts = useMemo(() => lineStarts(lines), [lines]);
+  const htmlLines = useMemo(() => (html ? splitChroma(html, lines.length) : null), [html, lines.length]);
+  const v = useVirtualizer({
+    count: lines.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 19.2, // 12 px × line-height 1.6
+    overscan: 40,
+  });
+  const pad = 10; // .code-lines' vertical padding
+  return (
+    <div
+      className={cn("code-lines", wrap && "wrap", htmlLines && "chroma-host chroma")}
+      style={{ ["--ln-width" as string]: width, position: "relative", height: v.getTotalSize() + 2 * pad, padding: 0 }}
+      data-testid="code-virtual"
+    >
+      {v.getVirtualItems().map((it) => {
+        const i = it.index;
+        const lineMarks = marks.length ? marks.filter((m) => m.end > starts[i] && m.start < starts[i] + lines[i].length + 1) : [];
+        return (
+          <div
+            key={it.key}
+            data-index={i}
+            ref={v.measureElement}
+            style={{ position: "absolute", top: 0, left: 0, minWidth: "100%", width: wrap ? "100%" : "max-content", transform: `translateY(${it.start + pad}px)` }}
+          >
+            {htmlLines ? (
+              <HtmlLine key={htmlLines[i] + lineMarks.length} html={htmlLines[i]} marks={lineMarks.map((m) => ({ ...m, start: m.start - starts[i], end: m.end - starts[i] }))} />
+            ) : (
+              <span className="line">
+                <span className="ln">{i + 1}</span>
+                <span className="cl">{lineMarks.length ? markedLine(lines[i], starts[i], lineMarks) : lines[i]}{"\n"}</span>
+              </span>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** HtmlLine is one of chroma's lines, with the variables' values marked
+ * (marks relative to the line). Keyed by its HTML and marks, so the marks go
+ * into fresh DOM once. */
+function HtmlLine({ html, marks }: { html: string; marks: Mark[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    // A re-render keeps React's innerHTML, and the marks in it: mark once.
+    const el = ref.current;
+    const sig = marks.map((m) => `${m.start}-${m.end}`).join(",");
+    if (!el || el.dataset.marked === sig) return;
+    markElement(el, marks);
+    el.dataset.marked = sig;
+  }, [marks]);
+  return <div ref={ref} dangerouslySetInnerHTML={{ __html: html }} />;
 }

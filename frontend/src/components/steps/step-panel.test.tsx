@@ -145,8 +145,11 @@ describe("StepPanel", () => {
     show(detail(release.Status.PENDING, { content: long }, ["done", "skip"]));
     const top = screen.getByTestId("panel-top");
     expect(top).toContainElement(screen.getByRole("button", { name: "Mark done" }));
-    expect(top.parentElement!.querySelector("pre")).not.toBeNull();
-    expect(top).not.toContainElement(top.parentElement!.querySelector("pre"));
+    const body = screen.getByTestId("code-body");
+    expect(top).not.toContainElement(body);
+    // 400 lines: only those in view (and a margin) are in the page.
+    expect(body.querySelector('[data-testid="code-virtual"]')).not.toBeNull();
+    expect(body.querySelectorAll(".line").length).toBeLessThan(120);
   });
 
   describe("Run", () => {
