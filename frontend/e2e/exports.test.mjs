@@ -145,6 +145,23 @@ test("exporting reports and runbooks", async (t) => {
       assert.doesNotMatch(names, /Bergmann|Globex/);
     });
 
+    await t.test("the template editor previews a step for any customer and names those lacking a variable", async () => {
+      await app.go(`/releases/${rid}/steps`);
+      await page.getByRole("button", { name: "Add deploy step" }).click();
+      const dialog = page.getByRole("dialog", { name: "Add a deploy step" });
+      await dialog.getByLabel("Name").fill("Region check");
+      await dialog.getByLabel("Content").fill("echo {{customer.region}} for {{customer}}");
+      await dialog.getByTestId("lacking-variables").getByText(/is not set for 2 customers of this release: Bergmann, Globex/).waitFor();
+      await dialog.getByLabel("Preview for customer").selectOption({ label: "for Acme" });
+      await page.waitForFunction(() => document.querySelector('[role="dialog"] [data-testid="code-body"]')?.textContent.includes("echo eu-west-1 for Acme"));
+      await dialog.getByLabel("Preview for customer").selectOption({ label: "for Globex" });
+      await page.waitForFunction(() => document.querySelector('[role="dialog"] [data-testid="code-body"]')?.textContent.includes("echo {{customer.region}} for Globex"));
+      assert.match(await dialog.getByTestId("variable-problems").textContent(), /customer\.region is not set for Globex/);
+      await app.screenshot("template-preview.png");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      assert.equal(sql(app.dbPath, `SELECT count(*) AS n FROM step_templates WHERE name = 'Region check'`)[0].n, 0);
+    });
+
     let runbook = "";
     await t.test("the runbook keeps the steps as written", async () => {
       clear();

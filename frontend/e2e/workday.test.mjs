@@ -345,6 +345,16 @@ test("a working day on the matrix", async (t) => {
     await t.test("18 hold a customer from its column header; bulk leaves it alone and says so; figures count it apart", async () => {
       await openMatrix();
       const before = (await app.call("release.Service", "Get", rid)).release.progress;
+      const bar = page.getByTestId("release-progress");
+      // The screen shows Go's figures, exactly.
+      const shows = async (p) => {
+        await bar.getByText(`${p.percent}%`, { exact: true }).waitFor();
+        for (const [n, what] of [[p.done, "done"], [p.skipped, "skipped"], [p.reverted, "reverted"], [p.pending, "pending"]]) {
+          await bar.getByText(new RegExp(`(^|\\s)${n} ${what}$`)).waitFor();
+        }
+        assert.equal(p.percent, Math.round(((p.done + p.skipped) * 100) / p.total), "percent = (done + skipped) / total");
+      };
+      await shows(before);
       await page.getByTestId("matrix-column").filter({ hasText: "Initech" }).hover();
       await page.getByRole("button", { name: "Menu for Initech" }).click();
       await page.getByRole("menuitem", { name: "Hold back…" }).click();
@@ -356,6 +366,7 @@ test("a working day on the matrix", async (t) => {
       assert.equal(held.heldCustomers, 1);
       assert.equal(held.total, before.total - 9, "Initech's 9 steps are counted apart");
       await page.getByTestId("release-progress").getByText("1 customer held").waitFor();
+      await shows(held);
       await page.getByRole("button", { name: "Select row Smoke" }).click();
       await page.getByRole("toolbar", { name: "Bulk actions" }).getByRole("button", { name: "Mark done" }).click();
       await page.locator("[data-sonner-toast]").filter({ hasText: "of customers on hold: left as they are" }).waitFor();
@@ -394,6 +405,21 @@ test("a working day on the matrix", async (t) => {
       const s = await stepOf("Long script", "Cyberdyne");
       assert.equal(s.status, "skipped");
       assert.equal(s.skipReason, "not needed on Cyberdyne");
+      // And in the database file, with one history row per key press.
+      const rows = sql(app.dbPath, `SELECT cs.name, cs.status, cs.skip_reason FROM customer_steps cs JOIN customers cu ON cu.id = cs.customer_id
+        WHERE cu.name = 'Cyberdyne' AND cs.name IN ('Back up', 'Migrate', 'Long script') ORDER BY cs.order_index`);
+      assert.deepEqual(rows, [
+        { name: "Back up", status: "done", skip_reason: null },
+        { name: "Migrate", status: "done", skip_reason: null },
+        { name: "Long script", status: "skipped", skip_reason: "not needed on Cyberdyne" },
+      ]);
+      const hist = sql(app.dbPath, `SELECT h.step_name, h.to_status FROM step_history h JOIN customers cu ON cu.id = h.customer_id
+        WHERE cu.name = 'Cyberdyne' AND h.step_name IN ('Back up', 'Migrate', 'Long script') AND h.to_status IS NOT NULL ORDER BY h.id`);
+      assert.deepEqual(hist.slice(-3), [
+        { step_name: "Back up", to_status: "done" },
+        { step_name: "Migrate", to_status: "done" },
+        { step_name: "Long script", to_status: "skipped" },
+      ]);
     });
 
     await t.test("13.12 smaller things: archive confirmation counts pending; a refused panel action shows the real state", async () => {

@@ -9,6 +9,7 @@ import { Input, NativeSelect } from "@/components/ui/input";
 import { EmptyState, Skeleton } from "@/components/ui/misc";
 import { useCrumb } from "@/components/layout/crumbs";
 import { DiffView } from "@/components/steps/diff-view";
+import { LazyDetails } from "@/components/ui/lazy-details";
 import { StatusIcon } from "@/components/steps/status";
 import { describe, kindLabels } from "@/components/history/words";
 import { useRelease } from "@/api/releases";
@@ -184,10 +185,9 @@ function Entry({ h, onFilter }: { h: release.HistoryEntry; onFilter: (f: Partial
         </p>
         {h.note && <p className="mt-0.5 break-words text-xs text-muted-foreground">“{h.note}”</p>}
         {changed && (
-          <details className="mt-1 text-xs">
-            <summary className="cursor-pointer text-muted-foreground">Show the change</summary>
-            <DiffView className="mt-1" before={h.contentBefore} after={h.contentAfter} />
-          </details>
+          <LazyDetails className="mt-1 text-xs" summary="Show the change">
+            {() => <DiffView className="mt-1" before={h.contentBefore} after={h.contentAfter} />}
+          </LazyDetails>
         )}
       </div>
       <time className="shrink-0 text-xs tabular-nums text-muted-foreground" dateTime={new Date(h.createdAt * 1000).toISOString()} title={formatDateTime(h.createdAt)}>

@@ -2,6 +2,7 @@ import { History } from "lucide-react";
 import type { release } from "@wails/go/models";
 import { Badge } from "@/components/ui/badge";
 import { DiffView } from "@/components/steps/diff-view";
+import { LazyDetails } from "@/components/ui/lazy-details";
 import { StatusIcon } from "@/components/steps/status";
 import { formatDateTime, timeAgo } from "@/lib/format";
 import { historyWords } from "./words";
@@ -29,22 +30,20 @@ export function Timeline({ history, current }: { history: release.HistoryEntry[]
               <div className="text-xs text-muted-foreground" title={formatDateTime(h.createdAt)}>{h.actor} · {timeAgo(h.createdAt)}</div>
               {h.note && <div className="mt-0.5 break-words text-xs">“{h.note}”</div>}
               {h.rendered && (
-                <details className="mt-1 text-xs">
-                  <summary className="cursor-pointer text-muted-foreground">
-                    What it was, for this customer{current !== undefined && current !== h.rendered ? " (differs from now)" : ""}
-                  </summary>
-                  {current !== undefined && current !== h.rendered ? (
-                    <DiffView className="mt-1" before={h.rendered} after={current} />
-                  ) : (
-                    <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap rounded-md border border-border bg-muted/40 p-2 font-mono text-[11px]" data-selectable>{h.rendered}</pre>
-                  )}
-                </details>
+                <LazyDetails className="mt-1 text-xs" summary={<>What it was, for this customer{current !== undefined && current !== h.rendered ? " (differs from now)" : ""}</>}>
+                  {() =>
+                    current !== undefined && current !== h.rendered ? (
+                      <DiffView className="mt-1" before={h.rendered} after={current} />
+                    ) : (
+                      <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap rounded-md border border-border bg-muted/40 p-2 font-mono text-[11px]" data-selectable>{h.rendered}</pre>
+                    )
+                  }
+                </LazyDetails>
               )}
               {h.contentBefore && h.contentAfter && h.contentBefore !== h.contentAfter && (
-                <details className="mt-1 text-xs">
-                  <summary className="cursor-pointer text-muted-foreground">Show the change</summary>
-                  <DiffView className="mt-1" before={h.contentBefore} after={h.contentAfter} />
-                </details>
+                <LazyDetails className="mt-1 text-xs" summary="Show the change">
+                  {() => <DiffView className="mt-1" before={h.contentBefore} after={h.contentAfter} />}
+                </LazyDetails>
               )}
             </li>
           ))}

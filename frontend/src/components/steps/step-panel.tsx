@@ -10,6 +10,7 @@ import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/misc";
 import { CodeBlock } from "./code-block";
 import { DiffView } from "./diff-view";
+import { LazyDetails } from "@/components/ui/lazy-details";
 import { Timeline } from "@/components/history/timeline";
 import { StatusBadge, TypeBadge } from "./status";
 import { useDeleteCustom, useEditCustom, useOverride, useResetToTemplate, useTransition, useUndo, type StepAction } from "@/api/steps";
@@ -221,10 +222,9 @@ function StepPanelBody({ d, releaseId, outside }: { d: release.StepDetail; relea
           </div>
         )}
         {s.source === release.Source.OVERRIDDEN && d.template && mode === "" && (
-          <details className="text-[13px]">
-            <summary className="cursor-pointer text-muted-foreground">What differs from the template</summary>
-            <DiffView className="mt-2" before={d.template.content} after={s.content} />
-          </details>
+          <LazyDetails className="text-[13px]" summary="What differs from the template">
+            {() => <DiffView className="mt-2" before={d.template!.content} after={s.content} />}
+          </LazyDetails>
         )}
         <Timeline history={d.history} current={s.rendered?.text ?? s.content} />
         {d.historyTotal > d.history.length && (
