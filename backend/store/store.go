@@ -486,12 +486,19 @@ func (s *Store) Watch(ctx context.Context, every time.Duration, onChange func())
 		return fmt.Errorf("watch connection: %w", err)
 	}
 	defer conn.Close()
+	// Prepared once: the poll runs a few times a second for as long as the
+	// window is open, and must cost next to nothing.
+	stmt, err := conn.PrepareContext(ctx, `PRAGMA data_version`)
+	if err != nil {
+		return fmt.Errorf("watch statement: %w", err)
+	}
+	defer stmt.Close()
 	var last int64 = -1
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		var v int64
-		if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err == nil {
+		if err := stmt.QueryRowContext(ctx).Scan(&v); err == nil {
 			if last >= 0 && v != last {
 				onChange()
 			}
