@@ -83,10 +83,24 @@ export async function startApp(name, opts = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = [];
+  // The dev build's browser bridge (Wails' ipc.js over a websocket) can drop
+  // its connection on a loaded machine; until it reconnects (every 500 ms)
+  // a call fails in ipc.js with "Cannot read properties of null (reading
+  // 'send')". The app's window uses WebKit's own message handler instead, so
+  // that is the harness's transport failing, not the app: it is counted
+  // and printed, not treated as the app's console error.
+  const bridgeDrops = [];
+  const record = (text) => {
+    if (text.includes("reading 'send'") && text.includes("/wails/ipc.js")) bridgeDrops.push(text);
+    else errors.push(text);
+  };
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    if (m.type() === "error") record(m.text());
   });
-  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("pageerror", (e) => record(String(e.stack ?? e)));
+  page.on("close", () => {
+    if (bridgeDrops.length) console.log(`# the dev bridge's websocket was down for ${bridgeDrops.length} call(s) (${name})`);
+  });
   await page.goto(url + "/");
   await page.waitForFunction(() => window.go !== undefined, null, { timeout: 60_000 });
 

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp } from "./harness.mjs";
@@ -292,13 +292,17 @@ test("running bash steps from the window", async (t) => {
       await page.keyboard.press("Escape");
       assert.deepEqual(db(`SELECT outcome FROM step_runs WHERE step_name = 'Drain'`).map((r) => r.outcome), ["cancelled", "cancelled", "cancelled"]);
       assert.deepEqual(db(`SELECT DISTINCT status FROM customer_steps WHERE name = 'Drain'`), [{ status: "pending" }]);
-      let left = "";
-      try {
-        left = execFileSync("pgrep", ["-f", "^sleep 300$"], { encoding: "utf8" });
-      } catch {
-        left = ""; // pgrep exits 1 when nothing matches
-      }
-      assert.equal(left.trim(), "", "no script is left running");
+      // This app's scripts only (they inherit its SHIPDECK_DATA_DIR), even
+      // orphaned ones: another `sleep 300` on the machine is none of this
+      // test's business.
+      const left = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, "utf8") === "sleep\0" + "300\0" && readFileSync(`/proc/${p}/environ`, "utf8").split("\0").includes(`SHIPDECK_DATA_DIR=${app.dataDir}`);
+        } catch {
+          return false; // gone, or not ours to read
+        }
+      });
+      assert.deepEqual(left, [], "no script is left running");
     });
 
     await t.test("settings: running turned off says so at the Run button; Go's timeout rule shows at its field", async () => {
