@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/uptrace/bun"
 	"io"
 	"os"
 	"path/filepath"
@@ -159,6 +160,24 @@ func (c *cli) open() (*store.Store, error) {
 	}
 	c.st = st
 	return st, nil
+}
+
+// release opens the database and finds the release --release names: how
+// status, step and the exports begin.
+func (c *cli) release(ref string) (*store.Store, *bun.DB, candidate, error) {
+	if ref == "" {
+		return nil, nil, candidate{}, usage("--release is required")
+	}
+	st, err := c.open()
+	if err != nil {
+		return nil, nil, candidate{}, err
+	}
+	db, err := st.DB()
+	if err != nil {
+		return nil, nil, candidate{}, err
+	}
+	r, err := findRelease(context.Background(), db, ref)
+	return st, db, r, err
 }
 
 // out prints v as JSON with --json, else calls text.

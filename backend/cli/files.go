@@ -54,22 +54,11 @@ func (c *cli) exportCmd() *cobra.Command {
 		Example: `  shipdeck export report --release 2026.12 --format csv -o 2026.12.csv
   shipdeck export report --release 2026.12 --customer acme --format markdown`,
 		RunE: func(*cobra.Command, []string) error {
-			if rel == "" {
-				return usage("--release is required")
-			}
-			st, err := c.open()
-			if err != nil {
-				return err
-			}
-			db, err := st.DB()
+			_, db, r, err := c.release(rel)
 			if err != nil {
 				return err
 			}
 			ctx := context.Background()
-			r, err := findRelease(ctx, db, rel)
-			if err != nil {
-				return err
-			}
 			sel := report.Selection{ReleaseID: r.ID}
 			if cluster != "" {
 				cl, err := findCluster(ctx, db, cluster)
@@ -100,18 +89,7 @@ func (c *cli) exportCmd() *cobra.Command {
 		Short: "Write a release's templates as a runbook file (YAML)",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if rbRel == "" {
-				return usage("--release is required")
-			}
-			st, err := c.open()
-			if err != nil {
-				return err
-			}
-			db, err := st.DB()
-			if err != nil {
-				return err
-			}
-			r, err := findRelease(context.Background(), db, rbRel)
+			st, _, r, err := c.release(rbRel)
 			if err != nil {
 				return err
 			}

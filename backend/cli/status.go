@@ -39,22 +39,11 @@ func (c *cli) statusCmd() *cobra.Command {
   shipdeck status --release 2026.12 --cluster prod-eu
   shipdeck status --release 2026.12 --customer acme --json`,
 		RunE: func(*cobra.Command, []string) error {
-			if rel == "" {
-				return usage("--release is required")
-			}
-			st, err := c.open()
-			if err != nil {
-				return err
-			}
-			db, err := st.DB()
+			st, db, r, err := c.release(rel)
 			if err != nil {
 				return err
 			}
 			ctx := context.Background()
-			r, err := findRelease(ctx, db, rel)
-			if err != nil {
-				return err
-			}
 			if customer != "" {
 				cu, err := customerIn(ctx, db, customer, cluster, "")
 				if err != nil {

@@ -107,19 +107,11 @@ func (c *cli) runStep(action release.Action, f stepFlags) error {
 	if f.allPending && f.customersFile != "" {
 		return usage("give --all-pending or --customers-file, not both")
 	}
-	st, err := c.open()
-	if err != nil {
-		return err
-	}
-	db, err := st.DB()
+	st, db, rel, err := c.release(f.release)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	rel, err := findRelease(ctx, db, f.release)
-	if err != nil {
-		return err
-	}
 	customers, err := c.customers(ctx, db, rel.ID, f)
 	if err != nil {
 		return err
