@@ -4,6 +4,7 @@ import { toast } from "sonner";
 import { Check, ChevronLeft, ChevronRight, FileUp, Plus, Trash2 } from "lucide-react";
 import type { runbook } from "@wails/go/models";
 import { openRunbook } from "@/api/exports";
+import { RunbookProblems } from "@/components/exports/runbook-import";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, NativeSelect, Textarea } from "@/components/ui/input";
@@ -192,14 +193,7 @@ function StepsStage({ steps, setSteps, copyFrom, setCopyFrom, releases }: {
         <Button variant="outline" onClick={() => void fromRunbook()} disabled={reading}><FileUp /> Start from a runbook…</Button>
         <span className="text-xs text-muted-foreground">A YAML runbook exported from Shipdeck or kept in git.</span>
       </div>
-      {rb && (
-        <div role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 p-3 text-[13px]" data-testid="runbook-problems">
-          <p className="mb-1 font-medium">{rb.file} was not read: nothing was added.</p>
-          <ul className="grid max-h-56 gap-0.5 overflow-auto text-xs">
-            {rb.problems.map((p, i) => <li key={i}>{p.line > 0 ? `Line ${p.line}: ` : ""}{p.message.replace(/^Line \d+: /, "")}</li>)}
-          </ul>
-        </div>
-      )}
+      {rb && <RunbookProblems className="text-[13px]" heading={`${rb.file} was not read: nothing was added.`} problems={rb.problems} />}
       {steps.length > 0 && (
         <ul className="grid gap-1.5">
           {steps.map((s, i) => (

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { FileUp } from "lucide-react";
-import type { app } from "@wails/go/models";
+import type { app, runbook } from "@wails/go/models";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useImportRunbook } from "@/api/exports";
+import { cn } from "@/lib/utils";
 
 /** RunbookImportDialog puts a runbook file's steps into a draft: replacing
  * its templates or after them. A file with problems is listed line by line
@@ -45,16 +46,24 @@ export function RunbookImportDialog({ releaseId, templateCount, onClose }: { rel
           <input type="radio" name="mode" checked={replace} onChange={() => setReplace(true)} className="accent-[var(--primary)]" /> Replace them
         </label>
         {problems && (
-          <div role="alert" className="rounded-md border border-destructive/30 bg-destructive/10 p-3" data-testid="runbook-problems">
-            <p className="mb-1 font-medium">{problems.path.split(/[\\/]/).pop()} was not imported:</p>
-            <ul className="grid max-h-56 gap-0.5 overflow-auto text-xs">
-              {problems.problems.map((p, i) => (
-                <li key={i}>{p.line > 0 ? `Line ${p.line}: ` : ""}{p.message.replace(/^Line \d+: /, "")}</li>
-              ))}
-            </ul>
-          </div>
+          <RunbookProblems heading={`${problems.path.split(/[\\/]/).pop()} was not imported:`} problems={problems.problems} />
         )}
       </div>
     </Dialog>
+  );
+}
+
+/** RunbookProblems lists what is wrong with a runbook file, line by line
+ * (Go's messages; the line number shown once). */
+export function RunbookProblems({ heading, problems, className }: { heading: string; problems: runbook.Problem[]; className?: string }) {
+  return (
+    <div role="alert" className={cn("rounded-md border border-destructive/30 bg-destructive/10 p-3", className)} data-testid="runbook-problems">
+      <p className="mb-1 font-medium">{heading}</p>
+      <ul className="grid max-h-56 gap-0.5 overflow-auto text-xs">
+        {problems.map((p, i) => (
+          <li key={i}>{p.line > 0 ? `Line ${p.line}: ` : ""}{p.message.replace(/^Line \d+: /, "")}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
