@@ -85,7 +85,7 @@ func Run(cfg Config) error {
 		start = options.Maximised
 	}
 	s.watchSignals()
-	return wails.Run(&options.App{
+	err := wails.Run(&options.App{
 		Title:            "Shipdeck",
 		Width:            ws.Width,
 		Height:           ws.Height,
@@ -117,6 +117,10 @@ func Run(cfg Config) error {
 			ProgramName: "shipdeck",
 		},
 	})
+	if err != nil {
+		return fmt.Errorf("run the window: %w", err)
+	}
+	return nil
 }
 
 // newShell builds the shell of one run, with its store still closed and

@@ -47,7 +47,7 @@ func (b *Backups) BackUp() (out BackupResult, err error) {
 		Filters:         []runtime.FileFilter{{DisplayName: "Shipdeck database (*.db)", Pattern: "*.db"}},
 	})
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("choose where to save the backup: %w", err)
 	}
 	if path == "" {
 		return BackupResult{Cancelled: true}, nil
@@ -68,7 +68,7 @@ func (b *Backups) Restore() (out RestoreResult, err error) {
 		Filters:          []runtime.FileFilter{{DisplayName: "Shipdeck database (*.db)", Pattern: "*.db"}},
 	})
 	if err != nil {
-		return out, err
+		return out, fmt.Errorf("choose a backup to restore: %w", err)
 	}
 	if path == "" {
 		return RestoreResult{Cancelled: true}, nil

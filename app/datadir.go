@@ -80,15 +80,18 @@ func DataDir(env Env) (string, error) {
 func PrepareDataDir(dir string) (warning string, err error) {
 	fi, err := os.Lstat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", os.MkdirAll(dir, 0o700)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("create data directory: %w", err)
+		}
+		return "", nil
 	}
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("inspect data directory: %w", err)
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, err := os.Stat(dir)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("follow data directory link: %w", err)
 		}
 		if !target.IsDir() {
 			return "", &fs.PathError{Op: "open", Path: dir, Err: syscall.ENOTDIR}
@@ -141,7 +144,7 @@ var (
 func foreignEntries(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list data directory: %w", err)
 	}
 	var out []string
 next:

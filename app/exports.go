@@ -308,7 +308,7 @@ func (e *Exports) writeFile(path string, fill func(io.Writer) error) (int64, err
 	}
 	if err != nil {
 		_ = os.Remove(tmp) // the partial file is worthless
-		return 0, err
+		return 0, fmt.Errorf("write %s: %w", path, err)
 	}
 	e.mu.Lock()
 	e.written[path] = true
@@ -325,7 +325,8 @@ type countingWriter struct {
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
-	return n, err
+	return n, err //nolint:wrapcheck // a writer passes its writer's error on as it is
+
 }
 
 var unsafeName = regexp.MustCompile(`[^\p{L}\p{N}._-]+`)

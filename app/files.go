@@ -22,8 +22,11 @@ var csvFilter = []runtime.FileFilter{{DisplayName: "Spreadsheet files (*.csv)", 
 func (s *System) ChooseCSV() (content string, err error) {
 	defer problem.Recover(&err)
 	path, err := runtime.OpenFileDialog(s.shell.ctx, runtime.OpenDialogOptions{Title: "Import customers from a spreadsheet file", Filters: csvFilter})
-	if err != nil || path == "" {
-		return "", err
+	if err != nil {
+		return "", fmt.Errorf("open file picker: %w", err)
+	}
+	if path == "" {
+		return "", nil
 	}
 	return readCSV(path)
 }
@@ -58,8 +61,11 @@ func readCSV(path string) (string, error) {
 func (s *System) SaveCSV(defaultName, content string) (path string, err error) {
 	defer problem.Recover(&err)
 	path, err = runtime.SaveFileDialog(s.shell.ctx, runtime.SaveDialogOptions{Title: "Export customers", DefaultFilename: defaultName, Filters: csvFilter})
-	if err != nil || path == "" {
-		return "", err
+	if err != nil {
+		return "", fmt.Errorf("open save dialog: %w", err)
+	}
+	if path == "" {
+		return "", nil
 	}
 	if filepath.Ext(path) == "" {
 		path += ".csv"

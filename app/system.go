@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -98,11 +99,18 @@ func (s *System) OpenLog() (err error) {
 // cancelled). The frontend uses it for the kubeconfig field.
 func (s *System) ChooseFile(title string) (path string, err error) {
 	defer problem.Recover(&err)
-	return runtime.OpenFileDialog(s.shell.ctx, runtime.OpenDialogOptions{Title: title, ShowHiddenFiles: true})
+	path, err = runtime.OpenFileDialog(s.shell.ctx, runtime.OpenDialogOptions{Title: title, ShowHiddenFiles: true})
+	if err != nil {
+		return "", fmt.Errorf("open file picker: %w", err)
+	}
+	return path, nil
 }
 
 // CopyToClipboard puts text on the system clipboard.
 func (s *System) CopyToClipboard(text string) (err error) {
 	defer problem.Recover(&err)
-	return runtime.ClipboardSetText(s.shell.ctx, text)
+	if err := runtime.ClipboardSetText(s.shell.ctx, text); err != nil {
+		return fmt.Errorf("copy to clipboard: %w", err)
+	}
+	return nil
 }

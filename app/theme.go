@@ -72,5 +72,5 @@ type recorder struct {
 }
 
 func (r *recorder) Header() http.Header         { return r.header }
-func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) } //nolint:wrapcheck // as http.ResponseWriter
 func (r *recorder) WriteHeader(status int)      { r.status = status }

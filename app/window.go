@@ -81,7 +81,7 @@ func LoadWindowState(dir string) WindowState {
 func SaveWindowState(dir string, ws WindowState) error {
 	b, err := json.MarshalIndent(ws, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("encode window state: %w", err)
 	}
 	f, err := os.CreateTemp(dir, ".window-*.json")
 	if err != nil {

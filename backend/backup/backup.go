@@ -79,7 +79,7 @@ func Daily(ctx context.Context, st *store.Store, dir string, now time.Time) (str
 	}
 	files, err := filepath.Glob(filepath.Join(dir, dailyPattern))
 	if err != nil {
-		return written, err
+		return written, fmt.Errorf("list daily backups: %w", err)
 	}
 	sort.Strings(files) // the date in the name sorts them oldest first
 	for len(files) > Keep {
@@ -251,10 +251,13 @@ func partialName(dir string) (string, error) {
 func replace(tmp, live string) error {
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(live + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
+			return fmt.Errorf("remove old journal: %w", err)
 		}
 	}
-	return os.Rename(tmp, live)
+	if err := os.Rename(tmp, live); err != nil {
+		return fmt.Errorf("put restored file in place: %w", err)
+	}
+	return nil
 }
 
 // List returns the backups in dir, newest first: only the files that pass
@@ -266,7 +269,7 @@ func replace(tmp, live string) error {
 func List(ctx context.Context, dir string) ([]Info, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "shipdeck-*.db"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list backups: %w", err)
 	}
 	out := []Info{}
 	for _, f := range files {

@@ -131,7 +131,7 @@ func (c *cli) writeTo(path string, fill func(io.Writer) error) error {
 	}
 	if err != nil {
 		_ = os.Remove(f.Name()) // a partial file is worthless
-		return err
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

@@ -165,7 +165,7 @@ func valid(name, kubeconfig, description string) (fields, error) {
 func nameTaken(ctx context.Context, db bun.IDB, name string, self int64) error {
 	var cs []store.Cluster
 	if err := db.NewSelect().Model(&cs).Column("id", "name", "is_active").Where("id <> ?", self).Scan(ctx); err != nil {
-		return err
+		return fmt.Errorf("read cluster names: %w", err)
 	}
 	for _, c := range cs {
 		if validate.NameKey(c.Name) != name {

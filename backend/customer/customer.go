@@ -157,7 +157,7 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 			return err
 		}
 		if err := db.QueryRowContext(ctx, `SELECT coalesce(is_active, 1) FROM clusters WHERE id = ?`, out.Customer.ClusterID).Scan(&out.ClusterIsActive); err != nil {
-			return err
+			return fmt.Errorf("read customer's cluster: %w", err)
 		}
 		var rs []struct {
 			ReleaseProgress
@@ -226,7 +226,7 @@ func namespaceTaken(ctx context.Context, db bun.IDB, cl store.Cluster, namespace
 		return nil
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("check namespace: %w", err)
 	}
 	if !c.IsActive {
 		return problem.Conflict("namespace", "A customer with namespace '%s' already exists on cluster '%s' (archived: '%s'); restore it or choose another namespace.", namespace, cl.Name, c.Name)

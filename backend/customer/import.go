@@ -429,7 +429,7 @@ func loadCustomers(ctx context.Context, db bun.IDB, rows []fleetcsv.Row) (map[cl
 	}
 	js, err := json.Marshal(namespaces)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encode namespaces: %w", err)
 	}
 	var list []existingCustomer
 	if err := db.NewRaw(`SELECT id, cluster_id, namespace, name, description, coalesce(is_active, 1) AS is_active, metadata
@@ -453,7 +453,7 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 	if len(p.newClusters) > 0 {
 		js, err := json.Marshal(p.newClusters)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("encode new clusters: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO clusters (name, is_active, created_at, updated_at)
 			SELECT value, 1, ?, ? FROM json_each(?) ORDER BY key`, now, now, string(js)); err != nil {
@@ -496,7 +496,7 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 		}
 		js, err := json.Marshal(list)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("encode new customers: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (cluster_id, namespace, name, description, is_active, metadata, created_at, updated_at)
 			SELECT j.value ->> '$.c', j.value ->> '$.ns', j.value ->> '$.n', j.value ->> '$.d', 1, j.value ->> '$.m', ?, ?
@@ -511,7 +511,7 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 	if len(p.updates) > 0 {
 		js, err := json.Marshal(p.updates)
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("encode customer updates: %w", err)
 		}
 		// Metadata keys are set with json_patch, so every other value stays
 		// exactly as stored (a number written by another app keeps its

@@ -3,6 +3,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -59,7 +60,7 @@ func (s *Service) Overview() (out Overview, err error) {
 			(SELECT count(*) FROM releases WHERE status = 'archived')`).Scan(
 			&c.Clusters, &c.ArchivedClusters, &c.Customers, &c.ArchivedCustomers,
 			&c.DraftReleases, &c.ActiveReleases, &c.ArchivedReleases); err != nil {
-			return err
+			return fmt.Errorf("count clusters, customers and releases: %w", err)
 		}
 		out.Empty = c.Clusters+c.ArchivedClusters+c.DraftReleases+c.ActiveReleases+c.ArchivedReleases == 0
 		if out.Active, err = release.ListByStatus(ctx, db, release.Active); err != nil {

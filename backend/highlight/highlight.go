@@ -153,10 +153,10 @@ func (s *Service) Styles() (out Styles, err error) {
 	defer problem.Recover(&err)
 	var light, dark strings.Builder
 	if err := formatter.WriteCSS(&light, styleNamed("github")); err != nil {
-		return out, err
+		return out, fmt.Errorf("write light theme CSS: %w", err)
 	}
 	if err := formatter.WriteCSS(&dark, styleNamed("github-dark")); err != nil {
-		return out, err
+		return out, fmt.Errorf("write dark theme CSS: %w", err)
 	}
 	return Styles{Light: light.String(), Dark: scope(dark.String(), ".dark ")}, nil
 }

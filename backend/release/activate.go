@@ -220,7 +220,7 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 				coalesce((SELECT customer_id FROM release_customers WHERE release_id = ?0 AND customer_id IN (SELECT value FROM json_each(?1)) LIMIT 1), 0),
 				coalesce((SELECT cu.id FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id WHERE cu.id IN (SELECT value FROM json_each(?1)) AND coalesce(cl.is_active, 1) = 0 LIMIT 1), 0)`,
 			r.ID, string(js)).Scan(&already, &onArchived); err != nil {
-			return err
+			return fmt.Errorf("check customers to add: %w", err)
 		}
 		if already != 0 {
 			return problem.Conflict("customerIds", "Customer %d is already part of release '%s'.", already, r.Name)
@@ -248,7 +248,7 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 			return fmt.Errorf("create steps for added customers: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE releases SET updated_at = ? WHERE id = ?", now, r.ID); err != nil {
-			return err
+			return fmt.Errorf("touch release: %w", err)
 		}
 		out, err = getRelease(ctx, tx, r.ID)
 		return err

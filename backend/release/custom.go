@@ -40,7 +40,7 @@ func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 		}
 		covered, err := tx.NewSelect().Model((*store.ReleaseCustomer)(nil)).Where("release_id = ? AND customer_id = ?", r.ID, in.CustomerID).Exists(ctx)
 		if err != nil {
-			return err
+			return fmt.Errorf("check customer is targeted: %w", err)
 		}
 		if !covered {
 			c, err := customerRef(ctx, tx, in.CustomerID)
@@ -169,7 +169,7 @@ func (s *Steps) EditCustom(in CustomStepEdit) (out Step, err error) {
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?, type = ?, content = ?, updated_at = ? WHERE id = ?`,
 			name, typ, content, now, st.ID); err != nil {
-			return err
+			return fmt.Errorf("update custom step: %w", err)
 		}
 		st, err = loadStep(ctx, tx, st.ID)
 		out = toStep(st)
@@ -203,7 +203,7 @@ func (s *Steps) DeleteCustom(stepID int64) (err error) {
 			return err
 		}
 		if _, err := tx.NewDelete().Model(&st).WherePK().Exec(ctx); err != nil {
-			return err
+			return fmt.Errorf("delete custom step: %w", err)
 		}
 		return nil
 	})

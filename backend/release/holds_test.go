@@ -66,6 +66,22 @@ func TestHoldsKeepACustomerOutOfBulkAndFigures(t *testing.T) {
 	if want := "unhold:c00-001:,hold:c00-001:x,hold:c00-000:waiting for their DBA"; strings.Join(got, ",") != want {
 		t.Fatalf("hold history %v\nwant %s", got, want)
 	}
+
+	// The releases list reads its figure in passes of its own (template
+	// steps, steps without a template, held customers' steps): the same
+	// figure, custom steps of a held and of a working customer included.
+	for _, cu := range custs[:2] {
+		must[Step](t)(f.steps.AddCustom(CustomStepInput{ReleaseID: r.ID, CustomerID: cu, Category: Deploy, Name: "warm", Type: "bash", Content: "x", Position: 1}))
+	}
+	withCustom := must[Detail](t)(f.rel.Get(r.ID))
+	if withCustom.Release.Progress.Total != 7 || withCustom.Release.Progress.HeldSteps != 3 {
+		t.Fatalf("release progress with custom steps %+v", withCustom.Release.Progress)
+	}
+	for _, l := range must[[]Release](t)(f.rel.List()) {
+		if l.ID == r.ID && l.Progress != withCustom.Release.Progress {
+			t.Fatalf("releases list %+v, release page %+v", l.Progress, withCustom.Release.Progress)
+		}
+	}
 }
 
 func TestHoldRefusalsChangeNothing(t *testing.T) {

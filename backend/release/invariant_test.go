@@ -233,6 +233,10 @@ func checkInvariants(f *fixture, rels []int64, wantHistory int) string {
 			WHERE cs.status = 'pending' AND cs.is_overridden = 0 AND cs.is_custom = 0 AND (cs.name <> t.name OR cs.type <> t.type OR cs.content <> t.content)`},
 		{"every covered customer must have one step per template", `SELECT count(*) FROM release_customers rc JOIN step_templates t ON t.release_id = rc.release_id
 			WHERE (SELECT count(*) FROM customer_steps cs WHERE cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id AND cs.template_id = t.id) <> 1`},
+		// The figures count a release's steps without joining each to its
+		// coverage row (releaseCounts): they rely on this.
+		{"every step must belong to a covered customer", `SELECT count(*) FROM customer_steps cs
+			WHERE NOT EXISTS (SELECT 1 FROM release_customers rc WHERE rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id)`},
 		{"template steps must follow the template order", `SELECT count(*) FROM customer_steps a JOIN customer_steps b
 			ON a.release_id = b.release_id AND a.customer_id = b.customer_id AND a.category = b.category AND a.order_index < b.order_index
 			JOIN step_templates ta ON ta.id = a.template_id JOIN step_templates tb ON tb.id = b.template_id WHERE ta.order_index > tb.order_index`},

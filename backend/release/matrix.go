@@ -108,11 +108,18 @@ ORDER BY cl.name, cl.id, cu.name, cu.id`
 // what made the matrix slow. Every covered customer has exactly one step
 // per template, so all strings line up with the covered customers sorted by
 // id; a row that does not (n differs) is read cell by cell.
+//
+// The order within a string is the index's: (template_id, customer_id, …).
+// group_concat appends in the order rows arrive, and they arrive straight
+// from the index cursor — the index is named, and TestQueryPlansUseIndexes
+// checks the plan has no sorter (a temporary B-tree) that could reorder
+// them. An ORDER BY inside group_concat says the same but sorts every
+// template's rows again: 400 of 700 ms at 10,000 customers.
 const sqlMatrixCells = `
 SELECT template_id, count(*), group_concat(
 	CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
-	'' ORDER BY customer_id)
-FROM customer_steps
+	'')
+FROM customer_steps INDEXED BY customer_steps_template_idx
 WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
 GROUP BY template_id`
 

@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,8 +36,58 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		{"last untemplated step", sqlLastUntemplated, []any{r.ID, Deploy, 1024, 2048}},
 		{"most anchored steps", sqlMostAnchored, []any{r.ID, Deploy, 1024, 2048}},
 		{"failed runs", sqlFailedRuns, []any{r.ID}},
+		{"release figures, steps without a template", sqlReleaseUntemplatedCounts, []any{fmt.Sprintf("[%d]", r.ID)}},
 		{"bulk by cells", `SELECT count(*) FROM customer_steps cs WHERE cs.release_id = ?0 AND cs.template_id IN (SELECT value FROM json_each(?1)) AND cs.customer_id IN (SELECT value FROM json_each(?2))`, []any{r.ID, "[1]", "[1,2]"}},
 	}
+	// The release figure reads an index that holds the status, never a
+	// step's row (the page's other figures are the matrix's).
+	covered := []struct {
+		name string
+		sql  string
+		args []any
+	}{
+		{"figures by release", sqlReleaseTemplateCounts, []any{fmt.Sprintf("[%d]", r.ID)}},
+	}
+	for _, c := range covered {
+		t.Run(c.name, func(t *testing.T) {
+			plan := planOf(t, f, c.sql, c.args...)
+			ok := false
+			for _, line := range plan {
+				if strings.Contains(line, "cs") && strings.Contains(line, "COVERING INDEX") {
+					ok = true
+				}
+				if strings.HasPrefix(line, "SCAN cs") {
+					t.Errorf("full scan of customer_steps: %q", line)
+				}
+			}
+			if !ok {
+				t.Errorf("customer_steps is not read through a covering index:\n%s", strings.Join(plan, "\n"))
+			}
+			t.Logf("plan:\n%s", strings.Join(plan, "\n"))
+		})
+	}
+	// The matrix's cell strings are in customer order because the rows come
+	// straight from the index: no sorter may stand between (see sqlMatrixCells).
+	t.Run("matrix cells in index order", func(t *testing.T) {
+		plan := planOf(t, f, sqlMatrixCells, r.ID)
+		want := "SEARCH customer_steps USING COVERING INDEX customer_steps_template_idx (template_id=?)"
+		if !slices.Contains(plan, want) {
+			t.Errorf("plan lacks %q:\n%s", want, strings.Join(plan, "\n"))
+		}
+		for _, line := range plan {
+			if strings.Contains(line, "TEMP B-TREE") {
+				t.Errorf("the cells could be reordered by %q:\n%s", line, strings.Join(plan, "\n"))
+			}
+		}
+	})
+	// The held customers' steps are reached from their few coverage rows,
+	// not by walking every step of the release.
+	t.Run("release figures, held customers", func(t *testing.T) {
+		plan := planOf(t, f, sqlReleaseHeldCounts, fmt.Sprintf("[%d]", r.ID))
+		if !strings.HasPrefix(plan[0], "SEARCH rc ") {
+			t.Errorf("release_customers is not the outer loop:\n%s", strings.Join(plan, "\n"))
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			plan := planOf(t, f, c.sql, c.args...)

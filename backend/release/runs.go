@@ -555,8 +555,10 @@ func (r *Runs) recordStart(t RunTarget, actor string, at time.Time) (int64, erro
 	run := store.StepRun{StepID: &t.StepID, ReleaseID: t.releaseID, CustomerID: t.CustomerID, StepName: t.StepName,
 		Script: t.script, StartedAt: at.Unix(), Outcome: RunRunning, Actor: actor}
 	err := r.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(&run).Exec(ctx)
-		return err
+		if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
+			return fmt.Errorf("record run start: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("record run of step %d: %w", t.StepID, err)
@@ -787,7 +789,7 @@ func (r *Runs) RunOutput(runID int64) (out RunDetail, err error) {
 			if errors.Is(err, sql.ErrNoRows) {
 				return problem.NotFound("This run does not exist.")
 			}
-			return err
+			return fmt.Errorf("read run %d: %w", runID, err)
 		}
 		out.RunSummary = RunSummary{ID: run.ID, StartedAt: run.StartedAt, FinishedAt: run.FinishedAt, ExitCode: run.ExitCode, Outcome: run.Outcome, OutputBytes: run.OutputBytes, Actor: run.Actor}
 		if run.StepID != nil {

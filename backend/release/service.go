@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -42,10 +43,13 @@ func loadRelease(ctx context.Context, db bun.IDB, id int64) (store.Release, erro
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, problem.NotFound("Release %d does not exist.", id)
 	}
+	if err != nil {
+		return r, fmt.Errorf("read release %d: %w", id, err)
+	}
 	if r.Status == "" {
 		r.Status = string(Draft) // Drizzle's default; a NULL reads as the default
 	}
-	return r, err
+	return r, nil
 }
 
 // editable refuses every change to an archived release.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/uptrace/bun"
 
@@ -45,10 +46,13 @@ func loadStep(ctx context.Context, db bun.IDB, id int64) (store.CustomerStep, er
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, problem.NotFound("Step %d does not exist.", id)
 	}
+	if err != nil {
+		return s, fmt.Errorf("read step %d: %w", id, err)
+	}
 	if s.Status == "" {
 		s.Status = string(Pending)
 	}
-	return s, err
+	return s, nil
 }
 
 func customerRef(ctx context.Context, db bun.IDB, id int64) (CustomerRef, error) {
@@ -58,7 +62,10 @@ func customerRef(ctx context.Context, db bun.IDB, id int64) (CustomerRef, error)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, problem.NotFound("Customer %d does not exist.", id)
 	}
-	return c, err
+	if err != nil {
+		return c, fmt.Errorf("read customer %d: %w", id, err)
+	}
+	return c, nil
 }
 
 // sqlCustomerSteps reads one customer's steps; customer_steps_release_customer_idx
@@ -70,7 +77,10 @@ func customerSteps(ctx context.Context, db bun.IDB, releaseID, customerID int64)
 	var rows []store.CustomerStep
 	err := db.NewSelect().Model(&rows).Where(sqlCustomerSteps, releaseID, customerID).
 		OrderExpr("cs.release_id, cs.customer_id, cs.category, cs.order_index").Scan(ctx)
-	return rows, err
+	if err != nil {
+		return nil, fmt.Errorf("read customer %d's steps: %w", customerID, err)
+	}
+	return rows, nil
 }
 
 // CustomerSteps returns one customer's ordered steps in a release: deploy,
@@ -207,7 +217,7 @@ func stepDetail(ctx context.Context, db bun.IDB, s store.CustomerStep) (StepDeta
 			(SELECT count(*) FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2 AND order_index < ?3),
 			(SELECT count(*) FROM customer_steps WHERE release_id = ?0 AND customer_id = ?1 AND category = ?2)`,
 		s.ReleaseID, s.CustomerID, s.Category, s.OrderIndex).Scan(&out.Position, &out.StepCount); err != nil {
-		return out, err
+		return out, fmt.Errorf("read step position: %w", err)
 	}
 	return out, nil
 }
@@ -245,7 +255,7 @@ func (s *Steps) StepDetailAt(releaseID, templateID, customerID int64) (out StepD
 			return problem.NotFound("This customer has no such step in this release.")
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("read step: %w", err)
 		}
 		if st.Status == "" {
 			st.Status = string(Pending)
@@ -307,7 +317,7 @@ func (s *Steps) Override(in OverrideInput) (out Step, err error) {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET content = ?, is_overridden = 1, updated_at = ? WHERE id = ?`, content, now, st.ID); err != nil {
-			return err
+			return fmt.Errorf("override step content: %w", err)
 		}
 		st, err = loadStep(ctx, tx, st.ID)
 		out = toStep(st)
@@ -348,7 +358,7 @@ func (s *Steps) ResetToTemplate(stepID int64) (out Step, err error) {
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?, type = ?, content = ?, is_overridden = 0, updated_at = ? WHERE id = ?`,
 			t.Name, t.Type, t.Content, now, st.ID); err != nil {
-			return err
+			return fmt.Errorf("reset step to template: %w", err)
 		}
 		st, err = loadStep(ctx, tx, st.ID)
 		out = toStep(st)

@@ -9,38 +9,25 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
-	"shipdeck/backend/progress"
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
 
-// sqlTemplates reads a release's templates in order, each with how many of
-// its customer steps are still pending and how many were executed.
+// sqlTemplates reads a release's templates in order (Get adds their
+// figures).
 const sqlTemplates = `
 SELECT t.id, t.release_id, t.name, t.category, t.type, t.content, t.order_index, coalesce(t.description, '') AS description,
-	coalesce(t.created_at, 0) AS created_at,
-	coalesce(c.done, 0) AS done, coalesce(c.skipped, 0) AS skipped, coalesce(c.reverted, 0) AS reverted, coalesce(c.pending, 0) AS pending,
-	coalesce(c.held_customers, 0) AS held_customers, coalesce(c.held_steps, 0) AS held_steps
-FROM step_templates t LEFT JOIN (
-	SELECT cs.template_id, ` + progress.HeldSQL + `
-	FROM customer_steps cs JOIN release_customers rc ON rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id
-	WHERE cs.template_id IN (SELECT id FROM step_templates WHERE release_id = ?0) GROUP BY cs.template_id
-) c ON c.template_id = t.id
-WHERE t.release_id = ?0 ORDER BY t.category = 'verify', t.order_index`
+	coalesce(t.created_at, 0) AS created_at
+FROM step_templates t WHERE t.release_id = ? ORDER BY t.category = 'verify', t.order_index`
 
 func listTemplates(ctx context.Context, db bun.IDB, releaseID int64) (deploy, verify []Template, err error) {
-	var rows []struct {
-		Template
-		progress.Counts
-	}
+	var rows []Template
 	if err := db.NewRaw(sqlTemplates, releaseID).Scan(ctx, &rows); err != nil {
 		return nil, nil, fmt.Errorf("list templates: %w", err)
 	}
 	deploy, verify = []Template{}, []Template{}
-	for _, r := range rows {
-		t := r.Template
-		t.Progress = r.Counts.Progress()
+	for _, t := range rows {
 		if t.Category == Verify {
 			verify = append(verify, t)
 		} else {
@@ -56,7 +43,10 @@ func loadTemplate(ctx context.Context, db bun.IDB, id int64) (store.StepTemplate
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, problem.NotFound("Step template %d does not exist.", id)
 	}
-	return t, err
+	if err != nil {
+		return t, fmt.Errorf("read template %d: %w", id, err)
+	}
+	return t, nil
 }
 
 func toTemplate(t store.StepTemplate) Template {
@@ -237,7 +227,7 @@ func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
 		removed, _ := res.RowsAffected()
 		kept, err := tx.NewSelect().Model((*store.CustomerStep)(nil)).Where("template_id = ?", id).Count(ctx)
 		if err != nil {
-			return err
+			return fmt.Errorf("count kept steps: %w", err)
 		}
 		if _, err := tx.NewDelete().Model(&row).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("delete template %d: %w", id, err)
@@ -281,7 +271,7 @@ func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 		var ids []int64
 		if err := tx.NewSelect().Model((*store.StepTemplate)(nil)).Column("id").
 			Where("release_id = ? AND category = ?", r.ID, in.Category).Scan(ctx, &ids); err != nil {
-			return err
+			return fmt.Errorf("read template order: %w", err)
 		}
 		have := make(map[int64]bool, len(ids))
 		for _, id := range ids {

@@ -251,15 +251,15 @@ type clusterInfo struct {
 }
 
 type customerInfo struct {
-	ID          int64
-	Name        string
-	Namespace   string
-	ClusterID   int64
-	Cluster     string
-	Active      bool
-	AddedAt     int64
-	Hold        *holdInfo
-	Progress    progress.Progress
+	ID          int64             `bun:"id"`
+	Name        string            `bun:"name"`
+	Namespace   string            `bun:"namespace"`
+	ClusterID   int64             `bun:"cluster_id"`
+	Cluster     string            `bun:"cluster"`
+	Active      bool              `bun:"active"`
+	AddedAt     int64             `bun:"added_at"`
+	Hold        *holdInfo         `bun:"-"`
+	Progress    progress.Progress `bun:"-"`
 	clusterInfo *clusterInfo
 }
 
@@ -335,28 +335,29 @@ func (r *run) load() error {
 	if len(r.sel.CustomerIDs) > 0 {
 		listed, _ = json.Marshal(r.sel.CustomerIDs)
 	}
-	rows, err := db.QueryContext(ctx, `
-		SELECT cu.id, cu.name, cu.namespace, cl.id, cl.name, coalesce(cu.is_active, 1), rc.added_at,
-			rc.held_at, coalesce(rc.held_by, ''), coalesce(rc.hold_reason, '')
+	// A release's customers are a few thousand rows: Bun scans them by name.
+	var listedRows []struct {
+		customerInfo
+		HeldAt     *int64 `bun:"held_at"`
+		HeldBy     string `bun:"held_by"`
+		HoldReason string `bun:"hold_reason"`
+	}
+	if err := db.NewRaw(`
+		SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster, coalesce(cu.is_active, 1) AS active, rc.added_at,
+			rc.held_at, coalesce(rc.held_by, '') AS held_by, coalesce(rc.hold_reason, '') AS hold_reason
 		FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
 		WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)
 			AND (?2 = '' OR rc.customer_id IN (SELECT value FROM json_each(?2)))
-		ORDER BY cl.name, cl.id, cu.name, cu.id`, r.rel.ID, r.sel.ClusterID, string(listed))
-	if err != nil {
+		ORDER BY cl.name, cl.id, cu.name, cu.id`, r.rel.ID, r.sel.ClusterID, string(listed)).Scan(ctx, &listedRows); err != nil {
 		return fmt.Errorf("read customers: %w", err)
 	}
-	defer rows.Close()
 	r.byID = map[int64]*customerInfo{}
-	ids := []int64{}
-	for rows.Next() {
-		c := &customerInfo{}
-		var heldAt sql.NullInt64
-		var heldBy, reason string
-		if err := rows.Scan(&c.ID, &c.Name, &c.Namespace, &c.ClusterID, &c.Cluster, &c.Active, &c.AddedAt, &heldAt, &heldBy, &reason); err != nil {
-			return fmt.Errorf("read customers: %w", err)
-		}
-		if heldAt.Valid {
-			c.Hold = &holdInfo{At: heldAt.Int64, By: heldBy, Reason: reason}
+	ids := make([]int64, 0, len(listedRows))
+	for i := range listedRows {
+		lr := &listedRows[i]
+		c := &lr.customerInfo
+		if lr.HeldAt != nil {
+			c.Hold = &holdInfo{At: *lr.HeldAt, By: lr.HeldBy, Reason: lr.HoldReason}
 		}
 		if n := len(r.clusters); n == 0 || r.clusters[n-1].ID != c.ClusterID {
 			r.clusters = append(r.clusters, &clusterInfo{ID: c.ClusterID, Name: c.Cluster})
@@ -366,10 +367,6 @@ func (r *run) load() error {
 		r.byID[c.ID] = c
 		ids = append(ids, c.ID)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read customers: %w", err)
-	}
-	rows.Close()
 	for _, id := range r.sel.CustomerIDs {
 		if _, ok := r.byID[id]; !ok {
 			return r.notCovered(id)
@@ -379,25 +376,19 @@ func (r *run) load() error {
 	r.scope = string(scope)
 
 	// Counts per customer, in one pass over the selection's steps.
-	rows, err = db.QueryContext(ctx, `SELECT cs.customer_id, `+progress.SQL+`
+	var counts []struct {
+		CustomerID int64 `bun:"customer_id"`
+		progress.Counts
+	}
+	if err := db.NewRaw(`SELECT cs.customer_id, `+progress.SQL+`
 		FROM customer_steps cs WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?))
-		GROUP BY cs.customer_id`, r.rel.ID, r.scope)
-	if err != nil {
+		GROUP BY cs.customer_id`, r.rel.ID, r.scope).Scan(ctx, &counts); err != nil {
 		return fmt.Errorf("count steps: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var d, s, rv, p int
-		if err := rows.Scan(&id, &d, &s, &rv, &p); err != nil {
-			return fmt.Errorf("count steps: %w", err)
+	for _, n := range counts {
+		if c, ok := r.byID[n.CustomerID]; ok {
+			c.Progress = n.Progress()
 		}
-		if c, ok := r.byID[id]; ok {
-			c.Progress = progress.Of(d, s, rv, p)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("count steps: %w", err)
 	}
 	for _, c := range r.customers {
 		cl := c.clusterInfo

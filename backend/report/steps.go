@@ -53,47 +53,11 @@ type runInfo struct {
 	Actor      string
 }
 
-const stepColumns = `cs.id, cs.customer_id, cs.template_id, cs.name, cs.category, cs.type, cs.order_index, coalesce(cs.status, 'pending'),
-	cs.executed_at, coalesce(cs.executed_by, ''), coalesce(cs.skip_reason, ''), coalesce(cs.notes, ''),
-	coalesce(cs.is_custom, 0), coalesce(cs.is_overridden, 0),
-	run.id, coalesce(run.outcome, ''), run.exit_code, coalesce(run.started_at, 0), run.finished_at, coalesce(run.actor, '')`
-
 // latestRun joins a step's newest run (step_runs_step_idx finds it).
 const latestRun = ` LEFT JOIN step_runs run ON run.id = (SELECT max(r2.id) FROM step_runs r2 WHERE r2.step_id = cs.id)`
 
 // differingContent is the step's content when its template's differs.
 const differingContent = `CASE WHEN t.id IS NULL OR t.content <> cs.content THEN cs.content END`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanStep(sc scanner, s *step, extra ...any) error {
-	var runID sql.NullInt64
-	run := runInfo{}
-	dest := []any{&s.ID, &s.CustomerID, &s.TemplateID, &s.Name, &s.Category, &s.Type, &s.OrderIndex, &s.Status,
-		&s.ExecutedAt, &s.ExecutedBy, &s.SkipReason, &s.Notes, &s.Custom, &s.Overridden,
-		&runID, &run.Outcome, &run.ExitCode, &run.StartedAt, &run.FinishedAt, &run.Actor}
-	if err := sc.Scan(append(dest, extra...)...); err != nil {
-		return err
-	}
-	s.Run = nil
-	if runID.Valid {
-		run.ID = runID.Int64
-		s.Run = &run
-	}
-	return nil
-}
-
-// The columns of a customer's steps. Reports read a few million cells, and
-// the driver's cost is per cell: leanColumns are what the tables and the
-// CSV show (with the latest run's outcome alone), fullColumns add what the
-// JSON record holds.
-const (
-	leanColumns = `cs.template_id, cs.name, cs.category, cs.type, coalesce(cs.status, 'pending'),
-	cs.executed_at, coalesce(cs.executed_by, ''), coalesce(cs.skip_reason, ''), coalesce(cs.notes, ''),
-	coalesce(cs.is_custom, 0), coalesce(cs.is_overridden, 0),
-	coalesce((SELECT r2.outcome FROM step_runs r2 WHERE r2.step_id = cs.id ORDER BY r2.id DESC LIMIT 1), '')`
-	fullColumns = stepColumns + `, ` + differingContent
-)
 
 // customerStepsWhere is served by customer_steps_release_customer_idx; the
 // hundred-odd rows of a customer are sorted in memory.
@@ -112,10 +76,15 @@ type preparer interface {
 // column, the latest run and the content of steps that differ from their
 // template; otherwise Run holds the latest outcome alone.
 func (r *run) eachCustomer(full bool, fn func(c *customerInfo, steps []step) error) error {
-	q := `SELECT ` + leanColumns + ` FROM customer_steps cs` + customerStepsWhere
+	var row stepRow
+	cols := row.lean()
+	from := ` FROM customer_steps cs`
 	if full {
-		q = `SELECT ` + fullColumns + ` FROM customer_steps cs` + latestRun + ` LEFT JOIN step_templates t ON t.id = cs.template_id` + customerStepsWhere
+		cols = append(row.full(), column{differingContent, &row.content})
+		from += latestRun + ` LEFT JOIN step_templates t ON t.id = cs.template_id`
 	}
+	q := `SELECT ` + cols.list() + from + customerStepsWhere
+	dests := cols.dests()
 	query := func(customerID int64) (*sql.Rows, error) {
 		return r.db.QueryContext(r.ctx, q, r.rel.ID, customerID)
 	}
@@ -141,26 +110,13 @@ func (r *run) eachCustomer(full bool, fn func(c *customerInfo, steps []step) err
 		}
 		pos, cat := 0, ""
 		for rows.Next() {
-			buf = append(buf, step{CustomerID: c.ID})
-			s := &buf[len(buf)-1]
-			if full {
-				var content sql.NullString
-				err = scanStep(rows, s, &content)
-				if content.Valid {
-					s.Content = &content.String
-				}
-			} else {
-				var outcome string
-				err = rows.Scan(&s.TemplateID, &s.Name, &s.Category, &s.Type, &s.Status, &s.ExecutedAt, &s.ExecutedBy,
-					&s.SkipReason, &s.Notes, &s.Custom, &s.Overridden, &outcome)
-				if outcome != "" {
-					s.Run = &runInfo{Outcome: outcome}
-				}
-			}
-			if err != nil {
+			if err := rows.Scan(dests...); err != nil {
 				rows.Close()
 				return fmt.Errorf("read steps: %w", err)
 			}
+			buf = append(buf, row.result())
+			s := &buf[len(buf)-1]
+			s.CustomerID = c.ID
 			if s.Category != cat {
 				pos, cat = 0, s.Category
 			}
@@ -240,13 +196,14 @@ func (r *run) countExceptions() (map[string]int, error) {
 // report order (cluster, customer, category, position). withContent reads
 // the step's and its template's content.
 func (r *run) eachException(kind string, withContent bool, fn func(e *exception) error) error {
-	extra := `, NULL, NULL`
+	var row stepRow
+	cols := append(row.full(), column{sqlRank, &row.Position})
 	from := `customer_steps cs` + latestRun
 	if withContent {
-		extra = `, cs.content, t.content`
+		cols = append(cols, column{"cs.content", &row.content}, column{"t.content", &row.template})
 		from += ` LEFT JOIN step_templates t ON t.id = cs.template_id`
 	}
-	q := `SELECT ` + stepColumns + `, ` + sqlRank + extra + `
+	q := `SELECT ` + cols.list() + `
 		FROM ` + from + ` JOIN customers cu ON cu.id = cs.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
 		WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind] + `
 		ORDER BY cl.name, cl.id, cu.name, cu.id, cs.category = 'verify', cs.category, cs.order_index, cs.id`
@@ -255,18 +212,19 @@ func (r *run) eachException(kind string, withContent bool, fn func(e *exception)
 		return fmt.Errorf("read %s steps: %w", kind, err)
 	}
 	defer rows.Close()
+	dests := cols.dests()
 	for rows.Next() {
 		if err := r.ctx.Err(); err != nil {
 			return err
 		}
-		var e exception
-		var content, tmpl sql.NullString
-		if err := scanStep(rows, &e.step, &e.Position, &content, &tmpl); err != nil {
+		if err := rows.Scan(dests...); err != nil {
 			return fmt.Errorf("read %s steps: %w", kind, err)
 		}
-		e.Content = content.String
-		if tmpl.Valid {
-			e.Template = &tmpl.String
+		e := exception{step: row.result(), Content: row.content.String}
+		e.step.Content = nil
+		if row.template.Valid {
+			t := row.template.String
+			e.Template = &t
 		}
 		e.Customer = r.byID[e.CustomerID]
 		if e.Customer == nil {
@@ -306,14 +264,33 @@ type historyEntry struct {
 // events of the release itself (no customer) and those of the selected
 // customers. step_history_release_idx serves the order.
 func (r *run) eachHistory(fn func(h *historyEntry) error) error {
-	rows, err := r.db.QueryContext(r.ctx, `SELECT h.id, h.created_at, h.actor, coalesce(h.source, 'app'), h.action, h.customer_id, h.step_id,
-		h.template_id, h.step_name, h.from_status, h.to_status, h.note, h.content_before, h.content_after, h.rendered, h.detail
+	var h historyEntry
+	cols := columns{
+		{"h.id", &h.ID},
+		{"h.created_at", &h.At},
+		{"h.actor", &h.Actor},
+		{"coalesce(h.source, 'app')", &h.Source},
+		{"h.action", &h.Action},
+		{"h.customer_id", &h.CustomerID},
+		{"h.step_id", &h.StepID},
+		{"h.template_id", &h.TemplateID},
+		{"h.step_name", &h.StepName},
+		{"h.from_status", &h.FromStatus},
+		{"h.to_status", &h.ToStatus},
+		{"h.note", &h.Note},
+		{"h.content_before", &h.ContentBefore},
+		{"h.content_after", &h.ContentAfter},
+		{"h.rendered", &h.Rendered},
+		{"h.detail", &h.Detail},
+	}
+	rows, err := r.db.QueryContext(r.ctx, `SELECT `+cols.list()+`
 		FROM step_history h WHERE h.release_id = ? AND (h.customer_id IS NULL OR h.customer_id IN (SELECT value FROM json_each(?)))
 		ORDER BY h.id`, r.rel.ID, r.scope)
 	if err != nil {
 		return fmt.Errorf("read history: %w", err)
 	}
 	defer rows.Close()
+	dests := cols.dests()
 	n := 0
 	for rows.Next() {
 		if n++; n%progressEvery == 0 {
@@ -321,9 +298,7 @@ func (r *run) eachHistory(fn func(h *historyEntry) error) error {
 				return err
 			}
 		}
-		var h historyEntry
-		if err := rows.Scan(&h.ID, &h.At, &h.Actor, &h.Source, &h.Action, &h.CustomerID, &h.StepID, &h.TemplateID, &h.StepName,
-			&h.FromStatus, &h.ToStatus, &h.Note, &h.ContentBefore, &h.ContentAfter, &h.Rendered, &h.Detail); err != nil {
+		if err := rows.Scan(dests...); err != nil {
 			return fmt.Errorf("read history: %w", err)
 		}
 		// A report of some customers may go to one of them: the release's
@@ -357,16 +332,26 @@ type template struct {
 // eachTemplate calls fn with the release's templates, deploy then verify,
 // each by position.
 func (r *run) eachTemplate(fn func(t *template) error) error {
-	rows, err := r.db.QueryContext(r.ctx, `SELECT id, category, order_index, name, type, coalesce(description, ''), content
+	var t template
+	cols := columns{
+		{"id", &t.ID},
+		{"category", &t.Category},
+		{"order_index", &t.OrderIndex},
+		{"name", &t.Name},
+		{"type", &t.Type},
+		{"coalesce(description, '')", &t.Description},
+		{"content", &t.Content},
+	}
+	rows, err := r.db.QueryContext(r.ctx, `SELECT `+cols.list()+`
 		FROM step_templates WHERE release_id = ? ORDER BY category = 'verify', category, order_index, id`, r.rel.ID)
 	if err != nil {
 		return fmt.Errorf("read templates: %w", err)
 	}
 	defer rows.Close()
+	dests := cols.dests()
 	pos, cat := 0, ""
 	for rows.Next() {
-		var t template
-		if err := rows.Scan(&t.ID, &t.Category, &t.OrderIndex, &t.Name, &t.Type, &t.Description, &t.Content); err != nil {
+		if err := rows.Scan(dests...); err != nil {
 			return fmt.Errorf("read templates: %w", err)
 		}
 		if t.Category != cat {

@@ -79,9 +79,11 @@ func (s *Service) load() error {
 	empty := false
 	if err := s.st.Read(func(ctx context.Context, db bun.IDB) error {
 		var n int
-		err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clusters) + (SELECT count(*) FROM releases)`).Scan(&n)
+		if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clusters) + (SELECT count(*) FROM releases)`).Scan(&n); err != nil {
+			return fmt.Errorf("check the database is empty: %w", err)
+		}
 		empty = n == 0
-		return err
+		return nil
 	}); err != nil {
 		return err
 	}

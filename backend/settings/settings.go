@@ -113,7 +113,7 @@ func (s *Service) Save(in Update) (out Settings, err error) {
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		if name == "" {
 			if _, err := tx.NewDelete().Model((*store.Setting)(nil)).Where("key = ?", keyOperator).Exec(ctx); err != nil {
-				return err
+				return fmt.Errorf("clear operator name: %w", err)
 			}
 		} else if err := put(ctx, tx, keyOperator, name); err != nil {
 			return err
@@ -175,9 +175,11 @@ func joinInts(xs []int) string {
 }
 
 func put(ctx context.Context, db bun.IDB, key, value string) error {
-	_, err := db.NewInsert().Model(&store.Setting{Key: key, Value: value}).
-		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
-	return err
+	if _, err := db.NewInsert().Model(&store.Setting{Key: key, Value: value}).
+		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx); err != nil {
+		return fmt.Errorf("save setting %s: %w", key, err)
+	}
+	return nil
 }
 
 func get(ctx context.Context, db bun.IDB, key string) (string, bool, error) {
@@ -186,7 +188,10 @@ func get(ctx context.Context, db bun.IDB, key string) (string, bool, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
-	return s.Value, err == nil, err
+	if err != nil {
+		return "", false, fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return s.Value, true, nil
 }
 
 func load(ctx context.Context, db bun.IDB) (Settings, error) {

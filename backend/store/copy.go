@@ -73,7 +73,7 @@ func WriteCopy(ctx context.Context, db Execer, dest, home string, replace bool) 
 func CopyFile(ctx context.Context, src, dest, home string, replace bool) error {
 	db, err := sql.Open("sqlite", readOnlyDSN(src, false))
 	if err != nil {
-		return err
+		return fmt.Errorf("open source database: %w", err)
 	}
 	defer db.Close()
 	return WriteCopy(ctx, db, dest, home, replace)
@@ -84,12 +84,12 @@ func CopyFile(ctx context.Context, src, dest, home string, replace bool) error {
 func createPartial(dir string) (string, error) {
 	f, err := os.CreateTemp(dir, PartialPrefix+"*.db") // O_EXCL, mode 0600
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("create partial copy: %w", err)
 	}
 	name := f.Name()
 	if err := f.Close(); err != nil {
 		os.Remove(name)
-		return "", err
+		return "", fmt.Errorf("create partial copy: %w", err)
 	}
 	return name, nil
 }
@@ -105,13 +105,16 @@ func removePartial(path string) {
 func syncFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("open copy to sync: %w", err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("sync copy: %w", err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close copy: %w", err)
+	}
+	return nil
 }
 
 // note records, in home, that the partial file tmp is being written outside

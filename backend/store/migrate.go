@@ -177,7 +177,7 @@ func apply(ctx context.Context, db *bun.DB, ms []Migration, before func(context.
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-				return err
+				return fmt.Errorf("apply migration: %w", err)
 			}
 			return recordVersion(ctx, tx, m, now)
 		})
@@ -194,12 +194,17 @@ func createVersionTable(ctx context.Context, tx bun.Tx) error {
 		name text NOT NULL,
 		applied_at integer NOT NULL
 	)`)
-	return err
+	if err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return nil
 }
 
 func recordVersion(ctx context.Context, tx bun.Tx, m Migration, now time.Time) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, now.Unix())
-	return err
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.Version, m.Name, now.Unix()); err != nil {
+		return fmt.Errorf("record migration %d: %w", m.Version, err)
+	}
+	return nil
 }
 
 func appliedVersions(ctx context.Context, db bun.IDB) (map[int]bool, error) {
@@ -216,7 +221,7 @@ func appliedVersions(ctx context.Context, db bun.IDB) (map[int]bool, error) {
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read applied migrations: %w", err)
 		}
 		out[v] = true
 	}
@@ -259,8 +264,11 @@ func tableExists(ctx context.Context, db bun.IDB, name string) (bool, error) {
 func hasRows(ctx context.Context, db bun.IDB) (bool, error) {
 	var n int
 	err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").Scan(&n)
-	if err != nil || n == 0 {
-		return false, err
+	if err != nil {
+		return false, fmt.Errorf("count tables: %w", err)
+	}
+	if n == 0 {
+		return false, nil
 	}
 	for _, t := range specTables {
 		ok, err := tableExists(ctx, db, t)
@@ -276,7 +284,7 @@ func hasRows(ctx context.Context, db bun.IDB) (bool, error) {
 			return true, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return false, err
+			return false, fmt.Errorf("look for rows in %s: %w", t, err)
 		}
 	}
 	return false, nil

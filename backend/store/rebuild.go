@@ -65,7 +65,7 @@ func Rebuild(ctx context.Context, src, dest string, now time.Time) (left []strin
 	// opens it).
 	raw, err := sql.Open("sqlite", FileURI(dest)+"?_pragma=foreign_keys(1)&_pragma=trusted_schema(0)&_pragma=journal_mode(DELETE)&_pragma=synchronous(FULL)")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open rebuilt database: %w", err)
 	}
 	raw.SetMaxOpenConns(1) // ATTACH belongs to one connection
 	db := bun.NewDB(raw, sqlitedialect.New())
@@ -108,7 +108,7 @@ func Rebuild(ctx context.Context, src, dest string, now time.Time) (left []strin
 // checked once all rows are in.
 func copyRows(ctx context.Context, tx bun.Tx, in Inspection, name string) error {
 	if _, err := tx.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
-		return err
+		return fmt.Errorf("defer foreign keys: %w", err)
 	}
 	var tables []string
 	if err := tx.NewRaw(`SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY rowid`).Scan(ctx, &tables); err != nil {
@@ -125,7 +125,7 @@ func copyRows(ctx context.Context, tx bun.Tx, in Inspection, name string) error 
 		var kind string
 		err = tx.QueryRowContext(ctx, "SELECT type FROM src.sqlite_master WHERE name = ? COLLATE NOCASE AND type IN ('table', 'view')", t).Scan(&kind)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return fmt.Errorf("inspect source table: %w", err)
 		}
 		virtual := false
 		if kind == "table" {
@@ -154,7 +154,7 @@ func copyRows(ctx context.Context, tx bun.Tx, in Inspection, name string) error 
 			// Apply recorded versions 1..V with today's time: the file's
 			// own record replaces it.
 			if _, err := tx.ExecContext(ctx, "DELETE FROM main."+versionTable); err != nil {
-				return err
+				return fmt.Errorf("clear migration record: %w", err)
 			}
 		}
 		q := fmt.Sprintf("INSERT INTO main.%s (%s) SELECT %s FROM src.%s", quote(t), list, list, quote(t))
@@ -183,8 +183,11 @@ func copyRows(ctx context.Context, tx bun.Tx, in Inspection, name string) error 
 // a row deleted before the backup is not given to a new row.
 func copySequences(ctx context.Context, tx bun.Tx, tables []string) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM src.sqlite_master WHERE name = 'sqlite_sequence'").Scan(&n); err != nil || n == 0 {
-		return err
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM src.sqlite_master WHERE name = 'sqlite_sequence'").Scan(&n); err != nil {
+		return fmt.Errorf("look for sqlite_sequence: %w", err)
+	}
+	if n == 0 {
+		return nil
 	}
 	known := map[string]bool{}
 	for _, t := range tables {

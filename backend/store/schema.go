@@ -150,7 +150,7 @@ func expectedSchema(ctx context.Context, version int) ([]schemaObject, error) {
 	}
 	raw, err := sql.Open("sqlite", "file::memory:?_pragma=foreign_keys(1)&_pragma=trusted_schema(0)")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open reference schema: %w", err)
 	}
 	raw.SetMaxOpenConns(1) // every connection to :memory: is a database of its own
 	db := bun.NewDB(raw, sqlitedialect.New())
@@ -425,7 +425,7 @@ func ReadDSN(path string) string { return inspectDSN(path) }
 func InspectFile(ctx context.Context, path string) (Inspection, error) {
 	raw, err := sql.Open("sqlite", inspectDSN(path))
 	if err != nil {
-		return Inspection{}, err
+		return Inspection{}, fmt.Errorf("open file to inspect: %w", err)
 	}
 	raw.SetMaxOpenConns(1)
 	db := bun.NewDB(raw, sqlitedialect.New())

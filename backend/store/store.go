@@ -220,7 +220,7 @@ func openReadOnlyDB(ctx context.Context, path string) (*bun.DB, error) {
 	for _, immutable := range []bool{false, true} {
 		sqldb, err := sql.Open("sqlite", readOnlyDSN(path, immutable))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("open read-only database: %w", err)
 		}
 		db := bun.NewDB(sqldb, sqlitedialect.New())
 		if last = checkPragmas(ctx, db, false); last == nil {
@@ -285,7 +285,10 @@ func ensureFile(path string) (existed bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("create database %s: %w", path, err)
 	}
-	return false, f.Close()
+	if err := f.Close(); err != nil {
+		return false, fmt.Errorf("create database %s: %w", path, err)
+	}
+	return false, nil
 }
 
 func checkPragmas(ctx context.Context, db *bun.DB, writable bool) error {
@@ -356,7 +359,10 @@ func (s *Store) Close() error {
 	err := s.db.Close()
 	s.db = nil
 	s.readOnly = ""
-	return err
+	if err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) checkpoint() {
@@ -432,7 +438,9 @@ func (s *Store) Now() time.Time { return s.now() }
 // Inside Atomic, it runs in a savepoint of the outer transaction.
 func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 	if s.tx != nil {
-		return s.tx.RunInTx(s.ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+		// fn's error is ours, and Atomic's own Tx says what a failure means.
+		return s.tx.RunInTx(s.ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) }) //nolint:wrapcheck
+
 	}
 	s.mu.RLock()
 	db, readOnly := s.db, s.readOnly

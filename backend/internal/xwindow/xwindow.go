@@ -20,7 +20,7 @@ func Close(display string, win uint32) error {
 	}
 	conn, err := net.Dial("unix", "/tmp/.X11-unix/X"+strings.TrimPrefix(display, ":"))
 	if err != nil {
-		return err
+		return fmt.Errorf("connect to X server: %w", err)
 	}
 	defer conn.Close()
 	if err := conn.SetDeadline(time.Now().Add(5 * time.Second)); err != nil {
@@ -31,17 +31,17 @@ func Close(display string, win uint32) error {
 	setup[0] = 'l' // little-endian, protocol 11.0, no authorisation
 	le.PutUint16(setup[2:], 11)
 	if _, err := conn.Write(setup); err != nil {
-		return err
+		return fmt.Errorf("send X setup: %w", err)
 	}
 	head := make([]byte, 8)
 	if _, err := io.ReadFull(conn, head); err != nil {
-		return err
+		return fmt.Errorf("read X setup reply: %w", err)
 	}
 	if head[0] != 1 {
 		return fmt.Errorf("the X server refused the connection")
 	}
 	if _, err := io.CopyN(io.Discard, conn, int64(le.Uint16(head[6:]))*4); err != nil {
-		return err
+		return fmt.Errorf("read X setup data: %w", err)
 	}
 	atom := func(name string) (uint32, error) {
 		req := make([]byte, 8+(len(name)+3)/4*4)
@@ -50,11 +50,11 @@ func Close(display string, win uint32) error {
 		le.PutUint16(req[4:], uint16(len(name)))
 		copy(req[8:], name)
 		if _, err := conn.Write(req); err != nil {
-			return 0, err
+			return 0, fmt.Errorf("send InternAtom: %w", err)
 		}
 		reply := make([]byte, 32)
 		if _, err := io.ReadFull(conn, reply); err != nil {
-			return 0, err
+			return 0, fmt.Errorf("read InternAtom reply: %w", err)
 		}
 		if reply[0] != 1 {
 			return 0, fmt.Errorf("InternAtom %s: X error %d", name, reply[1])
@@ -80,7 +80,7 @@ func Close(display string, win uint32) error {
 	le.PutUint32(ev[8:], protocols)
 	le.PutUint32(ev[12:], del)
 	if _, err := conn.Write(req); err != nil {
-		return err
+		return fmt.Errorf("send close request: %w", err)
 	}
 	_, err = atom("WM_DELETE_WINDOW") // a round trip: the event has been sent
 	return err

@@ -5,7 +5,9 @@ import type { release } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
 
 export const useReleases = () => useQuery({ queryKey: keys.releases, queryFn: () => call(Releases.List()) });
-export const useRelease = (id: number) => useQuery({ queryKey: keys.release(id), queryFn: () => call(Releases.Get(id)), enabled: id > 0 });
+/** useRelease is a release with its templates and every figure (one pass
+ * over its steps in Go: not free at fleet size, so only where shown). */
+export const useRelease = (id: number, enabled = true) => useQuery({ queryKey: keys.release(id), queryFn: () => call(Releases.Get(id)), enabled: enabled && id > 0 });
 export const usePreview = (id: number, enabled: boolean) =>
   useQuery({ queryKey: keys.preview(id), queryFn: () => call(Releases.ActivationPreview(id)), enabled: enabled && id > 0 });
 export const useAddable = (id: number, enabled: boolean) =>

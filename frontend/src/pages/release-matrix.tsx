@@ -19,7 +19,7 @@ import { ExtrasPopover } from "@/components/matrix/extras-popover";
 import { buildView, emptySelection, pendingCells, selectionSize, waveFront, type Selection, type View } from "@/components/matrix/model";
 import { RunDialog } from "@/components/runs/run-dialog";
 import { openRunBoard } from "@/api/runs";
-import { useHold, useRelease, useUnhold } from "@/api/releases";
+import { useHold, useReleases, useUnhold } from "@/api/releases";
 import { useChangeCells, useMatrix, useStepAt, useStepDetail, useUndo } from "@/api/steps";
 import { showChange } from "@/lib/undo-toast";
 import { plural } from "@/lib/format";
@@ -67,9 +67,12 @@ const holdMessage = (r: release.HoldResult, done: string) =>
 export function ReleaseMatrixPage() {
   const id = Number(useParams().id);
   const navigate = useNavigate();
-  const rel = useRelease(id);
   const [clusterId, setClusterId] = useState(0);
+  // The matrix is asked for first, and the page needs nothing heavier: the
+  // release's own row comes from the releases list (the sidebar's and the
+  // list page's, usually cached), the figures from the matrix.
   const matrix = useMatrix(id, clusterId);
+  const releases = useReleases();
   const [collapsed, setCollapsed] = useState<Set<number>>(new Set());
   const [status, setStatus] = useState("all");
   const [search, setSearch] = useState("");
@@ -100,7 +103,12 @@ export function ReleaseMatrixPage() {
   }, [m, status, search, clusterId]);
   const atCell = useStepAt(id, open?.cell && m ? m.rows[open.cell.row]?.templateId ?? 0 : 0, open?.cell && m ? m.customers[open.cell.col]?.id ?? 0 : 0);
   const byId = useStepDetail(open?.stepId ?? 0);
-  useCrumb(`/releases/${id}`, rel.data?.release.name ?? m?.release.name);
+  const r = releases.data?.find((x) => x.id === id);
+  // The cluster filter lists every cluster of the release: those of the
+  // unfiltered matrix, kept while a filtered one shows.
+  const [allClusters, setAllClusters] = useState<release.MatrixCluster[]>([]);
+  if (m && clusterId === 0 && m.clusters !== allClusters) setAllClusters(m.clusters);
+  useCrumb(`/releases/${id}`, r?.name ?? m?.release.name);
   const focusGrid = useCallback(() => setTimeout(() => grid.current?.focus(), 0), []);
 
   // g puts the keyboard on the grid from anywhere on the page.
@@ -115,15 +123,14 @@ export function ReleaseMatrixPage() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const head = rel.data?.release ?? m?.release;
-  if (!head && (rel.error || matrix.error)) {
-    const q = rel.error ? rel : matrix;
+  const head = r ?? m?.release;
+  if (!head && (releases.error || matrix.error)) {
+    const q = matrix.error ? matrix : releases;
     return <div className="p-6"><QueryError what="The release" error={q.error} refetch={q.refetch} retrying={q.isFetching} /></div>;
   }
   if (!head) return <div className="p-6"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
-  const r = rel.data?.release;
   const readOnly = head.status !== release.ReleaseStatus.ACTIVE;
-  const clusterOptions = rel.data?.clusters ?? m?.clusters ?? [];
+  const clusterOptions = clusterId === 0 ? (m?.clusters ?? []) : allClusters;
 
   const undoChange = (from: number, to: number) =>
     undo.mutate({ from, to }, { onSuccess: (res) => toast.success(res.changed ? `Undone: ${plural(res.changed, "step")} back as they were.` : "Nothing to undo: those steps changed again.") });

@@ -1,23 +1,15 @@
-import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type Ref } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { Check, CircleDashed, SkipForward, Undo2 } from "lucide-react";
+import { useImperativeHandle, useMemo, useRef, useState, type MouseEvent, type Ref } from "react";
 import { release } from "@wails/go/models";
-import { cn } from "@/lib/utils";
-import { canDo, cellStatus, emptySelection, extrasMap, isOverridden, type Selection, type View } from "./model";
+import { useStable } from "@/lib/use-stable";
+import { cellStatus, emptySelection, extrasMap, isOverridden, type Selection, type View } from "./model";
 import { ColumnHeaders, RowLabels, type ColumnCommand } from "./matrix-headers";
-import { useGridKeyboard, type Pos } from "./use-grid-keyboard";
+import { useGridKeyboard } from "./use-grid-keyboard";
+import { useGridVirtual } from "./use-grid-virtual";
+import { useGridSelection } from "./use-grid-selection";
+import { CellView, HoverActions } from "./cell-view";
+import { HEAD_H, LEFT_W, type Cell, type Pos } from "./layout";
 
-export const COL_W = 40;
-export const ROW_H = 30;
-export const CAT_H = 26;
-export const LEFT_W = 300;
-export const GROUP_H = 28;
-export const HEAD_H = 124;
-
-export interface Cell {
-  row: number; // index into matrix.rows
-  col: number; // index into matrix.customers
-}
+export type { Cell } from "./layout";
 
 /** GridHandle lets the page put the keyboard back on the grid: after a
  * panel or dialog closes, on the "go to grid" shortcut. */
@@ -25,24 +17,10 @@ export interface GridHandle {
   focus: () => void;
 }
 
-const icons = { [release.Status.DONE]: Check, [release.Status.SKIPPED]: SkipForward, [release.Status.REVERTED]: Undo2, [release.Status.PENDING]: CircleDashed } as const;
-const tone = {
-  [release.Status.DONE]: "bg-done/15 text-done",
-  [release.Status.SKIPPED]: "bg-skipped/15 text-skipped",
-  [release.Status.REVERTED]: "bg-reverted/15 text-reverted",
-  [release.Status.PENDING]: "text-muted-foreground/60",
-} as const;
-
-const actionButtons = [
-  { action: release.Action.DONE, label: "Mark done", icon: <Check className="size-3.5 text-done" /> },
-  { action: release.Action.SKIP, label: "Skip…", icon: <SkipForward className="size-3.5 text-skipped" /> },
-  { action: release.Action.REVERT, label: "Revert", icon: <Undo2 className="size-3.5 text-reverted" /> },
-  { action: release.Action.PENDING, label: "Back to pending", icon: <CircleDashed className="size-3.5" /> },
-];
-
-/** MatrixGrid draws steps × customers, virtualised both ways so a fleet of
- * 2,000 customers × 100 steps keeps only what is on screen in the DOM. The
- * keyboard is in useGridKeyboard, the sticky headers in matrix-headers. */
+/** MatrixGrid draws steps × customers. It composes its parts: the
+ * virtualisers (useGridVirtual), the focus and selection
+ * (useGridSelection), the keyboard (useGridKeyboard), the cells
+ * (cell-view) and the sticky headers (matrix-headers). */
 export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onFocusMode, onColumn, onHelp, readOnly, handle }: {
   m: release.Matrix;
   view: View;
@@ -60,72 +38,22 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
   handle?: Ref<GridHandle>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [focus, setFocus] = useState<Pos | null>(null);
-  const [anchor, setAnchor] = useState<Pos | null>(null);
   const [hover, setHover] = useState<Pos | null>(null);
-  const [, setScroll] = useState(0); // redraw the sticky headers on scroll
+  // The sticky headers are drawn at the scroll offset.
+  const [{ top, left }, setScroll] = useState({ top: 0, left: 0 });
   const extras = useMemo(() => extrasMap(m), [m]);
   // Cells whose last run failed (or timed out), as "row:col".
   const failed = useMemo(() => new Set((m.failed ?? []).map(([r, c]) => `${r}:${c}`)), [m.failed]);
-
-  const rowV = useVirtualizer({
-    count: view.rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (view.rows[i].kind === "category" ? CAT_H : ROW_H),
-    paddingStart: HEAD_H,
-    overscan: 6,
-  });
-  const colV = useVirtualizer({
-    horizontal: true,
-    count: view.columns.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => COL_W,
-    paddingStart: LEFT_W,
-    overscan: 6,
-  });
-  useEffect(() => rowV.measure(), [view.rows, rowV]);
-
-  const stepRows = useMemo(() => view.rows.flatMap((r, i) => (r.kind === "step" ? [i] : [])), [view.rows]);
-  const customerCols = useMemo(() => view.columns.flatMap((c, i) => (c.kind === "customer" ? [i] : [])), [view.columns]);
-  const cellAt = useCallback(
-    (p: Pos): Cell | null => {
-      const r = view.rows[p.vr];
-      const c = view.columns[p.vc];
-      return r?.kind === "step" && c?.kind === "customer" ? { row: r.row, col: c.col } : null;
-    },
-    [view],
-  );
-  const scrollTo = (p: Pos) => {
-    rowV.scrollToIndex(p.vr, { align: "auto" });
-    colV.scrollToIndex(p.vc, { align: "auto" });
-  };
+  const { rows: rowV, cols: colV, stepRows, customerCols, scrollTo } = useGridVirtual(view, scrollRef);
+  const sel = useGridSelection({ m, view, stepRows, customerCols, onSelect });
+  const { focus, anchor, setFocus, setAnchor, cellAt, selectRect } = sel;
 
   useImperativeHandle(handle, () => ({
     focus: () => {
       scrollRef.current?.focus({ preventScroll: true });
-      if (!focus && stepRows.length && customerCols.length) {
-        const first = { vr: stepRows[0], vc: customerCols[0] };
-        setFocus(first);
-        setAnchor(first);
-      }
+      sel.focusFirst();
     },
   }));
-
-  const selectRect = (a: Pos, b: Pos) => {
-    const rows = new Set<number>();
-    const cols = new Set<number>();
-    for (let i = Math.min(a.vr, b.vr); i <= Math.max(a.vr, b.vr); i++) {
-      const r = view.rows[i];
-      if (r.kind === "step") rows.add(r.row);
-    }
-    for (let j = Math.min(a.vc, b.vc); j <= Math.max(a.vc, b.vc); j++) {
-      const c = view.columns[j];
-      if (c.kind === "customer") cols.add(c.col);
-    }
-    onSelect({ rows, cols });
-  };
-  const allCols = () => new Set(customerCols.map((j) => (view.columns[j] as { col: number }).col));
-  const allRows = () => new Set(stepRows.map((i) => (view.rows[i] as { row: number }).row));
 
   const onKeyDown = useGridKeyboard({
     view,
@@ -145,31 +73,20 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
     onHelp,
   });
 
-  const onCellClick = useStable((e: MouseEvent, p: Pos) => clickCell(e, p));
+  const clickCell = (e: MouseEvent, p: Pos) => {
+    if (!cellAt(p)) return;
+    scrollRef.current?.focus({ preventScroll: true });
+    const open = sel.click(p, e.shiftKey);
+    if (open) onOpen(open);
+  };  const onCellClick = useStable((e: MouseEvent, p: Pos) => clickCell(e, p));
   const onCellExtras = useStable((e: MouseEvent, row: number, col: number) => {
     e.stopPropagation();
     const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
     onExtras({ row, col }, { x: rect.right, y: rect.bottom });
   });
   const onCellEnter = useStable((p: Pos) => setHover((h) => (h && h.vr === p.vr && h.vc === p.vc ? h : p)));
-  const clickCell = (e: MouseEvent, p: Pos) => {
-    const cell = cellAt(p);
-    if (!cell) return;
-    scrollRef.current?.focus({ preventScroll: true });
-    if (e.shiftKey && anchor) {
-      selectRect(anchor, p);
-      setFocus(p);
-      return;
-    }
-    setAnchor(p);
-    setFocus(p);
-    onSelect(emptySelection());
-    onOpen(cell);
-  };
 
-  const el = scrollRef.current;
-  const top = el?.scrollTop ?? 0;
-  const left = el?.scrollLeft ?? 0;
+
   const vRows = rowV.getVirtualItems();
   const vCols = colV.getVirtualItems();
   const inSel = (row: number, col: number) => selection.rows.has(row) && selection.cols.has(col);
@@ -185,14 +102,8 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
       aria-rowcount={stepRows.length}
       aria-colcount={customerCols.length}
       onKeyDown={onKeyDown}
-      onScroll={() => setScroll((n) => n + 1)}
-      onFocus={() => {
-        if (!focus && stepRows.length && customerCols.length) {
-          const first = { vr: stepRows[0], vc: customerCols[0] };
-          setFocus(first);
-          setAnchor(first);
-        }
-      }}
+      onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, left: e.currentTarget.scrollLeft })}
+      onFocus={sel.focusFirst}
       onMouseLeave={() => setHover(null)}
       className="relative h-full overflow-auto rounded-lg border border-border bg-card outline-none focus-visible:ring-2 focus-visible:ring-ring/40"
       data-testid="matrix"
@@ -239,21 +150,16 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
           });
         })}
 
-        {/* hover quick actions: what the rules allow from the cell's state */}
         {hover && hoverCell && !readOnly && hoverStatus && (
-          <div
-            className="absolute z-20 flex gap-0.5 rounded-md border border-border bg-card p-0.5 shadow-lg"
-            style={{ top: (vRows.find((v) => v.index === hover.vr)?.start ?? 0) + 2, left: (vCols.find((v) => v.index === hover.vc)?.start ?? 0) + COL_W - 2 }}
-            onMouseEnter={() => setHover(hover)}
-          >
-            {actionButtons
-              .filter((b) => canDo(m, b.action, hoverStatus))
-              .map((b) => (
-                <button key={b.action} type="button" tabIndex={-1} className="flex size-6 items-center justify-center rounded hover:bg-muted" aria-label={b.label} title={b.label} onClick={(e) => { e.stopPropagation(); onAction(b.action, hoverCell); }}>
-                  {b.icon}
-                </button>
-              ))}
-          </div>
+          <HoverActions
+            m={m}
+            cell={hoverCell}
+            status={hoverStatus}
+            top={vRows.find((v) => v.index === hover.vr)?.start ?? 0}
+            left={vCols.find((v) => v.index === hover.vc)?.start ?? 0}
+            onKeep={() => setHover(hover)}
+            onAction={onAction}
+          />
         )}
 
         <RowLabels
@@ -263,7 +169,7 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
           left={left}
           selection={selection}
           allColsSelected={selection.cols.size >= customerCols.length && customerCols.length > 0}
-          onSelectRow={(row) => onSelect({ rows: new Set([row]), cols: allCols() })}
+          onSelectRow={sel.selectRow}
         />
         <ColumnHeaders
           m={m}
@@ -275,12 +181,8 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
           selection={selection}
           allRowsSelected={selection.rows.size >= stepRows.length && stepRows.length > 0}
           onToggleCluster={onToggleCluster}
-          onSelectCluster={(ci) => {
-            const cl = m.clusters[ci];
-            const cols = view.columns.flatMap((c) => (c.kind === "customer" && c.cluster === ci ? [c.col] : []));
-            onSelect({ rows: allRows(), cols: new Set(cols.length ? cols : Array.from({ length: cl.count }, (_, k) => cl.first + k)) });
-          }}
-          onSelectCol={(col) => onSelect({ rows: allRows(), cols: new Set([col]) })}
+          onSelectCluster={sel.selectCluster}
+          onSelectCol={sel.selectCol}
           readOnly={readOnly}
           onColumn={onColumn}
         />
@@ -292,70 +194,3 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
     </div>
   );
 }
-
-/** useStable is fn behind a function that never changes, so the memoised
- * cells re-render only when what they show changes (a click, a hover or a
- * selection re-renders the grid, not its thousands of cells). */
-function useStable<A extends unknown[]>(fn: (...a: A) => void): (...a: A) => void {
-  const ref = useRef(fn);
-  useLayoutEffect(() => {
-    ref.current = fn;
-  });
-  return useCallback((...a: A) => ref.current(...a), []);
-}
-
-const CellView = memo(function CellView({ top, left, status, overridden, extra, held, failed, selected, focused, label, vr, vc, row, col, onCellClick, onCellExtras, onCellEnter }: {
-  top: number;
-  left: number;
-  status: release.Status | null;
-  overridden: boolean;
-  extra?: number;
-  held: boolean;
-  failed?: boolean;
-  selected: boolean;
-  focused: boolean;
-  label: string;
-  vr: number;
-  vc: number;
-  row: number;
-  col: number;
-  onCellClick: (e: MouseEvent, p: Pos) => void;
-  onCellExtras: (e: MouseEvent, row: number, col: number) => void;
-  onCellEnter: (p: Pos) => void;
-}) {
-  if (!status) {
-    return <div className="absolute border-b border-r border-border bg-muted/30" style={{ top, left, width: COL_W, height: ROW_H }} />;
-  }
-  const Icon = icons[status];
-  return (
-    <div
-      role="gridcell"
-      aria-label={label}
-      aria-selected={selected}
-      data-status={status}
-      onClick={(e) => onCellClick(e, { vr, vc })}
-      onMouseEnter={() => onCellEnter({ vr, vc })}
-      className={cn("absolute flex cursor-pointer items-center justify-center border-b border-r border-border", held && "bg-muted/50", selected && "bg-primary/15", focused && "z-[5] outline-2 -outline-offset-2 outline-primary")}
-      style={{ top, left, width: COL_W, height: ROW_H }}
-    >
-      <span className={cn("flex size-6 items-center justify-center rounded-md", tone[status], held && "opacity-50")}>
-        <Icon className="size-3.5" aria-hidden />
-      </span>
-      {overridden && <span className="absolute right-1 top-1 size-1.5 rounded-full bg-amber-500" title="Overridden for this customer" />}
-      {failed && <span className="absolute left-1 top-1 size-1.5 rounded-full bg-destructive ring-2 ring-card" title="The last run of this step failed" data-testid="run-failed" />}
-      {extra ? (
-        <button
-          type="button"
-          tabIndex={-1}
-          className="absolute bottom-0.5 right-0.5 rounded bg-primary px-0.5 text-[9px] font-semibold leading-3 text-primary-foreground hover:ring-2 hover:ring-primary/40"
-          title={`${extra} custom step${extra === 1 ? "" : "s"} after this one: click to list ${extra === 1 ? "it" : "them"}`}
-          aria-label={`${extra} custom step${extra === 1 ? "" : "s"} after this one`}
-          onClick={(e) => onCellExtras(e, row, col)}
-          data-testid="extras-badge"
-        >
-          +{extra}
-        </button>
-      ) : null}
-    </div>
-  );
-});

@@ -5,7 +5,7 @@ import { cn } from "@/lib/utils";
 import { TypeBadge } from "@/components/steps/status";
 import type { release, progress } from "@wails/go/models";
 import type { Selection, View } from "./model";
-import { COL_W, GROUP_H, HEAD_H, LEFT_W } from "./matrix-grid";
+import { COL_W, GROUP_H, HEAD_H, LEFT_W } from "./layout";
 
 const figures = (p: progress.Progress) => `${p.done} done, ${p.skipped} skipped, ${p.reverted} reverted, ${p.pending} pending`;
 

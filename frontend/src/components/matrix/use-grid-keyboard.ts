@@ -1,13 +1,7 @@
 import type { KeyboardEvent } from "react";
 import { release } from "@wails/go/models";
-import type { Cell } from "./matrix-grid";
 import type { Selection, View } from "./model";
-
-/** A grid position: indexes into the view's rows and columns. */
-export interface Pos {
-  vr: number;
-  vc: number;
-}
+import type { Cell, Pos } from "./layout";
 
 /** The single keys that change steps, and the action each applies. */
 export const actionKeys: Record<string, release.Action> = {

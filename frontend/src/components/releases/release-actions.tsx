@@ -33,7 +33,9 @@ export function ReleaseActions({ r, menuExport = false, filtered }: { r: release
   const activate = useActivate();
   const archive = useArchiveRelease();
   const preview = usePreview(r.id, dialog === "activate");
-  const detail = useRelease(r.id);
+  // Who is on hold is read when the archive confirmation asks (a release's
+  // detail reads every step: not for each row of the releases list).
+  const detail = useRelease(r.id, dialog === "archive");
   const held = (detail.data?.clusters ?? []).flatMap((c) => c.customers.filter((cu) => cu.hold));
   const close = () => setDialog("");
 
