@@ -57,6 +57,8 @@ type Store struct {
 	// commits counts ended Tx calls, writing those under way (Writes).
 	commits atomic.Uint64
 	writing atomic.Int64
+	// ckpt is the background checkpointer of an app's store (nil otherwise).
+	ckpt atomic.Pointer[checkpointer]
 	// reads counts Read calls under way; Close cancels readCtx, which
 	// interrupts them, and waits for them (see Close).
 	reads       sync.WaitGroup
@@ -101,6 +103,14 @@ func dsn(path string) string {
 	return FileURI(path) +
 		"?_pragma=foreign_keys(1)&_pragma=trusted_schema(0)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + busyMillis + ")" +
 		"&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_txlock=immediate"
+}
+
+// appDSN is dsn for the app itself, whose connections never checkpoint the
+// WAL on commit: its checkpointer does, in the background (see
+// checkpointer). A second program beside it (OpenCurrent) keeps SQLite's
+// checkpoint on commit.
+func appDSN(path string) string {
+	return dsn(path) + "&_pragma=wal_autocheckpoint(0)"
 }
 
 // readOnlyDSN opens a database Shipdeck cannot write: no switch to WAL (that
@@ -171,7 +181,7 @@ func (s *Store) Open(ctx context.Context, path string) error {
 	if err != nil {
 		return openFailure(path, "create", err)
 	}
-	sqldb, err := sql.Open("sqlite", dsn(path))
+	sqldb, err := sql.Open("sqlite", appDSN(path))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -186,6 +196,7 @@ func (s *Store) Open(ctx context.Context, path string) error {
 	}
 	s.db, s.path, s.ctx = db, path, ctx
 	s.readCtx, s.cancelReads = context.WithCancel(ctx)
+	s.startCheckpointer(db)
 	return nil
 }
 
@@ -339,6 +350,7 @@ func (s *Store) Close() error {
 	cancelReads := s.cancelReads
 	s.mu.Unlock()
 	s.writes.Wait()
+	s.stopCheckpointer()
 	// A read still under way (a page's query on a large release) holds a
 	// read lock that keeps the checkpoint below from truncating the WAL:
 	// interrupt it, since nothing will show its answer any more.
@@ -469,6 +481,9 @@ func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 		s.writing.Add(-1)
 	}()
 	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	if err == nil {
+		s.wrote()
+	}
 	return s.writeError(err)
 }
 
