@@ -14,6 +14,8 @@ import { ReleaseActions } from "@/components/releases/release-actions";
 import { StepPanel } from "@/components/steps/step-panel";
 import { ReasonDialog } from "@/components/steps/reason-dialog";
 import { MatrixGrid, type Cell, type GridHandle } from "@/components/matrix/matrix-grid";
+import type { ColumnCommand } from "@/components/matrix/matrix-headers";
+import { useStable } from "@/lib/use-stable";
 import { BulkBar } from "@/components/matrix/bulk-bar";
 import { ExtrasPopover } from "@/components/matrix/extras-popover";
 import { buildView, emptySelection, pendingCells, selectionSize, waveFront, type Selection, type View } from "@/components/matrix/model";
@@ -123,15 +125,6 @@ export function ReleaseMatrixPage() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const head = r ?? m?.release;
-  if (!head && (releases.error || matrix.error)) {
-    const q = matrix.error ? matrix : releases;
-    return <div className="p-6"><QueryError what="The release" error={q.error} refetch={q.refetch} retrying={q.isFetching} /></div>;
-  }
-  if (!head) return <div className="p-6"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
-  const readOnly = head.status !== release.ReleaseStatus.ACTIVE;
-  const clusterOptions = clusterId === 0 ? (m?.clusters ?? []) : allClusters;
-
   const undoChange = (from: number, to: number) =>
     undo.mutate({ from, to }, { onSuccess: (res) => toast.success(res.changed ? `Undone: ${plural(res.changed, "step")} back as they were.` : "Nothing to undo: those steps changed again.") });
 
@@ -158,6 +151,32 @@ export function ReleaseMatrixPage() {
       },
     );
   };
+
+  // The grid is memoised and its callbacks are stable, so opening a panel
+  // or a dialog re-renders the page around it, not the grid.
+  const onToggleCluster = useStable((cid: number) => setCollapsed((c) => { const n = new Set(c); if (n.has(cid)) n.delete(cid); else n.add(cid); return n; }));
+  const onOpenCell = useStable((cell: Cell) => setOpen({ cell }));
+  const onExtras = useStable((cell: Cell, at: { x: number; y: number }) => setExtras({ cell, at }));
+  const onGridAction = useStable((a: release.Action, target: Target) => doAction(a, target));
+  const onFocusMode = useStable((cell: Cell) => m && navigate(`/releases/${id}/focus/${m.customers[cell.col].id}`));
+  const onColumn = useStable((col: number, command: ColumnCommand) => {
+    if (!m) return;
+    const cu = m.customers[col];
+    if (command === "focus") navigate(`/releases/${id}/focus/${cu.id}`);
+    else if (command === "page") navigate(`/releases/${id}/customer/${cu.id}`);
+    else if (command === "hold") setAsk({ kind: "hold", cols: [col] });
+    else unhold.mutate({ releaseId: id, customerIds: [cu.id] }, { onSuccess: (res) => toast.success(holdMessage(res, "released")) });
+  });
+  const onHelp = useStable(() => setHelp(true));
+
+  const head = r ?? m?.release;
+  if (!head && (releases.error || matrix.error)) {
+    const q = matrix.error ? matrix : releases;
+    return <div className="p-6"><QueryError what="The release" error={q.error} refetch={q.refetch} retrying={q.isFetching} /></div>;
+  }
+  if (!head) return <div className="p-6"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
+  const readOnly = head.status !== release.ReleaseStatus.ACTIVE;
+  const clusterOptions = clusterId === 0 ? (m?.clusters ?? []) : allClusters;
 
   const keepOnly = (pick: (row: number, cols: number[]) => number[]) => {
     if (!m) return;
@@ -259,21 +278,15 @@ export function ReleaseMatrixPage() {
                 m={m}
                 view={view}
                 collapsed={collapsed}
-                onToggleCluster={(cid) => setCollapsed((s) => { const n = new Set(s); if (n.has(cid)) n.delete(cid); else n.add(cid); return n; })}
+                onToggleCluster={onToggleCluster}
                 selection={selection}
                 onSelect={setSelection}
-                onOpen={(cell) => setOpen({ cell })}
-                onExtras={(cell, at) => setExtras({ cell, at })}
-                onAction={(a, target) => doAction(a, target)}
-                onFocusMode={(cell) => navigate(`/releases/${id}/focus/${m.customers[cell.col].id}`)}
-                onColumn={(col, command) => {
-                  const cu = m.customers[col];
-                  if (command === "focus") navigate(`/releases/${id}/focus/${cu.id}`);
-                  else if (command === "page") navigate(`/releases/${id}/customer/${cu.id}`);
-                  else if (command === "hold") setAsk({ kind: "hold", cols: [col] });
-                  else unhold.mutate({ releaseId: id, customerIds: [cu.id] }, { onSuccess: (res) => toast.success(holdMessage(res, "released")) });
-                }}
-                onHelp={() => setHelp(true)}
+                onOpen={onOpenCell}
+                onExtras={onExtras}
+                onAction={onGridAction}
+                onFocusMode={onFocusMode}
+                onColumn={onColumn}
+                onHelp={onHelp}
                 readOnly={readOnly}
               />
             )}

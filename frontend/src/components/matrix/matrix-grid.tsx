@@ -1,4 +1,4 @@
-import { useImperativeHandle, useMemo, useRef, useState, type MouseEvent, type Ref } from "react";
+import { memo, useImperativeHandle, useMemo, useRef, useState, type MouseEvent, type Ref } from "react";
 import { release } from "@wails/go/models";
 import { useStable } from "@/lib/use-stable";
 import { cellStatus, emptySelection, extrasMap, isOverridden, type Selection, type View } from "./model";
@@ -21,7 +21,7 @@ export interface GridHandle {
  * virtualisers (useGridVirtual), the focus and selection
  * (useGridSelection), the keyboard (useGridKeyboard), the cells
  * (cell-view) and the sticky headers (matrix-headers). */
-export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onFocusMode, onColumn, onHelp, readOnly, handle }: {
+export const MatrixGrid = memo(function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onSelect, onOpen, onExtras, onAction, onFocusMode, onColumn, onHelp, readOnly, handle }: {
   m: release.Matrix;
   view: View;
   collapsed: Set<number>;
@@ -193,4 +193,4 @@ export function MatrixGrid({ m, view, collapsed, onToggleCluster, selection, onS
       </div>
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { memo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { toast } from "sonner";
 import { Archive, Copy, FileDown, FileUp, MoreHorizontal, Pencil, Play, ScrollText, UserPlus } from "lucide-react";
@@ -21,7 +21,8 @@ import { release } from "@wails/go/models";
  * release's own pages (menuExport) File → Export release… opens its export;
  * filtered are the customers the matrix's filters show, offered as the
  * export's scope. */
-export function ReleaseActions({ r, menuExport = false, filtered }: { r: release.Release; menuExport?: boolean; filtered?: { ids: number[]; label: string } }) {
+// Memoised: the release page re-renders when a panel opens, this menu need not.
+export const ReleaseActions = memo(function ReleaseActions({ r, menuExport = false, filtered }: { r: release.Release; menuExport?: boolean; filtered?: { ids: number[]; label: string } }) {
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<"" | "activate" | "archive" | "add" | "edit" | "clone" | "export" | "runbook">("");
   const exportRunbook = useExportRunbook();
@@ -149,7 +150,7 @@ export function ReleaseActions({ r, menuExport = false, filtered }: { r: release
       {dialog === "clone" && <CloneDialog r={r} onClose={close} onCloned={(id) => navigate(`/releases/${id}/steps`)} />}
     </>
   );
-}
+});
 
 function AddCustomersDialog({ r, onClose }: { r: release.Release; onClose: () => void }) {
   const addable = useAddable(r.id, true);

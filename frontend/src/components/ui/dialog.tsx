@@ -105,7 +105,14 @@ export function Sheet({ open, onOpenChange, title, description, children, classN
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
-        <D.Overlay className="fixed inset-0 z-40 bg-black/25" />
+        {/* A plain overlay, not Radix's: that one locks the page's scroll by
+            adding a style sheet, which makes the browser restyle every
+            element of the page behind (5,000 for a matrix: 60-110 ms of the
+            panel's opening). Shipdeck's page does not scroll as a whole, so
+            there is nothing to lock. pointer-events: Radix turns them off on
+            the body while the panel is open; a click here must still land
+            (it closes the panel). */}
+        <div className="fixed inset-0 z-40 bg-black/25" style={{ pointerEvents: "auto" }} aria-hidden />
         <D.Content onCloseAutoFocus={closeFocus(returnFocus)} className={cn("fixed inset-y-0 right-0 z-50 flex w-[min(680px,100vw)] flex-col border-l border-border bg-card shadow-2xl outline-none", className)}>
           <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">
             <div className="grid min-w-0 gap-1">
