@@ -1,3 +1,4 @@
+import { useDeferredValue } from "react";
 import { History } from "lucide-react";
 import type { release } from "@wails/go/models";
 import { Badge } from "@/components/ui/badge";
@@ -7,9 +8,14 @@ import { StatusIcon } from "@/components/steps/status";
 import { formatDateTime, timeAgo } from "@/lib/format";
 import { historyWords } from "./words";
 
+const firstEntries = 25;
+
 /** Timeline is a step's history, newest first: its own changes, and the
  * template edits that reached it, each with what changed. */
 export function Timeline({ history, current }: { history: release.HistoryEntry[]; current?: string }) {
+  // The newest entries first, the rest of a long history a moment later at
+  // low priority: the panel shows at once, whatever the history's length.
+  const shown = useDeferredValue(history, history.length > firstEntries ? history.slice(0, firstEntries) : history);
   return (
     <section aria-label="History">
       <h3 className="mb-2 flex items-center gap-1.5 text-[13px] font-semibold"><History className="size-4 text-muted-foreground" aria-hidden /> History</h3>
@@ -17,7 +23,7 @@ export function Timeline({ history, current }: { history: release.HistoryEntry[]
         <p className="text-[13px] text-muted-foreground">No changes yet.</p>
       ) : (
         <ol className="relative grid gap-3 border-l border-border pl-4" data-testid="timeline">
-          {history.map((h) => (
+          {shown.map((h) => (
             <li key={h.id} className="text-[13px]">
               <span className="absolute -left-[7px] mt-1 flex size-3.5 items-center justify-center rounded-full bg-card ring-1 ring-border">
                 <StatusIcon status={h.toStatus || "pending"} className="size-2.5" />

@@ -5,7 +5,13 @@ import { cn } from "@/lib/utils";
 import { canDo } from "./model";
 import { COL_W, ROW_H, type Cell, type Pos } from "./layout";
 
-const icons = { [release.Status.DONE]: Check, [release.Status.SKIPPED]: SkipForward, [release.Status.REVERTED]: Undo2, [release.Status.PENDING]: CircleDashed } as const;
+// The glyphs are CSS masks (index.css, .glyph): a matrix draws thousands.
+const glyphs = {
+  [release.Status.DONE]: "glyph glyph-done",
+  [release.Status.SKIPPED]: "glyph glyph-skipped",
+  [release.Status.REVERTED]: "glyph glyph-reverted",
+  [release.Status.PENDING]: "glyph glyph-pending",
+} as const;
 const tone = {
   [release.Status.DONE]: "bg-done/15 text-done",
   [release.Status.SKIPPED]: "bg-skipped/15 text-skipped",
@@ -38,7 +44,6 @@ export const CellView = memo(function CellView({ top, left, status, overridden, 
   if (!status) {
     return <div className="absolute border-b border-r border-border bg-muted/30" style={{ top, left, width: COL_W, height: ROW_H }} />;
   }
-  const Icon = icons[status];
   return (
     <div
       role="gridcell"
@@ -51,7 +56,7 @@ export const CellView = memo(function CellView({ top, left, status, overridden, 
       style={{ top, left, width: COL_W, height: ROW_H }}
     >
       <span className={cn("flex size-6 items-center justify-center rounded-md", tone[status], held && "opacity-50")}>
-        <Icon className="size-3.5" aria-hidden />
+        <span className={cn("size-3.5", glyphs[status])} aria-hidden />
       </span>
       {overridden && <span className="absolute right-1 top-1 size-1.5 rounded-full bg-amber-500" title="Overridden for this customer" />}
       {failed && <span className="absolute left-1 top-1 size-1.5 rounded-full bg-destructive ring-2 ring-card" title="The last run of this step failed" data-testid="run-failed" />}

@@ -45,7 +45,7 @@ export const MatrixGrid = memo(function MatrixGrid({ m, view, collapsed, onToggl
   // Cells whose last run failed (or timed out), as "row:col".
   const failed = useMemo(() => new Set((m.failed ?? []).map(([r, c]) => `${r}:${c}`)), [m.failed]);
   const { rows: rowV, cols: colV, stepRows, customerCols, scrollTo } = useGridVirtual(view, scrollRef);
-  const sel = useGridSelection({ m, view, stepRows, customerCols, onSelect });
+  const sel = useGridSelection({ m, view, selection, stepRows, customerCols, onSelect });
   const { focus, anchor, setFocus, setAnchor, cellAt, selectRect } = sel;
 
   useImperativeHandle(handle, () => ({

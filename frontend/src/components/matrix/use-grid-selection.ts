@@ -6,9 +6,10 @@ import type { Cell, Pos } from "./layout";
 /** useGridSelection holds the focused cell and the anchor of a Shift
  * selection, and turns view positions into the page's Selection (matrix
  * rows × customer columns): a rectangle, a whole row, column or cluster. */
-export function useGridSelection({ m, view, stepRows, customerCols, onSelect }: {
+export function useGridSelection({ m, view, selection, stepRows, customerCols, onSelect }: {
   m: release.Matrix;
   view: View;
+  selection: Selection;
   stepRows: number[];
   customerCols: number[];
   onSelect: (s: Selection) => void;
@@ -62,7 +63,7 @@ export function useGridSelection({ m, view, stepRows, customerCols, onSelect }: 
       }
       setAnchor(p);
       setFocus(p);
-      onSelect(emptySelection());
+      if (selection.rows.size || selection.cols.size) onSelect(emptySelection());
       return cellAt(p);
     },
     focus,
