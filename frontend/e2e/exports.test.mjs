@@ -114,6 +114,9 @@ test("exporting reports and runbooks", async (t) => {
       await app.screenshot("export-dialog.png");
       await exportDialog.getByRole("button", { name: "Export…" }).click();
       const md = await waitSaved(".md");
+      // The dialog closes when the call returns, which can be after the
+      // file is there: the next step must not find this dialog still open.
+      await exportDialog.waitFor({ state: "hidden" });
       assert.match(md, /Globex/);
       assert.doesNotMatch(md, /Bergmann|Acme/);
       assert.match(md, /one customer: Globex \(globex on prod-us\)/);
@@ -140,6 +143,7 @@ test("exporting reports and runbooks", async (t) => {
       await exportDialog.getByText("JSON", { exact: true }).click();
       await exportDialog.getByRole("button", { name: "Export…" }).click();
       const doc = JSON.parse(await waitSaved(".json"));
+      await exportDialog.waitFor({ state: "hidden" });
       const names = JSON.stringify(doc);
       assert.match(names, /Acme/);
       assert.doesNotMatch(names, /Bergmann|Globex/);

@@ -176,6 +176,7 @@ export const MatrixGrid = memo(function MatrixGrid({ m, view, collapsed, onToggl
           view={view}
           cols={vCols}
           top={top}
+          left={left}
           totalWidth={colV.getTotalSize()}
           collapsed={collapsed}
           selection={selection}

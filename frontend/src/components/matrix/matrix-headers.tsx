@@ -71,11 +71,12 @@ export function RowLabels({ m, view, rows, left, selection, allColsSelected, onS
 /** What a customer's column menu offers. */
 export type ColumnCommand = "focus" | "page" | "hold" | "unhold";
 
-export function ColumnHeaders({ m, view, cols, top, totalWidth, collapsed, selection, allRowsSelected, readOnly, onToggleCluster, onSelectCluster, onSelectCol, onColumn }: {
+export function ColumnHeaders({ m, view, cols, top, left, totalWidth, collapsed, selection, allRowsSelected, readOnly, onToggleCluster, onSelectCluster, onSelectCol, onColumn }: {
   m: release.Matrix;
   view: View;
   cols: VirtualItem[];
   top: number;
+  left: number; // the grid's horizontal scroll
   totalWidth: number;
   collapsed: Set<number>;
   selection: Selection;
@@ -94,8 +95,12 @@ export function ColumnHeaders({ m, view, cols, top, totalWidth, collapsed, selec
         const width = (g.last - g.first + 1) * COL_W;
         const cl = m.clusters[g.cluster];
         const isCollapsed = collapsed.has(cl.id);
+        // A wide cluster's name stays in view while its columns scroll by:
+        // the band's content moves with the left edge of the view, until
+        // the band's end.
+        const shift = Math.max(0, Math.min(left + LEFT_W - startItem, width - 160));
         return (
-          <div key={`g-${cl.id}`} className="absolute z-20 flex items-center gap-1 overflow-hidden border-b border-r border-border bg-muted/70 px-1.5 text-xs" style={{ top, left: startItem, width, height: GROUP_H }}>
+          <div key={`g-${cl.id}`} className="absolute z-20 flex items-center gap-1 overflow-hidden border-b border-r border-border bg-muted/70 px-1.5 text-xs" style={{ top, left: startItem, width, height: GROUP_H, paddingLeft: 6 + shift }}>
             <button type="button" tabIndex={-1} className="rounded p-0.5 hover:bg-background" onClick={() => onToggleCluster(cl.id)} aria-label={`${isCollapsed ? "Expand" : "Collapse"} cluster ${cl.name}`} aria-expanded={!isCollapsed}>
               {isCollapsed ? <ChevronRight className="size-3.5" /> : <ChevronDown className="size-3.5" />}
             </button>
