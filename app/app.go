@@ -85,6 +85,7 @@ func Run(cfg Config) error {
 		start = options.Maximised
 	}
 	s.watchSignals()
+	startToolkitTheme(s.dark)
 	err := wails.Run(&options.App{
 		Title:            "Shipdeck",
 		Width:            ws.Width,

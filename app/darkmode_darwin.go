@@ -14,3 +14,5 @@ func osPrefersDark() bool {
 
 // matchToolkitTheme: macOS draws the window chrome in the system appearance.
 func matchToolkitTheme(bool) {}
+
+func startToolkitTheme(bool) {}

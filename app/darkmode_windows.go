@@ -16,3 +16,5 @@ func osPrefersDark() bool {
 
 // matchToolkitTheme: Wails follows the system theme for the title bar.
 func matchToolkitTheme(bool) {}
+
+func startToolkitTheme(bool) {}
