@@ -57,7 +57,7 @@ const SQL = `coalesce(sum(cs.status = 'done'), 0) AS done, coalesce(sum(cs.statu
 // HeldOnlySQL is SQL over the steps of held customers alone (customer_steps
 // cs joined to release_customers rc, where rc.held_at IS NOT NULL), with how
 // many customers they are: what Apart takes out of the figures of many
-// customers — a release, a template row.
+// customers — a release's.
 const HeldOnlySQL = SQL + `, count(DISTINCT rc.customer_id) AS held_customers`
 
 // Counts are the columns of SQL or HeldOnlySQL, scanned by name (embed it

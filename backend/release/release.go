@@ -232,12 +232,8 @@ func clustersOf(m Matrix) []ClusterProgress {
 		cp := ClusterProgress{ID: cl.ID, Name: cl.Name, Progress: cl.Counts, Customers: make([]CustomerProgress, 0, cl.Count)}
 		for c := cl.First; c < cl.First+cl.Count; c++ {
 			cu := m.Customers[c]
-			var hold *Hold
-			if cu.HeldAt != nil {
-				hold = &Hold{At: *cu.HeldAt, By: cu.HeldBy, Reason: cu.HoldReason}
-			}
 			cp.Customers = append(cp.Customers, CustomerProgress{ID: cu.ID, Name: cu.Name, Namespace: cu.Namespace, IsActive: cu.IsActive,
-				Progress: m.ColCounts[c], Hold: hold})
+				Progress: m.ColCounts[c], Hold: holdOf(cu.HeldAt, &cu.HeldBy, &cu.HoldReason)})
 		}
 		out = append(out, cp)
 	}

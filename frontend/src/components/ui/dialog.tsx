@@ -6,6 +6,18 @@ import { Button } from "./button";
 
 const overlay = "fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px] data-[state=open]:animate-in data-[state=open]:fade-in";
 
+/** Overlay dims the window behind a dialog. It is a plain element, not
+ * Radix's: that one locks the page's scroll by adding a style sheet, which
+ * makes the browser restyle every element of the page behind (3,000-5,000
+ * for a matrix: 60-110 ms each time a dialog or panel opens). Shipdeck's
+ * page does not scroll as a whole, so there is nothing to lock. Pointer
+ * events: Radix turns them off on the body while a dialog is open; a click
+ * here must still land (it closes a dialog that closes from outside). It is
+ * rendered only while its dialog is open (inside the dialog's portal). */
+function Overlay({ className }: { className: string }) {
+  return <div className={className} data-state="open" style={{ pointerEvents: "auto" }} aria-hidden />;
+}
+
 /** returnFocus, when given, puts the focus back where the operator was
  * (a matrix cell, say) instead of on a trigger the dialog does not have. */
 type ReturnFocus = { returnFocus?: () => void };
@@ -30,7 +42,7 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
-        <D.Overlay className={overlay} />
+        <Overlay className={overlay} />
         <D.Content
           onCloseAutoFocus={closeFocus(returnFocus)}
           className={cn(
@@ -72,7 +84,7 @@ export function ConfirmDialog({ open, onOpenChange, title, description, confirmL
   return (
     <AD.Root open={open} onOpenChange={onOpenChange}>
       <AD.Portal>
-        <AD.Overlay className={overlay} />
+        <Overlay className={overlay} />
         <AD.Content onCloseAutoFocus={closeFocus(returnFocus)} className="fixed left-1/2 top-1/2 z-50 w-[min(440px,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-xl border border-border bg-card p-5 shadow-2xl outline-none">
           <AD.Title className="text-[15px] font-semibold tracking-tight">{title}</AD.Title>
           <AD.Description asChild>
@@ -105,14 +117,7 @@ export function Sheet({ open, onOpenChange, title, description, children, classN
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
-        {/* A plain overlay, not Radix's: that one locks the page's scroll by
-            adding a style sheet, which makes the browser restyle every
-            element of the page behind (5,000 for a matrix: 60-110 ms of the
-            panel's opening). Shipdeck's page does not scroll as a whole, so
-            there is nothing to lock. pointer-events: Radix turns them off on
-            the body while the panel is open; a click here must still land
-            (it closes the panel). */}
-        <div className="fixed inset-0 z-40 bg-black/25" style={{ pointerEvents: "auto" }} aria-hidden />
+        <Overlay className="fixed inset-0 z-40 bg-black/25" />
         <D.Content onCloseAutoFocus={closeFocus(returnFocus)} className={cn("fixed inset-y-0 right-0 z-50 flex w-[min(680px,100vw)] flex-col border-l border-border bg-card shadow-2xl outline-none", className)}>
           <div className="flex items-start justify-between gap-4 border-b border-border px-5 py-4">
             <div className="grid min-w-0 gap-1">
