@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -33,10 +34,7 @@ func Xvfb(t testing.TB, first, last int) string {
 		t.Fatal("Xvfb is not installed (apt-get install xvfb): this test runs the real window")
 	}
 	for n := first; n <= last; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+		if !displayFree(n) {
 			continue
 		}
 		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1400x900x24", "-nolisten", "tcp")
@@ -44,11 +42,23 @@ func Xvfb(t testing.TB, first, last int) string {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
-			// Killed, Xvfb exits with an error; Wait only reaps it.
-			if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+			// Terminated, Xvfb removes its lock and socket as it exits (a
+			// killed one leaves them, and the displays run out after a few
+			// dozen runs); it is killed if it has not gone within 5 s.
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
 				t.Errorf("stop Xvfb: %v", err)
 			}
-			_ = cmd.Wait()
+			done := make(chan struct{})
+			go func() {
+				_ = cmd.Wait()
+				close(done)
+			}()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
 		})
 		for i := 0; i < 50; i++ {
 			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
@@ -60,6 +70,32 @@ func Xvfb(t testing.TB, first, last int) string {
 	}
 	t.Fatalf("no free X display between :%d and :%d", first, last)
 	return ""
+}
+
+// displayFree tells whether display n can be taken: no socket and no lock,
+// or a lock left by an Xvfb that is gone (killed, it could not remove it),
+// which is then removed with its socket.
+func displayFree(n int) bool {
+	lock, socket := fmt.Sprintf("/tmp/.X%d-lock", n), fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+	b, err := os.ReadFile(lock)
+	if errors.Is(err, os.ErrNotExist) {
+		_, err := os.Stat(socket)
+		return errors.Is(err, os.ErrNotExist)
+	}
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return false // not a lock we understand
+	}
+	if p, err := os.FindProcess(pid); err == nil && !errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone) {
+		return false // its Xvfb is running
+	}
+	if err := os.Remove(socket); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	return os.Remove(lock) == nil
 }
 
 var (
