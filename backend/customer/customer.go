@@ -56,6 +56,19 @@ type UpdateInput struct {
 	Metadata    map[string]string `json:"metadata"`
 }
 
+// Row is a customer as the customer lists show it. It leaves out what only
+// the customer's own page shows (metadata, times): at 50,000 customers the
+// full records were 9.8 MB of JSON, most of the customers page's second.
+type Row struct {
+	ID          int64  `json:"id"`
+	ClusterID   int64  `json:"clusterId"`
+	ClusterName string `json:"clusterName"`
+	Namespace   string `json:"namespace"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	IsActive    bool   `json:"isActive"`
+}
+
 // ListFilter narrows List. ClusterID 0 means every cluster; Search matches
 // name or namespace, case-insensitively.
 type ListFilter struct {
@@ -127,7 +140,7 @@ func get(ctx context.Context, db bun.IDB, id int64) (Customer, error) {
 }
 
 // List returns customers ordered by cluster, then name.
-func (s *Service) List(f ListFilter) (out []Customer, err error) {
+func (s *Service) List(f ListFilter) (out []Row, err error) {
 	defer problem.Recover(&err)
 	if f.ClusterID < 0 {
 		return out, problem.Invalid("clusterId", "Cluster id must not be negative.")
@@ -138,10 +151,17 @@ func (s *Service) List(f ListFilter) (out []Customer, err error) {
 	}
 	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(search)) + "%"
-		out, err = scan(ctx, db, `WHERE (?0 OR coalesce(cu.is_active, 1) = 1) AND (?1 = 0 OR cu.cluster_id = ?1)
-			AND (lower(cu.name) LIKE ?2 ESCAPE '\' OR lower(cu.namespace) LIKE ?2 ESCAPE '\')
-			ORDER BY cl.name, cl.id, coalesce(cu.is_active, 1) DESC, cu.name, cu.id`, f.IncludeArchived, f.ClusterID, like)
-		return err
+		out = []Row{}
+		if err := db.NewRaw(`
+			SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
+				coalesce(cu.is_active, 1) AS is_active
+			FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
+			WHERE (?0 OR coalesce(cu.is_active, 1) = 1) AND (?1 = 0 OR cu.cluster_id = ?1)
+				AND (?3 = '' OR lower(cu.name) LIKE ?2 ESCAPE '\' OR lower(cu.namespace) LIKE ?2 ESCAPE '\')
+			ORDER BY cl.name, cl.id, coalesce(cu.is_active, 1) DESC, cu.name, cu.id`, f.IncludeArchived, f.ClusterID, like, search).Scan(ctx, &out); err != nil {
+			return fmt.Errorf("list customers: %w", err)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -23,7 +23,7 @@ func TestCustomerLifecycle(t *testing.T) {
 	}
 	must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: us.ID, Namespace: "globex", Name: "Globex"}))
 	must[customer.Customer](t)(svc.Create(customer.Input{ClusterID: eu.ID, Namespace: "bergmann", Name: "Bergmann"}))
-	all := must[[]customer.Customer](t)(svc.List(customer.ListFilter{}))
+	all := must[[]customer.Row](t)(svc.List(customer.ListFilter{}))
 	var order []string
 	for _, c := range all {
 		order = append(order, c.ClusterName+"/"+c.Namespace)

@@ -258,7 +258,7 @@ func (f *filler) report(dir string, m made, long bool, history int) {
 		}
 		for name, ref := range m.Steps {
 			d := must(f.steps.StepDetail(ref.ID))
-			ref.Bytes, ref.Lines, ref.History = len(d.Step.Content), strings.Count(strings.TrimSuffix(d.Step.Content, "\n"), "\n")+1, len(d.History)
+			ref.Bytes, ref.Lines, ref.History = len(d.Step.Content), strings.Count(strings.TrimSuffix(d.Step.Content, "\n"), "\n")+1, d.HistoryTotal
 			m.Steps[name] = ref
 		}
 	}

@@ -6,8 +6,8 @@ import { call, keys, useAppMutation } from "./client";
 
 // A new search or filter keeps showing the previous list until its answer
 // comes: the list stays put instead of flashing a skeleton.
-export const useCustomers = (f: customer.ListFilter) =>
-  useQuery({ queryKey: keys.customers(f), queryFn: () => call(Customers.List(f)), placeholderData: keepPreviousData });
+export const customersQuery = (f: customer.ListFilter) => ({ queryKey: keys.customers(f), queryFn: () => call(Customers.List(f)) });
+export const useCustomers = (f: customer.ListFilter) => useQuery({ ...customersQuery(f), placeholderData: keepPreviousData });
 export const useCustomer = (id: number) => useQuery({ queryKey: keys.customer(id), queryFn: () => call(Customers.Get(id)), enabled: id > 0 });
 
 const touched = (id?: number) => [keys.customersAll, keys.clustersAll, keys.dashboard, ["cluster"], ...(id ? [keys.customer(id)] : [])];

@@ -8,7 +8,7 @@ type Q<T> = { data?: T; error: { code: string; message: string; field?: string }
 const ok = <T,>(data: T): Q<T> => ({ data, error: null, isLoading: false, isFetching: false, refetch: vi.fn() });
 const failed = <T,>(message: string, field?: string): Q<T> => ({ data: undefined, error: { code: field ? "invalid" : "internal", message, field }, isLoading: false, isFetching: false, refetch: vi.fn() });
 
-const cust = (id: number, clusterId: number, name: string, extra: Partial<customer.Customer> = {}): customer.Customer => ({
+const cust = (id: number, clusterId: number, name: string, extra: Partial<customer.Row> = {}): customer.Row => ({
   id,
   clusterId,
   clusterName: clusterId === 1 ? "prod-eu" : clusterId === 2 ? "prod-us" : `cluster-${clusterId}`,
@@ -16,14 +16,11 @@ const cust = (id: number, clusterId: number, name: string, extra: Partial<custom
   name,
   description: "",
   isActive: true,
-  createdAt: 0,
-  updatedAt: 0,
-  metadata: {},
   ...extra,
 });
 const sample = [cust(5, 1, "Acme"), cust(6, 1, "Bergmann"), cust(7, 2, "Zeta")];
 
-const useCustomers = vi.fn<(f: customer.ListFilter) => Q<customer.Customer[]>>();
+const useCustomers = vi.fn<(f: customer.ListFilter) => Q<customer.Row[]>>();
 const useClusters = vi.fn();
 const create = { mutate: vi.fn(), isPending: false, error: null as { code: string; message: string; field?: string } | null };
 vi.mock("@/api/customers", () => ({
@@ -99,8 +96,8 @@ describe("customers page filters", () => {
 
 describe("customers page reads", () => {
   it.each([
-    { name: "customers fail", customers: failed<customer.Customer[]>("The database is locked by another program."), clusters: ok(clusters), what: "Customers could not be read", message: "The database is locked by another program." },
-    { name: "customers fail with no clusters read", customers: failed<customer.Customer[]>("disk I/O error"), clusters: failed("disk I/O error"), what: "Customers could not be read", message: "disk I/O error" },
+    { name: "customers fail", customers: failed<customer.Row[]>("The database is locked by another program."), clusters: ok(clusters), what: "Customers could not be read", message: "The database is locked by another program." },
+    { name: "customers fail with no clusters read", customers: failed<customer.Row[]>("disk I/O error"), clusters: failed("disk I/O error"), what: "Customers could not be read", message: "disk I/O error" },
   ])("$name: the error and Retry, never the empty state", ({ customers, clusters: cl, what, message }) => {
     useCustomers.mockImplementation(() => customers);
     useClusters.mockImplementation(() => cl);

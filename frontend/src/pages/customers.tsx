@@ -35,7 +35,7 @@ const headHeight = 32;
 
 /** groupByCluster turns Go's list (ordered by cluster, then customer) into
  * table rows, a group header before each cluster's customers. */
-export function groupByCluster(list: customer.Customer[]): CustomerRow[] {
+export function groupByCluster(list: customer.Row[]): CustomerRow[] {
   const counts = new Map<number, number>();
   for (const c of list) counts.set(c.clusterId, (counts.get(c.clusterId) ?? 0) + 1);
   const rows: CustomerRow[] = [];
@@ -169,14 +169,20 @@ export function CustomerTable({ rows, label, description = true, className }: { 
   );
 }
 
+/** listFilterOf reads the customers page's filters from its URL: the page
+ * starts with them, and the route's loader asks Go for that list as the
+ * navigation begins. */
+export function listFilterOf(sp: URLSearchParams): customer.ListFilter {
+  return { includeArchived: sp.get("archived") === "1", clusterId: Math.max(0, Math.trunc(Number(sp.get("cluster")))) || 0, search: (sp.get("q") ?? "").trim() };
+}
+
 /** The customers page: every customer grouped by cluster, filtered by
  * cluster and searched by name or namespace in Go. The filters live in the
  * URL (?cluster=, ?q=, ?archived=1), so going back to the list finds them
  * where they were. */
 export function CustomersPage() {
   const [sp, setSp] = useSearchParams();
-  const archived = sp.get("archived") === "1";
-  const clusterId = Math.max(0, Math.trunc(Number(sp.get("cluster")))) || 0;
+  const { includeArchived: archived, clusterId } = listFilterOf(sp);
   const [text, setText] = useState(sp.get("q") ?? "");
   const search = useDebounced(text.trim(), 250);
   const setParam = useCallback(

@@ -178,6 +178,15 @@ export namespace customer {
 	    search: string;
 	}
 	
+	export interface Row {
+	    id: number;
+	    clusterId: number;
+	    clusterName: string;
+	    namespace: string;
+	    name: string;
+	    description: string;
+	    isActive: boolean;
+	}
 	export interface UpdateInput {
 	    id: number;
 	    clusterId: number;
@@ -261,6 +270,17 @@ export namespace release {
 	    SKIPPED = "skipped",
 	    REVERTED = "reverted",
 	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
+	}
 	export enum ReleaseType {
 	    ONBOARDING = "onboarding",
 	    RELEASE = "release",
@@ -278,22 +298,6 @@ export namespace release {
 	    RELEASE = "release",
 	    RUNS = "runs",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
-	    PENDING = "pending",
-	}
-	export enum ReleaseStatus {
-	    DRAFT = "draft",
-	    ACTIVE = "active",
-	    ARCHIVED = "archived",
-	}
-	export enum StepType {
-	    BASH = "bash",
-	    SQL = "sql",
-	    TEXT = "text",
-	}
 	export enum Source {
 	    TEMPLATE = "template",
 	    CUSTOM = "custom",
@@ -310,6 +314,11 @@ export namespace release {
 	    SKIPPED_OVERRIDDEN = "S",
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
+	}
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
 	}
 	export interface ActionRule {
 	    action: Action;

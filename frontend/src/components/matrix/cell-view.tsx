@@ -55,9 +55,7 @@ export const CellView = memo(function CellView({ top, left, status, overridden, 
       className={cn("absolute flex cursor-pointer items-center justify-center border-b border-r border-border", held && "bg-muted/50", selected && "bg-primary/15", focused && "z-[5] outline-2 -outline-offset-2 outline-primary")}
       style={{ top, left, width: COL_W, height: ROW_H }}
     >
-      <span className={cn("flex size-6 items-center justify-center rounded-md", tone[status], held && "opacity-50")}>
-        <span className={cn("size-3.5", glyphs[status])} aria-hidden />
-      </span>
+      <span className={cn("flex size-6 items-center justify-center rounded-md", tone[status], glyphs[status], held && "opacity-50")} aria-hidden />
       {overridden && <span className="absolute right-1 top-1 size-1.5 rounded-full bg-amber-500" title="Overridden for this customer" />}
       {failed && <span className="absolute left-1 top-1 size-1.5 rounded-full bg-destructive ring-2 ring-card" title="The last run of this step failed" data-testid="run-failed" />}
       {extra ? (

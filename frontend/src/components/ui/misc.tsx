@@ -2,8 +2,11 @@ import type { HTMLAttributes, ReactNode } from "react";
 import { Tooltip as T } from "radix-ui";
 import { cn } from "@/lib/utils";
 
+/** Skeleton holds the place of what is being read. It shows only once the
+ * read has taken 300 ms (index.css, .skeleton): most answer sooner, and a
+ * grey flash on every page change reads as flicker. */
 export function Skeleton({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("animate-pulse rounded-md bg-muted", className)} {...props} />;
+  return <div className={cn("skeleton rounded-md bg-muted", className)} {...props} />;
 }
 
 export function Kbd({ children }: { children: ReactNode }) {

@@ -14,7 +14,7 @@ export function Import(arg1:customer.ImportInput):Promise<customer.ImportResult>
 
 export function ImportPreview(arg1:customer.ImportInput):Promise<customer.ImportPreview>;
 
-export function List(arg1:customer.ListFilter):Promise<Array<customer.Customer>>;
+export function List(arg1:customer.ListFilter):Promise<Array<customer.Row>>;
 
 export function Restore(arg1:number):Promise<customer.Customer>;
 
