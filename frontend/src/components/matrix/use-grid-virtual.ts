@@ -10,9 +10,8 @@ export function useGridVirtual(view: View, scrollRef: RefObject<HTMLDivElement |
   // Category rows are shorter than step rows, and a filter moves them. The
   // virtualiser keeps its row positions until one of its options changes
   // (the estimate is not one of them): a key function made anew with the
-  // rows makes it place them again in the same render. It replaced a
-  // measure() in an effect, which drew the whole grid a second time on
-  // every opening of the page (70-130 ms at 2,000 customers).
+  // rows makes it place them again in the same render (a measure() in an
+  // effect did it with one more render of the grid after each opening).
   const rowKey = useMemo(() => (i: number) => `${view.rows.length}:${i}`, [view.rows]);
   const rows = useVirtualizer({
     count: view.rows.length,
