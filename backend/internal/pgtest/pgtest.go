@@ -1,0 +1,180 @@
+// Package pgtest gives tests a PostgreSQL database of their own: one private
+// server per test binary (initdb and pg_ctl of the installed PostgreSQL, a
+// temporary directory, a free local port), and one new empty database per
+// test. A package that uses it runs its tests through Main, which stops the
+// server when they end.
+//
+// Without PostgreSQL installed the tests that need it are skipped, unless
+// SHIPDECK_REQUIRE_POSTGRES=1 (set by `make test`, after scripts/deps.sh
+// --test installed it): then they fail, so CI cannot pass by skipping them.
+package pgtest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+)
+
+// server is the running private server, started by the first test that
+// asks for a database.
+type server struct {
+	dir  string   // temporary directory: data/, the log, the socket
+	bin  string   // directory of initdb, pg_ctl, postgres
+	as   []string // prefix that runs a command as the server's owner
+	port int
+}
+
+var (
+	once    sync.Once
+	running *server
+	failed  error
+	made    atomic.Int64
+)
+
+// Main runs the tests of a package, then stops the server if one started.
+func Main(m *testing.M) int {
+	code := m.Run()
+	if running != nil {
+		running.stop()
+	}
+	return code
+}
+
+// URL returns the URL of a new, empty database on the private server.
+func URL(tb testing.TB) string {
+	tb.Helper()
+	once.Do(func() { running, failed = start() })
+	if failed != nil {
+		if errors.Is(failed, errNotInstalled) && os.Getenv("SHIPDECK_REQUIRE_POSTGRES") != "1" {
+			tb.Skip("PostgreSQL is not installed (scripts/deps.sh --test installs it)")
+		}
+		tb.Fatalf("start PostgreSQL: %v", failed)
+	}
+	name := fmt.Sprintf("t%d", made.Add(1))
+	db, err := sql.Open("pgx", running.url("postgres"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatalf("create database %s: %v", name, err)
+	}
+	return running.url(name)
+}
+
+func (s *server) url(db string) string {
+	return fmt.Sprintf("postgres://shipdeck@127.0.0.1:%d/%s?sslmode=disable", s.port, db)
+}
+
+var errNotInstalled = errors.New("PostgreSQL is not installed")
+
+// binDir finds the newest installed PostgreSQL: Debian keeps each version
+// in /usr/lib/postgresql/N/bin, elsewhere initdb is on the PATH.
+func binDir() (string, error) {
+	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	sort.Slice(found, func(i, j int) bool {
+		vi, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(found[i]))))
+		vj, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(found[j]))))
+		return vi > vj
+	})
+	if len(found) > 0 {
+		return filepath.Dir(found[0]), nil
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p), nil
+	}
+	return "", errNotInstalled
+}
+
+func start() (*server, error) {
+	bin, err := binDir()
+	if err != nil {
+		return nil, err
+	}
+	// As root the server runs as postgres, which must reach its directory:
+	// /tmp, not a TMPDIR inside root's home.
+	base := ""
+	if os.Geteuid() == 0 {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "shipdeck-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	s := &server{dir: dir, bin: bin}
+	// PostgreSQL refuses to run as root: as root (CI), the server runs as
+	// the postgres user the package created, in a directory it owns.
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return nil, fmt.Errorf("running as root, and there is no postgres user to run the server as: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			return nil, fmt.Errorf("give %s to postgres: %w", dir, err)
+		}
+		s.as = []string{"runuser", "-u", "postgres", "--"}
+	}
+	if s.port, err = freePort(); err != nil {
+		return nil, err
+	}
+	data := filepath.Join(dir, "data")
+	if out, err := s.run("initdb", "-D", data, "-U", "shipdeck", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-instructions"); err != nil {
+		s.remove()
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+	// fsync off: a test server's files need not survive a power cut, and
+	// every CREATE DATABASE would otherwise sync a copy of template1.
+	opts := fmt.Sprintf("-p %d -h 127.0.0.1 -k %s -c fsync=off -c full_page_writes=off -c max_connections=200", s.port, dir)
+	if out, err := s.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "server.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+		s.remove()
+		return nil, fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
+	}
+	return s, nil
+}
+
+func (s *server) run(name string, args ...string) ([]byte, error) {
+	cmd := append(append([]string{}, s.as...), append([]string{filepath.Join(s.bin, name)}, args...)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c := exec.CommandContext(ctx, cmd[0], cmd[1:]...)
+	c.Dir = s.dir
+	out, err := c.CombinedOutput()
+	if err != nil {
+		return out, fmt.Errorf("%s: %w", strings.Join(cmd, " "), err)
+	}
+	return out, nil
+}
+
+func (s *server) stop() {
+	_, _ = s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
+	s.remove()
+}
+
+func (s *server) remove() { _ = os.RemoveAll(s.dir) }
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

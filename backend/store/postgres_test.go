@@ -1,0 +1,131 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"shipdeck/backend/internal/pgtest"
+	"shipdeck/backend/store"
+)
+
+// TestTeamDatabaseHasTheSameSchema: a team database made by the PostgreSQL
+// migrations has the tables, columns, nullability and indexes the SQLite
+// migrations make, name for name (the copy between engines and every query
+// rely on it), at the same schema version; opening it again changes nothing.
+func TestTeamDatabaseHasTheSameSchema(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	pg, err := store.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	st := openStore(t, t.TempDir()+"/shipdeck.db")
+	lite, err := st.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want, got := sqliteSchema(t, lite), postgresSchema(t, pg)
+	if !reflect.DeepEqual(got, want) {
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: SQLite has %q, PostgreSQL %q", k, v, got[k])
+			}
+		}
+		for k, v := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s: only PostgreSQL has it (%q)", k, v)
+			}
+		}
+	}
+	versions := func(db bun.IDB) (vs []int) {
+		if err := db.NewRaw("SELECT version FROM schema_migrations ORDER BY version").Scan(ctx, &vs); err != nil {
+			t.Fatal(err)
+		}
+		return vs
+	}
+	if a, b := versions(lite), versions(pg); !reflect.DeepEqual(a, b) || len(a) != store.SchemaVersion() {
+		t.Fatalf("schema versions: SQLite %v, PostgreSQL %v", a, b)
+	}
+	again, err := store.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatalf("second open: %v", err)
+	}
+	again.Close()
+	if vs := versions(pg); len(vs) != store.SchemaVersion() {
+		t.Fatalf("second open recorded %v", vs)
+	}
+}
+
+// sqliteSchema maps "table.column" to "null" or "not null", and
+// "index name" to its table, for Shipdeck's tables.
+func sqliteSchema(t *testing.T, db bun.IDB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	var cols []struct {
+		Tbl     string `bun:"tbl"`
+		Name    string `bun:"name"`
+		NotNull bool   `bun:"not_null"`
+		PK      int    `bun:"pk"`
+	}
+	if err := db.NewRaw(`SELECT m.name AS tbl, c.name, c."notnull" AS not_null, c.pk FROM sqlite_master m, pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`).Scan(context.Background(), &cols); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cols {
+		// SQLite lets a primary key column hold NULL unless it says NOT NULL;
+		// PostgreSQL's never can.
+		out[c.Tbl+"."+c.Name] = nullness(c.NotNull || c.PK > 0)
+	}
+	var idx []struct {
+		Name string `bun:"name"`
+		Tbl  string `bun:"tbl_name"`
+	}
+	if err := db.NewRaw(`SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).Scan(context.Background(), &idx); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range idx {
+		out["index "+i.Name] = i.Tbl
+	}
+	return out
+}
+
+func postgresSchema(t *testing.T, db bun.IDB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	var cols []struct {
+		Tbl      string `bun:"table_name"`
+		Name     string `bun:"column_name"`
+		Nullable string `bun:"is_nullable"`
+	}
+	if err := db.NewRaw(`SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = current_schema()`).Scan(context.Background(), &cols); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cols {
+		out[c.Tbl+"."+c.Name] = nullness(c.Nullable == "NO")
+	}
+	var idx []struct {
+		Name string `bun:"indexname"`
+		Tbl  string `bun:"tablename"`
+	}
+	// Primary keys are indexes in PostgreSQL, not in sqlite_master's list.
+	if err := db.NewRaw(`SELECT i.indexname, i.tablename FROM pg_indexes i
+		WHERE i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype = 'p')`).Scan(context.Background(), &idx); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range idx {
+		out["index "+i.Name] = i.Tbl
+	}
+	return out
+}
+
+func nullness(notNull bool) string {
+	if notNull {
+		return "not null"
+	}
+	return "null"
+}
