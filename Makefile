@@ -64,8 +64,14 @@ test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every 
 # the 2,500-operation invariants — run once, without it).
 # The team database's tests must run, not skip: scripts/deps.sh --test
 # installed PostgreSQL (backend/internal/pgtest).
+# TEAM_PACKAGES run their suites a second time with every test store on a
+# team database (testdb.Engine): the packages ported to PostgreSQL so far
+# (docs/team-mode.md, "Where this stands").
+TEAM_PACKAGES = ./backend/cluster/
+
 test-go:
 	SHIPDECK_REQUIRE_POSTGRES=1 go test -count=1 $$(go list ./... | grep -v /node_modules/)
+	SHIPDECK_REQUIRE_POSTGRES=1 SHIPDECK_TEST_ENGINE=postgres go test -count=1 $(TEAM_PACKAGES)
 	SHIPDECK_REQUIRE_POSTGRES=1 go test -race -short -count=1 ./backend/...
 	$(MAKE) bench-smoke fuzz-short
 

@@ -58,7 +58,7 @@ func findRelease(ctx context.Context, db bun.IDB, ref string) (candidate, error)
 }
 
 func findCluster(ctx context.Context, db bun.IDB, ref string) (candidate, error) {
-	const cols = `SELECT id, name, CASE WHEN coalesce(is_active, 1) = 1 THEN '' ELSE ', archived' END AS note FROM clusters WHERE `
+	const cols = `SELECT id, name, CASE WHEN coalesce(is_active, true) THEN '' ELSE ', archived' END AS note FROM clusters WHERE `
 	return pick(ctx, db, "cluster", ref, cols+`id = ?`, cols+`name = ? ORDER BY id`)
 }
 

@@ -76,9 +76,9 @@ func NewService(st *store.Store) *Service { return &Service{st: st} }
 // is_active, as the specification's app may leave it, reads as active).
 const selectClusters = `
 SELECT cl.id, cl.name, coalesce(cl.kubeconfig_path, '') AS kubeconfig_path, coalesce(cl.description, '') AS description,
-	coalesce(cl.is_active, 1) AS is_active, coalesce(cl.created_at, 0) AS created_at, coalesce(cl.updated_at, 0) AS updated_at, cl.metadata,
-	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 1) AS customer_count,
-	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, 1) = 0) AS archived_customer_count
+	coalesce(cl.is_active, true) AS is_active, coalesce(cl.created_at, 0) AS created_at, coalesce(cl.updated_at, 0) AS updated_at, cl.metadata,
+	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND coalesce(cu.is_active, true)) AS customer_count,
+	(SELECT count(*) FROM customers cu WHERE cu.cluster_id = cl.id AND NOT coalesce(cu.is_active, true)) AS archived_customer_count
 FROM clusters cl`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Cluster, error) {
@@ -113,9 +113,9 @@ func get(ctx context.Context, db bun.IDB, id int64) (Cluster, error) {
 func (s *Service) List(includeArchived bool) (out []Cluster, err error) {
 	defer problem.Recover(&err)
 	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
-		where := "WHERE coalesce(cl.is_active, 1) = 1 ORDER BY cl.name"
+		where := "WHERE coalesce(cl.is_active, true) ORDER BY cl.name"
 		if includeArchived {
-			where = "ORDER BY coalesce(cl.is_active, 1) DESC, cl.name"
+			where = "ORDER BY coalesce(cl.is_active, true) DESC, cl.name"
 		}
 		out, err = scan(ctx, db, where)
 		return err
@@ -134,8 +134,8 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 			return err
 		}
 		out.Customers = []Member{}
-		return db.NewRaw(`SELECT id, name, namespace, coalesce(is_active, 1) AS is_active FROM customers
-			WHERE cluster_id = ? ORDER BY coalesce(is_active, 1) DESC, name`, id).Scan(ctx, &out.Customers)
+		return db.NewRaw(`SELECT id, name, namespace, coalesce(is_active, true) AS is_active FROM customers
+			WHERE cluster_id = ? ORDER BY coalesce(is_active, true) DESC, name`, id).Scan(ctx, &out.Customers)
 	})
 	return out, err
 }

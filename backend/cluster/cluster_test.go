@@ -144,7 +144,7 @@ func TestClusterNamesAreUniqueAsTheyLook(t *testing.T) {
 	}
 	db, err := st.DB()
 	noErr(t, err)
-	if _, err := db.Exec("INSERT INTO clusters (name, is_active) VALUES ('Gene\u0300ve', 0)"); err != nil {
+	if _, err := db.Exec("INSERT INTO clusters (name, is_active) VALUES ('Gene\u0300ve', false)"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Create(cluster.Input{Name: "Gen\u00e8ve"}); !errors.Is(err, problem.ErrConflict) || !strings.Contains(err.Error(), "(archived)") {

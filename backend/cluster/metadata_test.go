@@ -59,7 +59,12 @@ func TestClusterMetadata(t *testing.T) {
 	if _, err := svc.Update(cluster.UpdateInput{ID: c.ID, Name: "prod-eu", Metadata: edit}); err != nil {
 		t.Fatal(err)
 	}
-	if got := clusterMetaRaw(t, st, `SELECT json_type(metadata, '$.nodes') || json_type(metadata, '$.gpu') || json_extract(metadata, '$.region') FROM clusters WHERE id = ?`, c.ID); got != "integerfalseeu-west-1" {
+	// Stored as JSON of the types the text reads as (each engine names them).
+	q, want := `SELECT json_type(metadata, '$.nodes') || json_type(metadata, '$.gpu') || json_extract(metadata, '$.region') FROM clusters WHERE id = ?`, "integerfalseeu-west-1"
+	if testdb.Engine == "postgres" {
+		q, want = `SELECT jsonb_typeof(metadata->'nodes') || jsonb_typeof(metadata->'gpu') || (metadata->>'region') FROM clusters WHERE id = ?`, "numberbooleaneu-west-1"
+	}
+	if got := clusterMetaRaw(t, st, q, c.ID); got != want {
 		t.Fatalf("stored %s", got)
 	}
 	// nil leaves the metadata alone.

@@ -109,7 +109,7 @@ func NewService(st *store.Store) *Service { return &Service{st: st} }
 // is_active, as the specification's app may leave it, reads as active).
 const selectCustomers = `
 SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
-	coalesce(cu.is_active, 1) AS is_active, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at, cu.metadata
+	coalesce(cu.is_active, true) AS is_active, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at, cu.metadata
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Customer, error) {
@@ -154,11 +154,11 @@ func (s *Service) List(f ListFilter) (out []Row, err error) {
 		out = []Row{}
 		if err := db.NewRaw(`
 			SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
-				coalesce(cu.is_active, 1) AS is_active
+				coalesce(cu.is_active, true) AS is_active
 			FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
-			WHERE (?0 OR coalesce(cu.is_active, 1) = 1) AND (?1 = 0 OR cu.cluster_id = ?1)
+			WHERE (?0 OR coalesce(cu.is_active, true)) AND (?1 = 0 OR cu.cluster_id = ?1)
 				AND (?3 = '' OR lower(cu.name) LIKE ?2 ESCAPE '\' OR lower(cu.namespace) LIKE ?2 ESCAPE '\')
-			ORDER BY cl.name, cl.id, coalesce(cu.is_active, 1) DESC, cu.name, cu.id`, f.IncludeArchived, f.ClusterID, like, search).Scan(ctx, &out); err != nil {
+			ORDER BY cl.name, cl.id, coalesce(cu.is_active, true) DESC, cu.name, cu.id`, f.IncludeArchived, f.ClusterID, like, search).Scan(ctx, &out); err != nil {
 			return fmt.Errorf("list customers: %w", err)
 		}
 		return nil
@@ -176,7 +176,7 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 		if out.Customer, err = get(ctx, db, id); err != nil {
 			return err
 		}
-		if err := db.QueryRowContext(ctx, `SELECT coalesce(is_active, 1) FROM clusters WHERE id = ?`, out.Customer.ClusterID).Scan(&out.ClusterIsActive); err != nil {
+		if err := db.QueryRowContext(ctx, `SELECT coalesce(is_active, true) FROM clusters WHERE id = ?`, out.Customer.ClusterID).Scan(&out.ClusterIsActive); err != nil {
 			return fmt.Errorf("read customer's cluster: %w", err)
 		}
 		var rs []struct {
@@ -188,7 +188,7 @@ func (s *Service) Get(id int64) (out Detail, err error) {
 				rc.held_at, coalesce(rc.hold_reason, '') AS hold_reason, `+progress.SQL+`
 			FROM release_customers rc JOIN releases r ON r.id = rc.release_id
 			LEFT JOIN customer_steps cs ON cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id
-			WHERE rc.customer_id = ? GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC`, id).Scan(ctx, &rs); err != nil {
+			WHERE rc.customer_id = ? GROUP BY r.id, rc.release_id, rc.customer_id ORDER BY r.created_at DESC, r.id DESC`, id).Scan(ctx, &rs); err != nil {
 			return fmt.Errorf("releases of customer %d: %w", id, err)
 		}
 		out.Releases = make([]ReleaseProgress, len(rs))

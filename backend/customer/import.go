@@ -156,7 +156,7 @@ func (s *Service) Export() (out string, err error) {
 		}
 		if err := db.NewRaw(`SELECT cl.name AS cluster, cu.namespace, cu.name, coalesce(cu.description, '') AS description, cu.metadata
 			FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
-			WHERE coalesce(cu.is_active, 1) = 1
+			WHERE coalesce(cu.is_active, true)
 			ORDER BY cl.name, cl.id, cu.namespace, cu.id`).Scan(ctx, &list); err != nil {
 			return fmt.Errorf("export customers: %w", err)
 		}
@@ -432,8 +432,8 @@ func loadCustomers(ctx context.Context, db bun.IDB, rows []fleetcsv.Row) (map[cl
 		return nil, fmt.Errorf("encode namespaces: %w", err)
 	}
 	var list []existingCustomer
-	if err := db.NewRaw(`SELECT id, cluster_id, namespace, name, description, coalesce(is_active, 1) AS is_active, metadata
-		FROM customers WHERE namespace IN (SELECT value FROM json_each(?))`, string(js)).Scan(ctx, &list); err != nil {
+	if err := db.NewRaw(`SELECT id, cluster_id, namespace, name, description, coalesce(is_active, true) AS is_active, metadata
+		FROM customers WHERE namespace IN `+textsOf(db), string(js)).Scan(ctx, &list); err != nil {
 		return nil, fmt.Errorf("load customers: %w", err)
 	}
 	out := make(map[clusterNamespace]*existingCustomer, len(list))
@@ -455,15 +455,20 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 		if err != nil {
 			return out, fmt.Errorf("encode new clusters: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO clusters (name, is_active, created_at, updated_at)
-			SELECT value, 1, ?, ? FROM json_each(?) ORDER BY key`, now, now, string(js)); err != nil {
+		q := `INSERT INTO clusters (name, is_active, created_at, updated_at)
+			SELECT value, true, ?, ? FROM json_each(?) ORDER BY key`
+		if store.Postgres(tx) {
+			q = `INSERT INTO clusters (name, is_active, created_at, updated_at)
+			SELECT j.value, true, ?, ? FROM jsonb_array_elements_text(CAST(? AS jsonb)) WITH ORDINALITY AS j(value, key) ORDER BY j.key`
+		}
+		if _, err := tx.ExecContext(ctx, q, now, now, string(js)); err != nil {
 			if store.IsUnique(err) {
 				return out, problem.Conflict("cluster", "A cluster the file names was created meanwhile: check the file again.")
 			}
 			return out, fmt.Errorf("create clusters: %w", err)
 		}
 		var created []store.Cluster
-		if err := tx.NewSelect().Model(&created).Column("id", "name").Where("name IN (SELECT value FROM json_each(?))", string(js)).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(&created).Column("id", "name").Where("name IN "+textsOf(tx), string(js)).Scan(ctx); err != nil {
 			return out, fmt.Errorf("read created clusters: %w", err)
 		}
 		for _, c := range created {
@@ -498,9 +503,15 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 		if err != nil {
 			return out, fmt.Errorf("encode new customers: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (cluster_id, namespace, name, description, is_active, metadata, created_at, updated_at)
-			SELECT j.value ->> '$.c', j.value ->> '$.ns', j.value ->> '$.n', j.value ->> '$.d', 1, j.value ->> '$.m', ?, ?
-			FROM json_each(?) j ORDER BY j.key`, now, now, string(js)); err != nil {
+		q := `INSERT INTO customers (cluster_id, namespace, name, description, is_active, metadata, created_at, updated_at)
+			SELECT j.value ->> '$.c', j.value ->> '$.ns', j.value ->> '$.n', j.value ->> '$.d', true, j.value ->> '$.m', ?, ?
+			FROM json_each(?) j ORDER BY j.key`
+		if store.Postgres(tx) {
+			q = `INSERT INTO customers (cluster_id, namespace, name, description, is_active, metadata, created_at, updated_at)
+			SELECT (j.value ->> 'c')::bigint, j.value ->> 'ns', j.value ->> 'n', j.value ->> 'd', true, (j.value ->> 'm')::jsonb, ?, ?
+			FROM jsonb_array_elements(CAST(? AS jsonb)) WITH ORDINALITY AS j(value, key) ORDER BY j.key`
+		}
+		if _, err := tx.ExecContext(ctx, q, now, now, string(js)); err != nil {
 			if store.IsUnique(err) {
 				return out, problem.Conflict("namespace", "A customer the file names was created meanwhile: check the file again.")
 			}
@@ -517,7 +528,7 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 		// exactly as stored (a number written by another app keeps its
 		// text); a stored text that is not a JSON object is replaced by the
 		// whole object Go merged, which keeps it under "value".
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET
+		q := `UPDATE customers SET
 				name = j.value ->> '$.n',
 				description = coalesce(j.value ->> '$.d', customers.description),
 				metadata = CASE
@@ -526,9 +537,32 @@ func (p importPlan) write(ctx context.Context, tx bun.Tx, now int64) (ImportResu
 					WHEN json_type(customers.metadata) = 'object' THEN json_patch(customers.metadata, j.value -> '$.set')
 					ELSE j.value ->> '$.whole' END,
 				updated_at = ?
-			FROM json_each(?) j WHERE customers.id = j.value ->> '$.id'`, now, string(js)); err != nil {
+			FROM json_each(?) j WHERE customers.id = j.value ->> '$.id'`
+		// jsonb is always valid JSON, and || sets the keys as json_patch
+		// does (the values set are strings, never null).
+		if store.Postgres(tx) {
+			q = `UPDATE customers SET
+				name = j.value ->> 'n',
+				description = coalesce(j.value ->> 'd', customers.description),
+				metadata = CASE
+					WHEN jsonb_typeof(j.value -> 'set') IS DISTINCT FROM 'object' THEN customers.metadata
+					WHEN jsonb_typeof(customers.metadata) = 'object' THEN customers.metadata || (j.value -> 'set')
+					ELSE (j.value ->> 'whole')::jsonb END,
+				updated_at = ?
+			FROM jsonb_array_elements(CAST(? AS jsonb)) AS j(value) WHERE customers.id = (j.value ->> 'id')::bigint`
+		}
+		if _, err := tx.ExecContext(ctx, q, now, string(js)); err != nil {
 			return out, fmt.Errorf("update customers: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// textsOf is the subquery of the strings of the JSON array bound to its
+// placeholder.
+func textsOf(db bun.IDB) string {
+	if store.Postgres(db) {
+		return "(SELECT jsonb_array_elements_text(CAST(? AS jsonb)))"
+	}
+	return "(SELECT value FROM json_each(?))"
 }

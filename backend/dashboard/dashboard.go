@@ -51,10 +51,10 @@ func (s *Service) Overview() (out Overview, err error) {
 	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
 		c := &out.Counts
 		if err := db.QueryRowContext(ctx, `SELECT
-			(SELECT count(*) FROM clusters WHERE coalesce(is_active, 1) = 1),
-			(SELECT count(*) FROM clusters WHERE coalesce(is_active, 1) = 0),
-			(SELECT count(*) FROM customers WHERE coalesce(is_active, 1) = 1),
-			(SELECT count(*) FROM customers WHERE coalesce(is_active, 1) = 0),
+			(SELECT count(*) FROM clusters WHERE coalesce(is_active, true)),
+			(SELECT count(*) FROM clusters WHERE NOT coalesce(is_active, true)),
+			(SELECT count(*) FROM customers WHERE coalesce(is_active, true)),
+			(SELECT count(*) FROM customers WHERE NOT coalesce(is_active, true)),
 			(SELECT count(*) FROM releases WHERE coalesce(status, 'draft') = 'draft'),
 			(SELECT count(*) FROM releases WHERE status = 'active'),
 			(SELECT count(*) FROM releases WHERE status = 'archived')`).Scan(

@@ -186,7 +186,7 @@ func (s *Service) AddableCustomers(id int64) (out []CustomerRef, err error) {
 		}
 		return db.NewRaw(`SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name
 			FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
-			WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
+			WHERE coalesce(cu.is_active, true) AND coalesce(cl.is_active, true)
 				AND cu.id NOT IN (SELECT customer_id FROM release_customers WHERE release_id = ?)
 			ORDER BY cl.name, cu.name`, id).Scan(ctx, &out)
 	})
@@ -218,7 +218,7 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		var already, onArchived int64
 		if err := tx.QueryRowContext(ctx, `SELECT
 				coalesce((SELECT customer_id FROM release_customers WHERE release_id = ?0 AND customer_id IN (SELECT value FROM json_each(?1)) LIMIT 1), 0),
-				coalesce((SELECT cu.id FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id WHERE cu.id IN (SELECT value FROM json_each(?1)) AND coalesce(cl.is_active, 1) = 0 LIMIT 1), 0)`,
+				coalesce((SELECT cu.id FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id WHERE cu.id IN (SELECT value FROM json_each(?1)) AND NOT coalesce(cl.is_active, true) LIMIT 1), 0)`,
 			r.ID, string(js)).Scan(&already, &onArchived); err != nil {
 			return fmt.Errorf("check customers to add: %w", err)
 		}

@@ -94,7 +94,7 @@ func (s *Steps) setHold(releaseID int64, customerIDs []int64, action, reason str
 		}
 		a := holdArgs{Release: releaseID, Customers: string(js), Reason: reason, Now: s.st.Now().Unix(), Action: action}
 		var covered, held int
-		if err := tx.NewRaw(`SELECT count(*), coalesce(sum(held_at IS NOT NULL), 0) FROM release_customers
+		if err := tx.NewRaw(`SELECT count(*), count(*) FILTER (WHERE held_at IS NOT NULL) FROM release_customers
 			WHERE release_id = ?release AND customer_id IN (SELECT value FROM json_each(?customers))`, a).Scan(ctx, &covered, &held); err != nil {
 			return fmt.Errorf("read holds: %w", err)
 		}

@@ -95,7 +95,7 @@ func (s *Steps) Matrix(releaseID, clusterID int64) (out Matrix, err error) {
 
 // sqlMatrixColumns are the covered customers, grouped by cluster.
 const sqlMatrixColumns = `
-SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name, coalesce(cu.is_active, 1) AS is_active,
+SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster_name, coalesce(cu.is_active, true) AS is_active,
 	rc.held_at, coalesce(rc.held_by, '') AS held_by, coalesce(rc.hold_reason, '') AS hold_reason
 FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)
@@ -117,7 +117,7 @@ ORDER BY cl.name, cl.id, cu.name, cu.id`
 // template's rows again: 400 of 700 ms at 10,000 customers.
 const sqlMatrixCells = `
 SELECT template_id, count(*), group_concat(
-	CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
+	CASE WHEN coalesce(is_overridden, false) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
 	'')
 FROM customer_steps INDEXED BY customer_steps_template_idx
 WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
@@ -125,7 +125,7 @@ GROUP BY template_id`
 
 // sqlMatrixRow is the cell-by-cell fallback for one template.
 const sqlMatrixRow = `
-SELECT customer_id, CASE WHEN coalesce(is_overridden, 0) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END AS code
+SELECT customer_id, CASE WHEN coalesce(is_overridden, false) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END AS code
 FROM customer_steps WHERE template_id = ?`
 
 // sqlMatrixExtras reads the steps without a template, with the template of

@@ -328,7 +328,7 @@ func allActive(ctx context.Context, db bun.IDB, table, label string, ids []int64
 	var missing, archived int64
 	err := db.QueryRowContext(ctx, `SELECT
 		coalesce((SELECT j.value FROM json_each(?0) j WHERE NOT EXISTS (SELECT 1 FROM `+table+` x WHERE x.id = j.value) LIMIT 1), 0),
-		coalesce((SELECT x.id FROM `+table+` x WHERE x.id IN (SELECT value FROM json_each(?0)) AND coalesce(x.is_active, 1) = 0 LIMIT 1), 0)`,
+		coalesce((SELECT x.id FROM `+table+` x WHERE x.id IN (SELECT value FROM json_each(?0)) AND NOT coalesce(x.is_active, true) LIMIT 1), 0)`,
 		string(js)).Scan(&missing, &archived)
 	if err != nil {
 		return fmt.Errorf("check targets exist: %w", err)

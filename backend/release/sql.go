@@ -21,7 +21,7 @@ import "encoding/json"
 // (docs/design.md, "Release targets").
 const targetedCustomers = `
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
-WHERE coalesce(cu.is_active, 1) = 1 AND coalesce(cl.is_active, 1) = 1
+WHERE coalesce(cu.is_active, true) AND coalesce(cl.is_active, true)
   AND (?all
     OR cu.id IN (SELECT value FROM json_each(?customers))
     OR cu.cluster_id IN (SELECT value FROM json_each(?clusters)))`
@@ -52,7 +52,7 @@ const sqlCopyTemplates = `
 INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index,
 	status, is_custom, is_overridden, created_at, updated_at)
 SELECT rc.release_id, rc.customer_id, t.id, t.name, t.category, t.type, t.content, t.order_index,
-	'pending', 0, 0, ?1, ?1
+	'pending', false, false, ?1, ?1
 FROM release_customers rc JOIN step_templates t ON t.release_id = rc.release_id
 WHERE rc.release_id = ?0 AND (?2 IS NULL OR rc.customer_id IN (SELECT value FROM json_each(?2)))
 ORDER BY rc.customer_id, t.category, t.order_index`

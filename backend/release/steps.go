@@ -316,7 +316,7 @@ func (s *Steps) Override(in OverrideInput) (out Step, err error) {
 		if err := record(ctx, tx, st, HistoryOverride, nil, nil, nil, &st.Content, &content, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET content = ?, is_overridden = 1, updated_at = ? WHERE id = ?`, content, now, st.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET content = ?, is_overridden = true, updated_at = ? WHERE id = ?`, content, now, st.ID); err != nil {
 			return fmt.Errorf("override step content: %w", err)
 		}
 		st, err = loadStep(ctx, tx, st.ID)
@@ -356,7 +356,7 @@ func (s *Steps) ResetToTemplate(stepID int64) (out Step, err error) {
 		if err := record(ctx, tx, st, HistoryReset, nil, nil, nil, &st.Content, &t.Content, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?, type = ?, content = ?, is_overridden = 0, updated_at = ? WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET name = ?, type = ?, content = ?, is_overridden = false, updated_at = ? WHERE id = ?`,
 			t.Name, t.Type, t.Content, now, st.ID); err != nil {
 			return fmt.Errorf("reset step to template: %w", err)
 		}

@@ -84,7 +84,7 @@ func insertTemplate(ctx context.Context, tx bun.Tx, r store.Release, t TemplateI
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index,
 			status, is_custom, is_overridden, created_at, updated_at)
-		SELECT rc.release_id, rc.customer_id, ?0, ?1, ?2, ?3, ?4, ?5, 'pending', 0, 0, ?6, ?6
+		SELECT rc.release_id, rc.customer_id, ?0, ?1, ?2, ?3, ?4, ?5, 'pending', false, false, ?6, ?6
 		FROM release_customers rc WHERE rc.release_id = ?7 AND rc.customer_id <> ?8`,
 		row.ID, row.Name, row.Category, row.Type, row.Content, pos, now, r.ID, exceptCustomer); err != nil {
 		return row, fmt.Errorf("add template step to customers: %w", err)
@@ -304,5 +304,5 @@ func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 // pending and not overridden. Executed steps keep what was executed
 // (docs/design.md, "Template propagation").
 const sqlPropagate = `UPDATE customer_steps SET name = ?0, type = ?1, content = ?2, updated_at = ?3
-WHERE template_id = ?4 AND coalesce(status, 'pending') = 'pending' AND coalesce(is_overridden, 0) = 0
+WHERE template_id = ?4 AND coalesce(status, 'pending') = 'pending' AND NOT coalesce(is_overridden, false)
 	AND (name <> ?0 OR type <> ?1 OR content <> ?2)`

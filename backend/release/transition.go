@@ -81,7 +81,7 @@ const sqlChangeSet = `
 
 // followsTemplate is true for a step that takes its template's edits while
 // pending.
-const followsTemplate = `template_id IS NOT NULL AND coalesce(is_overridden, 0) = 0 AND coalesce(is_custom, 0) = 0`
+const followsTemplate = `template_id IS NOT NULL AND NOT coalesce(is_overridden, false) AND NOT coalesce(is_custom, false)`
 
 // sqlSelectionStates counts the selected steps by state and hold, and says
 // whether any belongs to a release that is not active (naming one).

@@ -58,8 +58,8 @@ func (s *stepRow) state() columns {
 		{"coalesce(cs.executed_by, '')", &s.ExecutedBy},
 		{"coalesce(cs.skip_reason, '')", &s.SkipReason},
 		{"coalesce(cs.notes, '')", &s.Notes},
-		{"coalesce(cs.is_custom, 0)", &s.Custom},
-		{"coalesce(cs.is_overridden, 0)", &s.Overridden},
+		{"coalesce(cs.is_custom, false)", &s.Custom},
+		{"coalesce(cs.is_overridden, false)", &s.Overridden},
 	}
 }
 

@@ -326,7 +326,7 @@ func (r *run) load() error {
 		}
 	}
 
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(sum(category = 'deploy'), 0), coalesce(sum(category = 'verify'), 0)
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE category = 'deploy'), count(*) FILTER (WHERE category = 'verify')
 		FROM step_templates WHERE release_id = ?`, r.rel.ID).Scan(&r.deployN, &r.verifyN); err != nil {
 		return fmt.Errorf("count templates: %w", err)
 	}
@@ -343,7 +343,7 @@ func (r *run) load() error {
 		HoldReason string `bun:"hold_reason"`
 	}
 	if err := db.NewRaw(`
-		SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster, coalesce(cu.is_active, 1) AS active, rc.added_at,
+		SELECT cu.id, cu.name, cu.namespace, cl.id AS cluster_id, cl.name AS cluster, coalesce(cu.is_active, true) AS active, rc.added_at,
 			rc.held_at, coalesce(rc.held_by, '') AS held_by, coalesce(rc.hold_reason, '') AS hold_reason
 		FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
 		WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)

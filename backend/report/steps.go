@@ -152,9 +152,9 @@ const (
 var exceptionWhere = map[string]string{
 	excSkipped:         `cs.status = 'skipped'`,
 	excReverted:        `cs.status = 'reverted'`,
-	excOverridden:      `coalesce(cs.is_overridden, 0) = 1`,
-	excCustom:          `coalesce(cs.is_custom, 0) = 1`,
-	excTemplateDeleted: `cs.template_id IS NULL AND coalesce(cs.is_custom, 0) = 0`,
+	excOverridden:      `coalesce(cs.is_overridden, false)`,
+	excCustom:          `coalesce(cs.is_custom, false)`,
+	excTemplateDeleted: `cs.template_id IS NULL AND NOT coalesce(cs.is_custom, false)`,
 	excFailedRun:       `run.outcome IN ('failed', 'timed_out', 'interrupted')`,
 }
 

@@ -62,6 +62,33 @@ func OpenPostgres(ctx context.Context, url string) (*bun.DB, error) {
 	return db, nil
 }
 
+// OpenTeam opens the team database at url as the store's database (see
+// OpenPostgres). Its services then read and write it as they would the
+// file; what is the file's own (backups beside it, its checkpoint, the watch
+// of its commits) does not apply.
+func (s *Store) OpenTeam(ctx context.Context, url string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db != nil {
+		return errors.New("store already open")
+	}
+	db, err := OpenPostgres(ctx, url)
+	if err != nil {
+		return err
+	}
+	s.db, s.path, s.ctx, s.team, s.readOnly = db, "", ctx, Redacted(url), ""
+	s.readCtx, s.cancelReads = context.WithCancel(ctx)
+	return nil
+}
+
+// Team is the address of the team database the store has open, its
+// password hidden, or "" for a file.
+func (s *Store) Team() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.team
+}
+
 // Redacted is a workspace's address fit to print: a URL's password is
 // replaced by xxxxx.
 func Redacted(where string) string {
@@ -99,7 +126,10 @@ func rootCause(err error) string {
 	}
 }
 
-// isPostgres says whether db is a team database.
-func isPostgres(db bun.IDB) bool {
+// Postgres says whether db is a team database: where a statement must be
+// written for each engine, the service picks its form by it.
+func Postgres(db bun.IDB) bool {
 	return db.Dialect().Name() == dialect.PG
 }
+
+func isPostgres(db bun.IDB) bool { return Postgres(db) }

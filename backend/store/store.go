@@ -54,6 +54,9 @@ type Store struct {
 	tx *bun.Tx
 	// secondary: opened by OpenCurrent, beside the app.
 	secondary bool
+	// team is the team database's address, password hidden ("" for a
+	// file): see OpenTeam.
+	team string
 	// commits counts ended Tx calls, writing those under way (Writes).
 	commits atomic.Uint64
 	writing atomic.Int64
@@ -364,13 +367,14 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
-	// A second program (OpenCurrent) leaves the checkpoint to the app.
-	if s.readOnly == "" && !s.secondary {
+	// A second program (OpenCurrent) leaves the checkpoint to the app; a
+	// team database has none to do.
+	if s.readOnly == "" && !s.secondary && s.team == "" {
 		s.checkpoint()
 	}
 	err := s.db.Close()
 	s.db = nil
-	s.readOnly = ""
+	s.readOnly, s.team = "", ""
 	if err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -29,20 +30,20 @@ func TextOf(p *string) string {
 // each service makes inside its transaction.
 func IsUnique(err error) bool {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	var pe *pgconn.PgError
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE ||
+		errors.As(err, &pe) && pe.Code == "23505" // unique_violation
 }
 
 // Active is an is_active column. The specification's schema lets it be
 // NULL with a default of true, and a file its app wrote may hold NULLs: they
-// read as active, here as in every SQL statement (coalesce(is_active, 1)).
+// read as active, here as in every SQL statement (coalesce(is_active, true)).
 type Active bool
 
-// Value stores 1 or 0, as Drizzle stores booleans.
+// Value is the flag: SQLite stores it as 1 or 0 (as Drizzle stores
+// booleans), a team database as a boolean.
 func (a Active) Value() (driver.Value, error) {
-	if a {
-		return int64(1), nil
-	}
-	return int64(0), nil
+	return bool(a), nil
 }
 
 // Scan reads 0/1, and NULL as active.

@@ -1,8 +1,9 @@
 // Package pgtest gives tests a PostgreSQL database of their own: one private
 // server per test binary (initdb and pg_ctl of the installed PostgreSQL, a
 // temporary directory, a free local port), and one new empty database per
-// test. A package that uses it runs its tests through Main, which stops the
-// server when they end.
+// test. The server is a child of the test binary and dies with it (Linux's
+// parent-death signal); Main stops it sooner and removes its directory, and
+// a directory a killed binary left is removed by the next start.
 //
 // Without PostgreSQL installed the tests that need it are skipped, unless
 // SHIPDECK_REQUIRE_POSTGRES=1 (set by `make test`, after scripts/deps.sh
@@ -33,10 +34,12 @@ import (
 // server is the running private server, started by the first test that
 // asks for a database.
 type server struct {
-	dir  string   // temporary directory: data/, the log, the socket
-	bin  string   // directory of initdb, pg_ctl, postgres
-	as   []string // prefix that runs a command as the server's owner
-	port int
+	dir    string   // temporary directory: data/, the log, the socket
+	bin    string   // directory of initdb, pg_ctl, postgres
+	as     []string // prefix that runs a command as the server's owner
+	port   int
+	proc   *exec.Cmd
+	exited <-chan struct{}
 }
 
 var (
@@ -112,6 +115,10 @@ func start() (*server, error) {
 	if os.Geteuid() == 0 {
 		base = "/tmp"
 	}
+	removeStale(os.TempDir())
+	if base != "" {
+		removeStale(base)
+	}
 	dir, err := os.MkdirTemp(base, "shipdeck-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("temporary directory: %w", err)
@@ -141,13 +148,47 @@ func start() (*server, error) {
 	}
 	// fsync off: a test server's files need not survive a power cut, and
 	// every CREATE DATABASE would otherwise sync a copy of template1.
-	opts := fmt.Sprintf("-p %d -h 127.0.0.1 -k %s -c fsync=off -c full_page_writes=off -c max_connections=200", s.port, dir)
-	if out, err := s.run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "server.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
 		s.remove()
-		return nil, fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
+		return nil, fmt.Errorf("server log: %w", err)
 	}
-	return s, nil
+	defer logf.Close()
+	args := append(append([]string{}, s.as...), filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(s.port), "-h", "127.0.0.1", "-k", dir,
+		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300")
+	s.proc = exec.Command(args[0], args[1:]...)
+	s.proc.Stdout, s.proc.Stderr = logf, logf
+	s.proc.SysProcAttr = dieWithParent()
+	if err := s.proc.Start(); err != nil {
+		s.remove()
+		return nil, fmt.Errorf("start postgres: %w", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = s.proc.Wait(); close(exited) }()
+	s.exited = exited
+	db, err := sql.Open("pgx", s.url("postgres"))
+	if err != nil {
+		s.stop()
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	defer db.Close()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if err = db.Ping(); err == nil {
+			return s, nil
+		}
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			s.remove()
+			return nil, fmt.Errorf("postgres exited at start: %s", log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			s.stop()
+			return nil, fmt.Errorf("postgres did not answer in 60 s: %w\n%s", err, log)
+		}
+	}
 }
 
 func (s *server) run(name string, args ...string) ([]byte, error) {
@@ -165,7 +206,36 @@ func (s *server) run(name string, args ...string) ([]byte, error) {
 
 func (s *server) stop() {
 	_, _ = s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
+	if s.exited != nil {
+		select {
+		case <-s.exited:
+		case <-time.After(10 * time.Second):
+			_ = s.proc.Process.Kill()
+		}
+	}
 	s.remove()
+}
+
+// removeStale removes the directories of servers whose test binary was
+// killed (its server died with it): no postmaster.pid, or its process
+// gone, and not made in the last minute (a server of another package may be
+// starting there).
+func removeStale(base string) {
+	dirs, _ := filepath.Glob(filepath.Join(base, "shipdeck-pg-*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || time.Since(fi.ModTime()) < time.Minute {
+			continue
+		}
+		pid := 0
+		if b, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			pid, _ = strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+		}
+		if pid > 0 && alive(pid) {
+			continue
+		}
+		_ = os.RemoveAll(d)
+	}
 }
 
 func (s *server) remove() { _ = os.RemoveAll(s.dir) }

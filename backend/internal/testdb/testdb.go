@@ -6,11 +6,13 @@ package testdb
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"shipdeck/backend/internal/pgtest"
 	"shipdeck/backend/store"
 )
 
@@ -22,11 +24,29 @@ func Open(t testing.TB) *store.Store {
 	return OpenAt(t, func() time.Time { return Clock })
 }
 
+// Engine is the engine the tests' stores use: "sqlite" (the default), or
+// "postgres" with SHIPDECK_TEST_ENGINE=postgres, a new database on the
+// private server of backend/internal/pgtest.
+var Engine = engine()
+
+func engine() string {
+	if os.Getenv("SHIPDECK_TEST_ENGINE") == "postgres" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
 // OpenAt is Open with a clock of the caller's.
 func OpenAt(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
 	st := store.New(now)
-	if err := st.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName)); err != nil {
+	var err error
+	if Engine == "postgres" {
+		err = st.OpenTeam(context.Background(), pgtest.URL(t))
+	} else {
+		err = st.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName))
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
@@ -42,7 +62,11 @@ func Dump(t testing.TB, st *store.Store) string {
 	}
 	ctx := context.Background()
 	var tables []string
-	if err := db.NewRaw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).Scan(ctx, &tables); err != nil {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+	if Engine == "postgres" {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`
+	}
+	if err := db.NewRaw(q).Scan(ctx, &tables); err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
