@@ -146,47 +146,77 @@ func start() (*server, error) {
 		s.remove()
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
+	// The port was free when freePort looked; another package's server
+	// may take it before this one binds it. Then postgres exits at once,
+	// and the next free port is tried.
+	for try := 1; ; try++ {
+		err := s.launch(data)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, errPortTaken) || try == 5 {
+			s.stop()
+			return nil, err
+		}
+		if s.port, err = freePort(); err != nil {
+			s.remove()
+			return nil, err
+		}
+	}
+}
+
+var errPortTaken = errors.New("the port was taken")
+
+// launch starts postgres on s.port and waits until it answers, and is the
+// server answering there (its data directory is data).
+func (s *server) launch(data string) error {
 	// fsync off: a test server's files need not survive a power cut, and
 	// every CREATE DATABASE would otherwise sync a copy of template1.
-	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	logf, err := os.Create(filepath.Join(s.dir, "server.log"))
 	if err != nil {
-		s.remove()
-		return nil, fmt.Errorf("server log: %w", err)
+		return fmt.Errorf("server log: %w", err)
 	}
 	defer logf.Close()
-	args := append(append([]string{}, s.as...), filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(s.port), "-h", "127.0.0.1", "-k", dir,
+	args := append(append([]string{}, s.as...), filepath.Join(s.bin, "postgres"), "-D", data, "-p", strconv.Itoa(s.port), "-h", "127.0.0.1", "-k", s.dir,
 		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300")
 	s.proc = exec.Command(args[0], args[1:]...)
 	s.proc.Stdout, s.proc.Stderr = logf, logf
 	s.proc.SysProcAttr = dieWithParent()
 	if err := s.proc.Start(); err != nil {
-		s.remove()
-		return nil, fmt.Errorf("start postgres: %w", err)
+		return fmt.Errorf("start postgres: %w", err)
 	}
 	exited := make(chan struct{})
 	go func() { _ = s.proc.Wait(); close(exited) }()
 	s.exited = exited
 	db, err := sql.Open("pgx", s.url("postgres"))
 	if err != nil {
-		s.stop()
-		return nil, fmt.Errorf("connect: %w", err)
+		return fmt.Errorf("connect: %w", err)
 	}
 	defer db.Close()
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if err = db.Ping(); err == nil {
-			return s, nil
-		}
 		select {
 		case <-exited:
-			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-			s.remove()
-			return nil, fmt.Errorf("postgres exited at start: %s", log)
+			log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
+			if strings.Contains(string(log), "could not bind") || strings.Contains(string(log), "already in use") {
+				return fmt.Errorf("%w: %s", errPortTaken, log)
+			}
+			return fmt.Errorf("postgres exited at start: %s", log)
 		default:
 		}
+		var dir string
+		if err = db.QueryRow("SHOW data_directory").Scan(&dir); err == nil {
+			if filepath.Clean(dir) != filepath.Clean(data) {
+				// Another package's server answered on this port; ours
+				// cannot have bound it.
+				_ = s.proc.Process.Kill()
+				<-exited
+				return fmt.Errorf("%w by the server of %s", errPortTaken, dir)
+			}
+			return nil
+		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-			s.stop()
-			return nil, fmt.Errorf("postgres did not answer in 60 s: %w\n%s", err, log)
+			log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
+			return fmt.Errorf("postgres did not answer in 60 s: %w\n%s", err, log)
 		}
 	}
 }
