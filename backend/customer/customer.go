@@ -18,17 +18,12 @@ import (
 	"shipdeck/backend/vars"
 )
 
-// Customer is a customer with its cluster's name.
+// Customer is a customer with its cluster's name: its Row, and what only
+// its own page shows.
 type Customer struct {
-	ID          int64  `json:"id"`
-	ClusterID   int64  `json:"clusterId"`
-	ClusterName string `json:"clusterName"`
-	Namespace   string `json:"namespace"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	IsActive    bool   `json:"isActive"`
-	CreatedAt   int64  `json:"createdAt"`
-	UpdatedAt   int64  `json:"updatedAt"`
+	Row
+	CreatedAt int64 `json:"createdAt"`
+	UpdatedAt int64 `json:"updatedAt"`
 	// Metadata is the customer's metadata as a form shows it
 	// (vars.FormMetadata): a value that is not a string is its JSON text.
 	Metadata map[string]string `json:"metadata" bun:"-"`
@@ -105,11 +100,15 @@ type Service struct {
 // NewService returns the customer service.
 func NewService(st *store.Store) *Service { return &Service{st: st} }
 
-// selectCustomers reads customers with their cluster's name (a NULL
-// is_active, as the specification's app may leave it, reads as active).
+// rowColumns are a Row's columns over customers cu joined to clusters cl
+// (a NULL is_active, as the specification's app may leave it, reads as
+// active).
+const rowColumns = `cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
+	coalesce(cu.is_active, true) AS is_active`
+
+// selectCustomers reads customers with their cluster's name.
 const selectCustomers = `
-SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
-	coalesce(cu.is_active, true) AS is_active, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at, cu.metadata
+SELECT ` + rowColumns + `, coalesce(cu.created_at, 0) AS created_at, coalesce(cu.updated_at, 0) AS updated_at, cu.metadata
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id`
 
 func scan(ctx context.Context, db bun.IDB, where string, args ...any) ([]Customer, error) {
@@ -153,8 +152,7 @@ func (s *Service) List(f ListFilter) (out []Row, err error) {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(search)) + "%"
 		out = []Row{}
 		if err := db.NewRaw(`
-			SELECT cu.id, cu.cluster_id, cl.name AS cluster_name, cu.namespace, cu.name, coalesce(cu.description, '') AS description,
-				coalesce(cu.is_active, true) AS is_active
+			SELECT `+rowColumns+`
 			FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
 			WHERE (?0 OR coalesce(cu.is_active, true)) AND (?1 = 0 OR cu.cluster_id = ?1)
 				AND (?3 = '' OR lower(cu.name) LIKE ?2 ESCAPE '\' OR lower(cu.namespace) LIKE ?2 ESCAPE '\')

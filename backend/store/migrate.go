@@ -254,7 +254,7 @@ func isSpecDatabase(ctx context.Context, db bun.IDB) (bool, error) {
 
 func tableExists(ctx context.Context, db bun.IDB, name string) (bool, error) {
 	q := "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
-	if isPostgres(db) {
+	if Postgres(db) {
 		q = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
 	}
 	var n int

@@ -131,5 +131,3 @@ func rootCause(err error) string {
 func Postgres(db bun.IDB) bool {
 	return db.Dialect().Name() == dialect.PG
 }
-
-func isPostgres(db bun.IDB) bool { return Postgres(db) }

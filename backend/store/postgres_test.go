@@ -29,7 +29,7 @@ func TestTeamDatabaseHasTheSameSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	want, got := sqliteSchema(t, lite), postgresSchema(t, pg)
+	want, got := schemaOf(t, lite), schemaOf(t, pg)
 	if !reflect.DeepEqual(got, want) {
 		for k, v := range want {
 			if got[k] != v {
@@ -61,60 +61,39 @@ func TestTeamDatabaseHasTheSameSchema(t *testing.T) {
 	}
 }
 
-// sqliteSchema maps "table.column" to "null" or "not null", and
-// "index name" to its table, for Shipdeck's tables.
-func sqliteSchema(t *testing.T, db bun.IDB) map[string]string {
+// schemaOf maps "table.column" to "null" or "not null", and "index name"
+// to its table, for Shipdeck's tables: each engine's catalogue read into
+// the same shape.
+func schemaOf(t *testing.T, db bun.IDB) map[string]string {
 	t.Helper()
+	// SQLite lets a primary key column hold NULL unless it says NOT NULL;
+	// PostgreSQL's never can. Primary keys are indexes in PostgreSQL, not
+	// in sqlite_master's list.
+	colsQ := `SELECT m.name AS tbl, c.name, (c."notnull" OR c.pk > 0) AS not_null FROM sqlite_master m, pragma_table_info(m.name) c
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	idxQ := `SELECT name, tbl_name AS tbl FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`
+	if store.Postgres(db) {
+		colsQ = `SELECT table_name AS tbl, column_name AS name, is_nullable = 'NO' AS not_null FROM information_schema.columns WHERE table_schema = current_schema()`
+		idxQ = `SELECT i.indexname AS name, i.tablename AS tbl FROM pg_indexes i
+			WHERE i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype = 'p')`
+	}
 	out := map[string]string{}
 	var cols []struct {
 		Tbl     string `bun:"tbl"`
 		Name    string `bun:"name"`
 		NotNull bool   `bun:"not_null"`
-		PK      int    `bun:"pk"`
 	}
-	if err := db.NewRaw(`SELECT m.name AS tbl, c.name, c."notnull" AS not_null, c.pk FROM sqlite_master m, pragma_table_info(m.name) c
-		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`).Scan(context.Background(), &cols); err != nil {
+	if err := db.NewRaw(colsQ).Scan(context.Background(), &cols); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cols {
-		// SQLite lets a primary key column hold NULL unless it says NOT NULL;
-		// PostgreSQL's never can.
-		out[c.Tbl+"."+c.Name] = nullness(c.NotNull || c.PK > 0)
+		out[c.Tbl+"."+c.Name] = nullness(c.NotNull)
 	}
 	var idx []struct {
 		Name string `bun:"name"`
-		Tbl  string `bun:"tbl_name"`
+		Tbl  string `bun:"tbl"`
 	}
-	if err := db.NewRaw(`SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).Scan(context.Background(), &idx); err != nil {
-		t.Fatal(err)
-	}
-	for _, i := range idx {
-		out["index "+i.Name] = i.Tbl
-	}
-	return out
-}
-
-func postgresSchema(t *testing.T, db bun.IDB) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	var cols []struct {
-		Tbl      string `bun:"table_name"`
-		Name     string `bun:"column_name"`
-		Nullable string `bun:"is_nullable"`
-	}
-	if err := db.NewRaw(`SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = current_schema()`).Scan(context.Background(), &cols); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cols {
-		out[c.Tbl+"."+c.Name] = nullness(c.Nullable == "NO")
-	}
-	var idx []struct {
-		Name string `bun:"indexname"`
-		Tbl  string `bun:"tablename"`
-	}
-	// Primary keys are indexes in PostgreSQL, not in sqlite_master's list.
-	if err := db.NewRaw(`SELECT i.indexname, i.tablename FROM pg_indexes i
-		WHERE i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype = 'p')`).Scan(context.Background(), &idx); err != nil {
+	if err := db.NewRaw(idxQ).Scan(context.Background(), &idx); err != nil {
 		t.Fatal(err)
 	}
 	for _, i := range idx {

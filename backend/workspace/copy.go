@@ -13,12 +13,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 
 	"shipdeck/backend/store"
 )
@@ -80,7 +80,7 @@ func Copy(ctx context.Context, from, to *bun.DB) ([]Table, error) {
 	// IMMEDIATE holds writers off for the copy's length); PostgreSQL's read
 	// one snapshot when asked for repeatable read.
 	var opts *sql.TxOptions
-	if from.Dialect().Name() == dialect.PG {
+	if store.Postgres(from) {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	}
 	src, err := from.BeginTx(ctx, opts)
@@ -93,16 +93,15 @@ func Copy(ctx context.Context, from, to *bun.DB) ([]Table, error) {
 		if err := empty(ctx, dst); err != nil {
 			return err
 		}
+		want := make([]Table, 0, len(tables))
 		for _, t := range tables {
-			if err := copyTable(ctx, src, dst, t); err != nil {
+			sum, err := copyTable(ctx, src, dst, t)
+			if err != nil {
 				return err
 			}
+			want = append(want, sum)
 		}
 		if err := resetIdentities(ctx, dst); err != nil {
-			return err
-		}
-		want, err := Checksums(ctx, src)
-		if err != nil {
 			return err
 		}
 		got, err := Checksums(ctx, dst)
@@ -134,39 +133,57 @@ func Checksums(ctx context.Context, db bun.IDB) ([]Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		h := sha256.New()
-		n := int64(0)
-		err = scanTable(ctx, db, t, cols, func(row []any) error {
-			for i, v := range row {
-				s, err := canonical(cols[i], v)
-				if err != nil {
-					return fmt.Errorf("%s: %w", t.name, err)
-				}
-				if i > 0 {
-					h.Write([]byte{0x1f})
-				}
-				h.Write([]byte(s))
-			}
-			h.Write([]byte{0x1e})
-			n++
-			return nil
-		})
-		if err != nil {
+		sum := newChecksum(t.name, cols)
+		if err := scanTable(ctx, db, t, cols, sum.add); err != nil {
 			return nil, err
 		}
-		out = append(out, Table{Name: t.name, Rows: n, Checksum: hex.EncodeToString(h.Sum(nil))})
+		out = append(out, sum.table())
 	}
 	return out, nil
 }
 
+// checksum is a table's row count and SHA-256 as its rows are read.
+type checksum struct {
+	name string
+	cols []string
+	h    hash.Hash
+	rows int64
+}
+
+func newChecksum(name string, cols []string) *checksum {
+	return &checksum{name: name, cols: cols, h: sha256.New()}
+}
+
+func (c *checksum) add(row []any) error {
+	for i, v := range row {
+		s, err := canonical(c.cols[i], v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		if i > 0 {
+			c.h.Write([]byte{0x1f})
+		}
+		c.h.Write([]byte(s))
+	}
+	c.h.Write([]byte{0x1e})
+	c.rows++
+	return nil
+}
+
+func (c *checksum) table() Table {
+	return Table{Name: c.name, Rows: c.rows, Checksum: hex.EncodeToString(c.h.Sum(nil))}
+}
+
 // copyTable streams one table from src to dst in batches of multi-row
-// INSERTs, ids as they are.
-func copyTable(ctx context.Context, src bun.IDB, dst bun.IDB, t table) error {
+// INSERTs, ids as they are, and returns the source's checksum of the rows
+// it copied (read once, for both).
+func copyTable(ctx context.Context, src bun.IDB, dst bun.IDB, t table) (Table, error) {
 	cols, err := columns(ctx, dst, t.name)
 	if err != nil {
-		return err
+		return Table{}, err
 	}
-	toPG := dst.Dialect().Name() == dialect.PG
+	sum := newChecksum(t.name, cols)
+	toPG := store.Postgres(dst)
 	head := "INSERT INTO " + t.name + " (" + strings.Join(cols, ", ") + ") VALUES "
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	args := make([]any, 0, batch*len(cols))
@@ -182,7 +199,10 @@ func copyTable(ctx context.Context, src bun.IDB, dst bun.IDB, t table) error {
 		args, rows = args[:0], 0
 		return nil
 	}
-	return scanTable(ctx, src, t, cols, func(row []any) error {
+	err = scanTable(ctx, src, t, cols, func(row []any) error {
+		if err := sum.add(row); err != nil {
+			return err
+		}
 		for i, v := range row {
 			w, err := writable(cols[i], v, toPG)
 			if err != nil {
@@ -195,6 +215,7 @@ func copyTable(ctx context.Context, src bun.IDB, dst bun.IDB, t table) error {
 		}
 		return nil
 	}, flush)
+	return sum.table(), err
 }
 
 // scanTable calls each with every row of t, its columns in cols' order,
@@ -203,7 +224,7 @@ func scanTable(ctx context.Context, db bun.IDB, t table, cols []string, each fun
 	sel := make([]string, len(cols))
 	for i, c := range cols {
 		sel[i] = c
-		if jsonColumns[c] && db.Dialect().Name() == dialect.PG {
+		if jsonColumns[c] && store.Postgres(db) {
 			sel[i] = c + "::text"
 		}
 	}
@@ -240,7 +261,7 @@ func scanTable(ctx context.Context, db bun.IDB, t table, cols []string, each fun
 // names (TestTeamDatabaseHasTheSameSchema), not in the same order.
 func columns(ctx context.Context, db bun.IDB, name string) ([]string, error) {
 	q := "SELECT name FROM pragma_table_info(?)"
-	if db.Dialect().Name() == dialect.PG {
+	if store.Postgres(db) {
 		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
 	}
 	var cols []string
@@ -395,7 +416,7 @@ func empty(ctx context.Context, db bun.IDB) error {
 // wrote, so the next row the app adds gets a new one. SQLite's
 // AUTOINCREMENT follows explicit ids by itself.
 func resetIdentities(ctx context.Context, db bun.IDB) error {
-	if db.Dialect().Name() != dialect.PG {
+	if !store.Postgres(db) {
 		return nil
 	}
 	for _, t := range tables {

@@ -49,7 +49,7 @@ export const router = createHashRouter([
         element: <ReleaseMatrixPage />,
         loader: ({ params }) => {
           const id = Number(params.id);
-          return id > 0 ? prefetch({ queryKey: matrixQuery(id).queryKey, queryFn: matrixQuery(id).queryFn }) : null;
+          return id > 0 ? prefetch(matrixQuery(id)) : null;
         },
       },
       { path: "releases/:id/steps", element: <ReleaseStepsPage /> },

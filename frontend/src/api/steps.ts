@@ -5,12 +5,8 @@ import { release } from "@wails/go/models";
 import { call, keys, useAppMutation } from "./client";
 import { applyRule } from "@/components/matrix/model";
 
-export const matrixQuery = (releaseId: number, clusterId = 0) => ({
-  queryKey: keys.matrix(releaseId, clusterId),
-  queryFn: () => call(Steps.Matrix(releaseId, clusterId)),
-  enabled: releaseId > 0,
-});
-export const useMatrix = (releaseId: number, clusterId = 0) => useQuery(matrixQuery(releaseId, clusterId));
+export const matrixQuery = (releaseId: number, clusterId = 0) => ({ queryKey: keys.matrix(releaseId, clusterId), queryFn: () => call(Steps.Matrix(releaseId, clusterId)) });
+export const useMatrix = (releaseId: number, clusterId = 0) => useQuery({ ...matrixQuery(releaseId, clusterId), enabled: releaseId > 0 });
 export const useCustomerSteps = (releaseId: number, customerId: number) =>
   useQuery({ queryKey: keys.customerSteps(releaseId, customerId), queryFn: () => call(Steps.CustomerSteps(releaseId, customerId)), enabled: releaseId > 0 && customerId > 0 });
 export const useStepDetail = (id: number) => useQuery({ queryKey: keys.step(id), queryFn: () => call(Steps.StepDetail(id)), enabled: id > 0 });
