@@ -65,9 +65,12 @@ test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every 
 # The team database's tests must run, not skip: scripts/deps.sh --test
 # installed PostgreSQL (backend/internal/pgtest).
 # TEAM_PACKAGES run their suites a second time with every test store on a
-# team database (testdb.Engine): the packages ported to PostgreSQL so far
-# (docs/team-mode.md, "Where this stands").
-TEAM_PACKAGES = ./backend/cluster/
+# team database (testdb.Engine): every package whose services read and write
+# the record. The others hold what only a file has (backups, the file's crash
+# safety, its disk faults), test both engines explicitly (store, workspace)
+# or hold no database.
+TEAM_PACKAGES = ./backend/cluster/ ./backend/customer/ ./backend/release/ ./backend/report/ ./backend/cli/ \
+	./backend/settings/ ./backend/sample/ ./backend/runbook/ ./backend/vars/ ./backend/dashboard/
 
 test-go:
 	SHIPDECK_REQUIRE_POSTGRES=1 go test -count=1 $$(go list ./... | grep -v /node_modules/)

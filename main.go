@@ -28,6 +28,7 @@ func main() {
 		}))
 	}
 	dataDir := flag.String("data-dir", "", "directory for shipdeck.db and its backups (overrides "+app.EnvDataDir+")")
+	database := flag.String("database", "", "open the team database at this PostgreSQL URL instead of the data directory's file (overrides "+app.EnvDatabaseURL+")")
 	version := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *version {
@@ -39,7 +40,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "shipdeck: data directory:", err)
 		os.Exit(2)
 	}
-	if err := app.Run(app.Config{DataDir: dir, Assets: assets, Icon: icon}); err != nil {
+	if *database == "" {
+		*database = os.Getenv(app.EnvDatabaseURL)
+	}
+	if err := app.Run(app.Config{DataDir: dir, Database: *database, Assets: assets, Icon: icon}); err != nil {
 		slog.Error("shipdeck exited with an error", "err", err)
 		os.Exit(1)
 	}

@@ -37,8 +37,11 @@ var errAlreadyRunning = errors.New("another Shipdeck is already running with thi
 // Config is what main hands over.
 type Config struct {
 	DataDir string // resolved, absolute
-	Assets  embed.FS
-	Icon    []byte
+	// Database is the team database given on the command line or in
+	// SHIPDECK_DATABASE_URL ("": the choice saved in the data directory).
+	Database string
+	Assets   embed.FS
+	Icon     []byte
 }
 
 // Shell owns the lifecycle of one running app.
@@ -52,7 +55,9 @@ type Shell struct {
 	startupErr  *store.OpenError
 	dirWarning  string // the data directory is open to others (PrepareDataDir)
 	dailyErr    string // the daily backup's failure, when it failed
+	offline     bool   // the team database cannot be reached (watchChanges)
 	emit        func(ctx context.Context, event string, data ...any)
+	setTitle    func(title string) // the window's title (nothing before the window)
 	releaseLock func()
 	cancelOpen  context.CancelFunc // set while the database is opening
 	stopDaily   context.CancelFunc // cancels the daily backup
@@ -78,6 +83,11 @@ func Run(cfg Config) error {
 	slog.Info("starting", "version", Version, "dataDir", cfg.DataDir)
 	s := newShell(cfg)
 	s.emit = runtime.EventsEmit
+	s.setTitle = func(title string) {
+		if s.ctx != nil {
+			runtime.WindowSetTitle(s.ctx, title)
+		}
+	}
 	ws := s.window.last
 	s.dark = startsDark(ws.Theme, osPrefersDark)
 	start := options.Normal
@@ -131,6 +141,7 @@ func newShell(cfg Config) *Shell {
 	s.services = NewServices(s.store, s)
 	s.window = &windowTracker{dir: cfg.DataDir, last: LoadWindowState(cfg.DataDir)}
 	s.emit = func(context.Context, string, ...any) {}
+	s.setTitle = func(string) {}
 	return s
 }
 
@@ -217,6 +228,7 @@ func (s *Shell) reopen() error {
 const (
 	StartupLocked   store.StartupCode = "locked"
 	StartupInternal store.StartupCode = "internal"
+	StartupTeam     store.StartupCode = "team" // the team database cannot be reached or opened
 )
 
 // startupError is err as the start-up screen shows it.
@@ -253,11 +265,21 @@ func (s *Shell) open(ctx context.Context) error {
 	for _, f := range append(store.ClearPartials(s.cfg.DataDir), clearWindowTemps(s.cfg.DataDir)...) {
 		slog.Info("removed a file a killed Shipdeck left half-written", "path", f)
 	}
-	if err := s.store.Open(ctx, filepath.Join(s.cfg.DataDir, store.FileName)); err != nil {
+	team := s.teamURL()
+	if team != "" {
+		err = s.store.OpenTeam(ctx, team)
+	} else {
+		err = s.store.Open(ctx, filepath.Join(s.cfg.DataDir, store.FileName))
+	}
+	if err != nil {
 		unlock()
+		if team != "" {
+			return &store.OpenError{Code: StartupTeam, Cause: err, Message: err.Error() + " Shipdeck tries again when you press Try again; Settings → Workspace can switch back to this computer's workspace."}
+		}
 		return err
 	}
 	s.releaseLock = unlock
+	s.showWorkspace()
 	// Runs a crash cut off are finished (interrupted) before the window
 	// can start new ones; what is left of their scripts is ended.
 	s.services.Runs.PidFile = filepath.Join(s.cfg.DataDir, "runs.pids")
@@ -266,7 +288,7 @@ func (s *Shell) open(ctx context.Context) error {
 	} else if n > 0 {
 		slog.Info("runs interrupted by the last stop recorded", "runs", n)
 	}
-	slog.Info("database open", "path", s.store.Path(), "schema", store.SchemaVersion(), "readOnly", s.store.ReadOnlyReason())
+	slog.Info("database open", "path", s.store.Path(), "team", s.store.Team(), "schema", store.SchemaVersion(), "readOnly", s.store.ReadOnlyReason())
 	if set, err := s.services.Settings.Get(); err == nil {
 		s.themeChanged(set.Theme)
 	}
@@ -274,11 +296,13 @@ func (s *Shell) open(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopDaily = stop
 	s.mu.Unlock()
-	s.daily.Add(1)
-	go func() {
-		defer s.daily.Done()
-		s.dailyBackup(dailyCtx)
-	}()
+	if team == "" { // a team database is backed up by its server
+		s.daily.Add(1)
+		go func() {
+			defer s.daily.Done()
+			s.dailyBackup(dailyCtx)
+		}()
+	}
 	// Changes made outside the window (the command line) reach it within
 	// a second; the watch ends with the daily work at shutdown.
 	s.watching.Add(1)

@@ -41,6 +41,18 @@ type Status struct {
 	// Shipdeck left it so (it is a symbolic link, another user's, or holds
 	// other files).
 	DataDirWarning string `json:"dataDirWarning"`
+	// Team is the team database open, its password hidden ("" for this
+	// computer's file); TeamName names it as the window does (host and
+	// database). Offline: it cannot be reached just now (the window keeps
+	// what it shows, and Shipdeck reconnects by itself).
+	Team     string `json:"team"`
+	TeamName string `json:"teamName"`
+	Offline  bool   `json:"offline"`
+	// TeamFromCommandLine: the window was started on a team database
+	// (--database or SHIPDECK_DATABASE_URL), which Settings cannot switch.
+	TeamFromCommandLine bool `json:"teamFromCommandLine"`
+	// SavedTeam is the team database chosen in Settings ("" for none).
+	SavedTeam string `json:"savedTeam"`
 }
 
 // Status reports the app's state for the About dialog, the settings page and
@@ -54,7 +66,10 @@ func (s *System) Status() (st Status, err error) {
 	}
 	s.shell.mu.Lock()
 	st.DataDirWarning, st.DailyBackupError = s.shell.dirWarning, s.shell.dailyErr
+	st.Offline = s.shell.offline
 	s.shell.mu.Unlock()
+	st.TeamFromCommandLine = s.shell.cfg.Database != ""
+	st.SavedTeam = loadWorkspaceChoice(s.shell.cfg.DataDir).Team
 	if e := s.shell.StartupError(); e != nil {
 		st.Error, st.StartupErrorCode = e.Message, string(e.Code)
 		return st, nil
@@ -63,6 +78,8 @@ func (s *System) Status() (st Status, err error) {
 	st.ReadOnlyReason = s.shell.store.ReadOnlyReason()
 	st.ReadOnly = st.ReadOnlyReason != ""
 	st.DatabasePath = s.shell.store.Path()
+	st.Team = s.shell.store.Team()
+	st.TeamName = TeamName(st.Team)
 	for _, suffix := range []string{"", "-wal"} {
 		if fi, err := os.Stat(st.DatabasePath + suffix); err == nil {
 			st.DatabaseBytes += fi.Size()

@@ -30,9 +30,11 @@ const watchEvery = 300 * time.Millisecond
 func (s *Shell) watchChanges(ctx context.Context) {
 	lastCommits, _ := s.store.Writes()
 	lastHistory := s.maxHistoryID(ctx)
-	err := s.store.Watch(ctx, watchEvery, func() {
+	team := s.store.Team() != ""
+	err := s.store.WatchOnline(ctx, watchEvery, func() {
 		commits, writing := s.store.Writes()
-		ours := writing || commits != lastCommits
+		// A team database's watch reports other stores' commits only.
+		ours := !team && (writing || commits != lastCommits)
 		lastCommits = commits
 		var rows []struct {
 			ID        int64  `bun:"id"`
@@ -65,11 +67,21 @@ func (s *Shell) watchChanges(ctx context.Context) {
 		if change.All || len(change.Releases) > 0 {
 			s.emit(s.ctx, EventDBChanged, change)
 		}
+	}, func(online bool) {
+		s.mu.Lock()
+		s.offline = !online
+		s.mu.Unlock()
+		slog.Info("team database", "reachable", online)
+		s.emit(s.ctx, EventWorkspaceOnline, online)
 	})
 	if err != nil {
 		slog.Warn("watch the database for changes made elsewhere", "err", err)
 	}
 }
+
+// EventWorkspaceOnline tells the window whether the team database can be
+// reached (its payload: true or false), as that changes.
+const EventWorkspaceOnline = "workspace:online"
 
 func (s *Shell) maxHistoryID(ctx context.Context) int64 {
 	db, err := s.store.DB()

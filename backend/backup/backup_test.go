@@ -35,7 +35,7 @@ func clusterCount(t *testing.T, path string) int {
 }
 
 func TestBackupIsAConsistentCopy(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"}); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 }
 
 func TestDailyBackupsKeepTheLast14(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	dir := filepath.Join(t.TempDir(), "backups")
 	day := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
 	for i := 0; i < 20; i++ {
@@ -102,7 +102,7 @@ func TestValidateRefusesWhatIsNotASoundShipdeckDatabase(t *testing.T) {
 	}
 	noErr(t, db.Close())
 	damaged := filepath.Join(dir, "damaged.db")
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	for i := 0; i < 50; i++ {
 		if _, err := cluster.NewService(st).Create(cluster.Input{Name: strings.Repeat("c", 50) + string(rune('a'+i%26)) + strings.Repeat("x", i)}); err != nil {
 			t.Fatal(err)
@@ -131,7 +131,7 @@ func TestValidateRefusesWhatIsNotASoundShipdeckDatabase(t *testing.T) {
 }
 
 func TestRestoreReplacesTheLiveDatabaseAndKeepsIt(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	svc := cluster.NewService(st)
 	if _, err := svc.Create(cluster.Input{Name: "before-backup"}); err != nil {
 		t.Fatal(err)
@@ -172,7 +172,7 @@ func TestRestoreReplacesTheLiveDatabaseAndKeepsIt(t *testing.T) {
 // A backup that fails (here: cancelled) leaves the file the operator already
 // had at that path as it was, and no temporary file behind.
 func TestFailedBackupKeepsTheFileAtDest(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "precious.db")
 	noErr(t, os.WriteFile(dest, []byte("the operator's own file"), 0o600))
@@ -194,7 +194,7 @@ func TestFailedBackupKeepsTheFileAtDest(t *testing.T) {
 
 // File names with characters that mean something in a SQLite URI.
 func TestBackupPathsWithURICharacters(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "prod-eu"}); err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestBackupPathsWithURICharacters(t *testing.T) {
 // An older backup is migrated when restored; a backup from a newer Shipdeck
 // is refused before anything changes.
 func TestRestoreMigratesAnOlderBackupAndRefusesANewerOne(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	if _, err := cluster.NewService(st).Create(cluster.Input{Name: "live"}); err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
 		t.Fatal("the test needs a WAL with frames in it")
 	}
 
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	if _, err := backup.Restore(context.Background(), st, copied, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestRestoreKeepsWhatTheBackupsWALHolds(t *testing.T) {
 // itself always opens): the previous database is put back and the app
 // keeps working.
 func TestRestorePutsThePreviousDatabaseBackIfTheBackupWillNotOpen(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	svc := cluster.NewService(st)
 	if _, err := svc.Create(cluster.Input{Name: "keep-me"}); err != nil {
 		t.Fatal(err)
@@ -358,7 +358,7 @@ func TestRestorePutsThePreviousDatabaseBackIfTheBackupWillNotOpen(t *testing.T) 
 // Restore waits for a write in flight, and the copy it keeps of the
 // replaced database holds that write.
 func TestRestoreKeepsAWriteInFlight(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	saved := filepath.Join(t.TempDir(), "saved.db")
 	if err := backup.To(context.Background(), st, saved); err != nil {
 		t.Fatal(err)

@@ -99,9 +99,9 @@ func workedRelease(t *testing.T, st *store.Store) int64 {
 // exactly a new one's. After the restore, history is kept and executors
 // are who did it. The same for a file made by the specification's app.
 func TestRestoreNeverAdoptsObjectsItDidNotCreate(t *testing.T) {
-	fresh := schema(t, testdb.Open(t))
+	fresh := schema(t, testdb.OpenFile(t))
 	t.Run("Shipdeck's backup", func(t *testing.T) {
-		st := testdb.Open(t)
+		st := testdb.OpenFile(t)
 		step := workedRelease(t, st)
 		saved := filepath.Join(t.TempDir(), "saved.db")
 		if err := backup.To(context.Background(), st, saved); err != nil {
@@ -153,7 +153,7 @@ func TestRestoreNeverAdoptsObjectsItDidNotCreate(t *testing.T) {
 			"INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('abc', 1)",
 			"CREATE TRIGGER forge_executor AFTER UPDATE OF status ON customer_steps BEGIN UPDATE customer_steps SET executed_by = 'mallory' WHERE id = NEW.id; END",
 		)
-		st := testdb.Open(t)
+		st := testdb.OpenFile(t)
 		res, err := backup.Restore(context.Background(), st, spec, time.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -191,7 +191,7 @@ func TestRestoreRefusesWhatItCannotRebuild(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			st := testdb.Open(t)
+			st := testdb.OpenFile(t)
 			workedRelease(t, st)
 			saved := filepath.Join(t.TempDir(), "saved.db")
 			if err := backup.To(context.Background(), st, saved); err != nil {
@@ -216,7 +216,7 @@ func TestRestoreRefusesWhatItCannotRebuild(t *testing.T) {
 // Settings lists only the backups a restore would accept: not a copy cut
 // short, an empty file, or a file that merely has a backup's name.
 func TestListShowsOnlyBackupsThatPassValidation(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	workedRelease(t, st)
 	dir := filepath.Join(t.TempDir(), "backups")
 	good, err := backup.Daily(context.Background(), st, dir, time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
@@ -246,7 +246,7 @@ func TestListShowsOnlyBackupsThatPassValidation(t *testing.T) {
 // A backup to a full disk (a manual one, and the daily one) says the disk
 // is full, leaves no partial copy, and keeps the file already at the path.
 func TestBackupToAFullDiskSaysSo(t *testing.T) {
-	st := testdb.Open(t)
+	st := testdb.OpenFile(t)
 	workedRelease(t, st)
 	for i := 0; i < 200; i++ {
 		if _, err := cluster.NewService(st).Create(cluster.Input{Name: fmt.Sprintf("cluster-%03d-%s", i, strings.Repeat("x", 80)), Description: strings.Repeat("d", 1500)}); err != nil {

@@ -55,9 +55,12 @@ type Env struct {
 	// SHIPDECK_DATA_DIR and the OS default.
 	DataDir func(flag string) (string, error)
 	Version string
-	Stdin   io.Reader
-	Stdout  io.Writer
-	Stderr  io.Writer
+	// Getenv reads the environment (nil: the process's): the team
+	// database's address may come from SHIPDECK_DATABASE_URL.
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
 }
 
 // usageError marks a mistake in the command line itself (exit 2).
@@ -123,10 +126,11 @@ func commandOf(args []string) string {
 }
 
 type cli struct {
-	env     Env
-	dataDir string
-	json    bool
-	st      *store.Store
+	env      Env
+	dataDir  string
+	database string
+	json     bool
+	st       *store.Store
 }
 
 func (c *cli) root() *cobra.Command {
@@ -140,16 +144,45 @@ Exit codes: 0 done, 1 refused (the reason is on standard error), 2 usage.`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "directory of shipdeck.db (default: SHIPDECK_DATA_DIR, else the app's default)")
+	root.PersistentFlags().StringVar(&c.database, "database", "", "a team database's URL, postgres://user@host:5432/name (default: "+EnvDatabaseURL+", else the file in the data directory); the password from PGPASSWORD or ~/.pgpass")
 	root.PersistentFlags().BoolVar(&c.json, "json", false, "print JSON (shapes in docs/cli.md)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage("%s", err.Error()) })
 	root.AddCommand(c.versionCmd(), c.releasesCmd(), c.statusCmd(), c.stepCmd(), c.backupCmd(), c.exportCmd(), c.importCmd(), c.workspaceCmd())
 	return root
 }
 
-// open opens the database beside the app: no migration, no window lock.
+// EnvDatabaseURL names a team database for the command line when
+// --database does not.
+const EnvDatabaseURL = "SHIPDECK_DATABASE_URL"
+
+// databaseURL is the team database the command works on ("" for the file).
+func (c *cli) databaseURL() string {
+	if c.database != "" {
+		return c.database
+	}
+	getenv := c.env.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return getenv(EnvDatabaseURL)
+}
+
+// open opens the database beside the app (no migration, no window lock),
+// or the team database --database or SHIPDECK_DATABASE_URL names.
 func (c *cli) open() (*store.Store, error) {
 	if c.st != nil {
 		return c.st, nil
+	}
+	if url := c.databaseURL(); url != "" {
+		if !store.IsPostgresURL(url) {
+			return nil, problem.Invalid("database", "--database takes a team database's URL (postgres://user@host:5432/name), not %q.", store.Redacted(url))
+		}
+		st := store.New(nil)
+		if err := st.OpenTeam(context.Background(), url); err != nil {
+			return nil, problem.Wrap(problem.CodeState, err, "%s", err.Error())
+		}
+		c.st = st
+		return st, nil
 	}
 	dir, err := c.env.DataDir(c.dataDir)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/customer"
 	"shipdeck/backend/internal/pgtest"
+	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
 )
@@ -24,19 +25,33 @@ import (
 // app's services; the command line then opens it as a second program.
 type world struct {
 	dir   string
+	url   string // a team database's, when the world is on one
 	rel   release.Release
 	custs map[string]int64
 }
 
+// newWorld is a world on the tests' engine (testdb.Engine): on PostgreSQL
+// the commands name it with --database.
 func newWorld(t testing.TB) world {
 	t.Helper()
-	dir := t.TempDir()
-	st := store.New(nil)
-	if err := st.Open(context.Background(), filepath.Join(dir, store.FileName)); err != nil {
-		t.Fatal(err)
+	return newWorldOn(t, testdb.Engine)
+}
+
+// newFileWorld is a world in a database file, whatever the engine: for what
+// only a file has (its bytes, its schema check, its backups).
+func newFileWorld(t testing.TB) world {
+	t.Helper()
+	return newWorldOn(t, "sqlite")
+}
+
+func newWorldOn(t testing.TB, engine string) world {
+	t.Helper()
+	w := world{dir: t.TempDir(), custs: map[string]int64{}}
+	if engine == "postgres" {
+		w.url = pgtest.URL(t)
 	}
+	st := w.open(t, false)
 	defer st.Close()
-	w := world{dir: dir, custs: map[string]int64{}}
 	cl := map[string]int64{}
 	for _, n := range []string{"prod-eu", "prod-us"} {
 		c, err := cluster.NewService(st).Create(cluster.Input{Name: n})
@@ -71,20 +86,41 @@ func newWorld(t testing.TB) world {
 func (w world) run(t testing.TB, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(append(args, "--data-dir", w.dir), Env{
+	where := []string{"--data-dir", w.dir}
+	if w.url != "" {
+		where = []string{"--database", w.url}
+	}
+	code := Main(append(args, where...), Env{
 		DataDir: func(f string) (string, error) { return f, nil },
 		Version: "test", Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 	})
 	return code, out.String(), errb.String()
 }
 
-// stepState reads one step straight from the database file.
-func (w world) stepState(t testing.TB, customer, step string) (status, by, note string) {
+// open opens the world's database as the app does (the file's writer), or
+// beside it as the command line does (secondary).
+func (w world) open(t testing.TB, secondary bool) *store.Store {
 	t.Helper()
 	st := store.New(nil)
-	if err := st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
+	var err error
+	switch {
+	case w.url != "":
+		err = st.OpenTeam(context.Background(), w.url)
+	case secondary:
+		err = st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName))
+	default:
+		err = st.Open(context.Background(), filepath.Join(w.dir, store.FileName))
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// stepState reads one step straight from the database.
+func (w world) stepState(t testing.TB, customer, step string) (status, by, note string) {
+	t.Helper()
+	st := w.open(t, true)
 	defer st.Close()
 	db, _ := st.DB()
 	var s, b, n *string
@@ -103,10 +139,7 @@ func (w world) stepState(t testing.TB, customer, step string) (status, by, note 
 
 func (w world) history(t testing.TB) []string {
 	t.Helper()
-	st := store.New(nil)
-	if err := st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
-		t.Fatal(err)
-	}
+	st := w.open(t, true)
 	defer st.Close()
 	db, _ := st.DB()
 	rows, err := db.QueryContext(context.Background(), `SELECT action || ':' || actor || ':' || source FROM step_history WHERE from_status IS NOT NULL ORDER BY id`)
@@ -128,10 +161,7 @@ func (w world) history(t testing.TB) []string {
 // stepID is one step's id, read straight from the database file.
 func (w world) stepID(t testing.TB, customer, step string) int64 {
 	t.Helper()
-	st := store.New(nil)
-	if err := st.OpenCurrent(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
-		t.Fatal(err)
-	}
+	st := w.open(t, true)
 	defer st.Close()
 	db, _ := st.DB()
 	var id int64
@@ -245,7 +275,7 @@ func TestStatusAndReleasesJSON(t *testing.T) {
 // The command line never migrates: a database of another schema version is
 // refused plainly and left as it was.
 func TestSchemaMismatchIsRefused(t *testing.T) {
-	w := newWorld(t)
+	w := newFileWorld(t)
 	path := filepath.Join(w.dir, store.FileName)
 	st := store.New(nil)
 	if err := st.Open(context.Background(), path); err != nil {
@@ -278,10 +308,7 @@ func TestSchemaMismatchIsRefused(t *testing.T) {
 // serialise (WAL and the busy timeout), none is lost.
 func TestCommandRacesTheAppsWrites(t *testing.T) {
 	w := newWorld(t)
-	app := store.New(nil)
-	if err := app.Open(context.Background(), filepath.Join(w.dir, store.FileName)); err != nil {
-		t.Fatal(err)
-	}
+	app := w.open(t, false)
 	defer app.Close()
 	steps := release.NewSteps(app)
 	d, err := release.NewService(app).Get(w.rel.ID)
@@ -335,7 +362,7 @@ func TestMain(m *testing.M) {
 // BenchmarkCLIStepDone is one step change from the command line, process
 // start to exit: target ≤ 150 ms.
 func BenchmarkCLIStepDone(b *testing.B) {
-	w := newWorld(b)
+	w := newFileWorld(b)
 	actions := []string{"done", "revert"}
 	i := 0
 	for b.Loop() {

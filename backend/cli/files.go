@@ -29,14 +29,26 @@ func (c *cli) backupCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dest := filepath.Join(filepath.Dir(st.Path()), store.BackupsDir, "shipdeck-"+time.Now().Format("20060102-150405")+"-cli.db")
+			dir := filepath.Dir(st.Path())
+			if st.Team() != "" {
+				if dir, err = c.env.DataDir(c.dataDir); err != nil {
+					return problem.Invalid("data-dir", "Data directory: %s", err.Error())
+				}
+			}
+			dest := filepath.Join(dir, store.BackupsDir, "shipdeck-"+time.Now().Format("20060102-150405")+"-cli.db")
 			if len(args) == 1 {
 				dest = args[0]
 			}
 			if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
 				return problem.Wrap(problem.CodeState, err, "%s cannot be created.", filepath.Dir(dest))
 			}
-			if err := backup.To(context.Background(), st, dest); err != nil {
+			if st.Team() != "" {
+				// A team database's backup is a workspace file: the
+				// same copy as workspace copy --to FILE, verified.
+				if err := c.copyTeamTo(st, dest); err != nil {
+					return err
+				}
+			} else if err := backup.To(context.Background(), st, dest); err != nil {
 				return err
 			}
 			return c.out(map[string]string{"path": dest}, func(w io.Writer) { fmt.Fprintf(w, "Backed up to %s\n", dest) })

@@ -139,12 +139,12 @@ type stepRow struct {
 }
 
 // sqlCustomerSteps lists customers' steps with their rank in their
-// category, for the given release and customers (?1: JSON array).
+// category, for the given release and customers (?1: store.IDs).
 const sqlCustomerSteps = `SELECT cs.id, cs.customer_id, cu.name AS customer, cu.namespace, cl.name AS cluster, cs.name, cs.category,
 	row_number() OVER (PARTITION BY cs.customer_id, cs.category ORDER BY cs.order_index, cs.id) AS rank,
 	coalesce(cs.status, 'pending') AS status
 FROM customer_steps cs JOIN customers cu ON cu.id = cs.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
-WHERE cs.release_id = ?0 AND cs.customer_id IN (SELECT value FROM json_each(?1))
+WHERE cs.release_id = ?0 AND cs.customer_id IN ?1
 ORDER BY cl.name, cu.name, cs.category, rank`
 
 // stepsFor finds the step ref names for each customer: exactly one each,

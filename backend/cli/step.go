@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/release"
+	"shipdeck/backend/store"
 )
 
 // stepFlags are the flags every step action takes.
@@ -116,9 +116,8 @@ func (c *cli) runStep(action release.Action, f stepFlags) error {
 	if err != nil {
 		return err
 	}
-	js, _ := json.Marshal(customers)
 	var all []stepRow
-	if err := db.NewRaw(sqlCustomerSteps, rel.ID, string(js)).Scan(ctx, &all); err != nil {
+	if err := db.NewRaw(sqlCustomerSteps, rel.ID, store.IDs(customers)).Scan(ctx, &all); err != nil {
 		return fmt.Errorf("read the steps: %w", err)
 	}
 	var steps []stepRow
@@ -144,7 +143,7 @@ func (c *cli) runStep(action release.Action, f stepFlags) error {
 		return err
 	}
 	// What each step is now.
-	if err := db.NewRaw(sqlCustomerSteps, rel.ID, string(js)).Scan(ctx, &all); err != nil {
+	if err := db.NewRaw(sqlCustomerSteps, rel.ID, store.IDs(customers)).Scan(ctx, &all); err != nil {
 		return fmt.Errorf("read the steps: %w", err)
 	}
 	now := map[int64]string{}

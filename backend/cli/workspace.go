@@ -105,3 +105,21 @@ func (c *cli) openWorkspace(ctx context.Context, where string, dest bool) (*bun.
 	}
 	return db, func() { _ = st.Close() }, nil
 }
+
+// copyTeamTo copies the team database st has open into the new file dest.
+func (c *cli) copyTeamTo(st *store.Store, dest string) error {
+	ctx := context.Background()
+	src, err := st.DB()
+	if err != nil {
+		return err
+	}
+	dst, closeDst, err := c.openWorkspace(ctx, dest, true)
+	if err != nil {
+		return err
+	}
+	defer closeDst()
+	if _, err := workspace.Copy(ctx, src, dst); err != nil {
+		return problem.Wrap(problem.CodeState, err, "%s", err.Error())
+	}
+	return nil
+}

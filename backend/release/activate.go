@@ -2,7 +2,6 @@ package release
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -167,7 +166,7 @@ func activateSteps(ctx context.Context, tx bun.IDB, releaseID, now int64) error 
 	if _, err := tx.NewRaw(sqlActivateTargets, a).Exec(ctx); err != nil {
 		return fmt.Errorf("resolve targets of release %d: %w", releaseID, err)
 	}
-	if _, err := tx.ExecContext(ctx, sqlCopyTemplates, releaseID, now, nil); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlCopyTemplates, releaseID, now, true, store.IDs(nil)); err != nil {
 		return fmt.Errorf("create steps of release %d: %w", releaseID, err)
 	}
 	return nil
@@ -214,12 +213,12 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		if err := allActive(ctx, tx, "customers", "customer", in.CustomerIDs); err != nil {
 			return err
 		}
-		js, _ := json.Marshal(in.CustomerIDs)
+		ids := store.IDs(in.CustomerIDs)
 		var already, onArchived int64
 		if err := tx.QueryRowContext(ctx, `SELECT
-				coalesce((SELECT customer_id FROM release_customers WHERE release_id = ?0 AND customer_id IN (SELECT value FROM json_each(?1)) LIMIT 1), 0),
-				coalesce((SELECT cu.id FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id WHERE cu.id IN (SELECT value FROM json_each(?1)) AND NOT coalesce(cl.is_active, true) LIMIT 1), 0)`,
-			r.ID, string(js)).Scan(&already, &onArchived); err != nil {
+				coalesce((SELECT customer_id FROM release_customers WHERE release_id = ?0 AND customer_id IN ?1 LIMIT 1), 0),
+				coalesce((SELECT cu.id FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id WHERE cu.id IN ?1 AND NOT coalesce(cl.is_active, true) LIMIT 1), 0)`,
+			r.ID, ids).Scan(&already, &onArchived); err != nil {
 			return fmt.Errorf("check customers to add: %w", err)
 		}
 		if already != 0 {
@@ -230,11 +229,11 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		}
 		now := s.st.Now().Unix()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO release_customers (release_id, customer_id, added_at)
-			SELECT ?0, value, ?1 FROM json_each(?2)`, r.ID, now, string(js)); err != nil {
+			SELECT ?0, j.value, ?1 FROM ?2 AS j`, r.ID, now, store.Rows(ids)); err != nil {
 			return fmt.Errorf("add customers to release %d: %w", r.ID, err)
 		}
 		var names []string
-		if err := tx.NewRaw(`SELECT name FROM customers WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name`, string(js)).Scan(ctx, &names); err != nil {
+		if err := tx.NewRaw(`SELECT name FROM customers WHERE id IN ? ORDER BY name`, ids).Scan(ctx, &names); err != nil {
 			return fmt.Errorf("names of the added customers: %w", err)
 		}
 		actor, err := settings.Actor(ctx, tx)
@@ -244,7 +243,7 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		if err := recordEvent(ctx, tx, r.ID, event{action: EventCustomersAdd, subject: r.Name, detail: map[string]any{"customers": names}}, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, sqlCopyTemplates, r.ID, now, string(js)); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlCopyTemplates, r.ID, now, false, ids); err != nil {
 			return fmt.Errorf("create steps for added customers: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE releases SET updated_at = ? WHERE id = ?", now, r.ID); err != nil {

@@ -2,7 +2,6 @@ package release
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -99,9 +98,8 @@ func (s *Steps) AddCustom(in CustomStepInput) (out Step, err error) {
 				return err
 			}
 			if len(moving) > 0 {
-				js, _ := json.Marshal(moving)
-				if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET order_index = ?0 + j.key + 1 FROM json_each(?1) j WHERE customer_steps.id = j.value`,
-					pos, string(js)); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE customer_steps SET order_index = ?0 + j.key + 1 FROM ?1 AS j WHERE customer_steps.id = j.value`,
+					pos, store.Rows(moving)); err != nil {
 					return fmt.Errorf("place the steps after the new one: %w", err)
 				}
 			}

@@ -3,10 +3,10 @@ package release
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/store"
 )
 
@@ -23,12 +23,14 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureOn(t, testdb.Engine)
+}
+
+// newFixtureOn is a fixture on the engine named ("sqlite", "postgres").
+func newFixtureOn(t testing.TB, engine string) *fixture {
+	t.Helper()
 	f := &fixture{t: t, now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	f.st = store.New(func() time.Time { return f.now })
-	if err := f.st.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.st.Close() })
+	f.st = testdb.OpenOn(t, engine, func() time.Time { return f.now })
 	f.rel, f.steps = NewService(f.st), NewSteps(f.st)
 	return f
 }

@@ -3,7 +3,6 @@ package release
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -42,12 +41,12 @@ type HoldResult struct {
 }
 
 type holdArgs struct {
-	Release   int64  `bun:"release"`
-	Customers string `bun:"customers"`
-	Reason    string `bun:"reason"`
-	Actor     string `bun:"actor"`
-	Now       int64  `bun:"now"`
-	Action    string `bun:"action"`
+	Release   int64     `bun:"release"`
+	Customers store.IDs `bun:"customers"`
+	Reason    string    `bun:"reason"`
+	Actor     string    `bun:"actor"`
+	Now       int64     `bun:"now"`
+	Action    string    `bun:"action"`
 }
 
 // sqlHoldHistory records a hold or its release for each customer that
@@ -56,7 +55,7 @@ const sqlHoldHistory = `
 INSERT INTO step_history (release_id, customer_id, step_name, action, note, actor, source, created_at)
 SELECT rc.release_id, rc.customer_id, cu.name, ?action, nullif(?reason, ''), ?actor, 'app', ?now
 FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id
-WHERE rc.release_id = ?release AND rc.customer_id IN (SELECT value FROM json_each(?customers))
+WHERE rc.release_id = ?release AND rc.customer_id IN ?customers
 	AND (rc.held_at IS NULL) = (?action = 'hold')
 ORDER BY rc.customer_id`
 
@@ -83,7 +82,6 @@ func (s *Steps) setHold(releaseID int64, customerIDs []int64, action, reason str
 	if err := validate.IDs("customer", customerIDs, maxBulk); err != nil {
 		return out, err
 	}
-	js, _ := json.Marshal(customerIDs)
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		r, err := loadRelease(ctx, tx, releaseID)
 		if err != nil {
@@ -92,10 +90,10 @@ func (s *Steps) setHold(releaseID int64, customerIDs []int64, action, reason str
 		if err := requireActive(r, "hold customers back"); err != nil {
 			return err
 		}
-		a := holdArgs{Release: releaseID, Customers: string(js), Reason: reason, Now: s.st.Now().Unix(), Action: action}
+		a := holdArgs{Release: releaseID, Customers: customerIDs, Reason: reason, Now: s.st.Now().Unix(), Action: action}
 		var covered, held int
 		if err := tx.NewRaw(`SELECT count(*), count(*) FILTER (WHERE held_at IS NOT NULL) FROM release_customers
-			WHERE release_id = ?release AND customer_id IN (SELECT value FROM json_each(?customers))`, a).Scan(ctx, &covered, &held); err != nil {
+			WHERE release_id = ?release AND customer_id IN ?customers`, a).Scan(ctx, &covered, &held); err != nil {
 			return fmt.Errorf("read holds: %w", err)
 		}
 		if covered != len(customerIDs) {
@@ -113,7 +111,7 @@ func (s *Steps) setHold(releaseID int64, customerIDs []int64, action, reason str
 			set, where = `held_at = NULL, held_by = NULL, hold_reason = NULL`, `held_at IS NOT NULL`
 		}
 		res, err := tx.NewRaw(`UPDATE release_customers SET `+set+`
-			WHERE release_id = ?release AND customer_id IN (SELECT value FROM json_each(?customers)) AND `+where, a).Exec(ctx)
+			WHERE release_id = ?release AND customer_id IN ?customers AND `+where, a).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("%s customers: %w", action, err)
 		}

@@ -8,7 +8,7 @@ import (
 func TestTargetsDecideWhoIsCovered(t *testing.T) {
 	f := newFixture(t)
 	custs := f.fleet(3, 2) // cluster ids 1..3, customers 1..6
-	f.exec("UPDATE customers SET is_active = 0 WHERE id = ?", custs[5])
+	f.exec("UPDATE customers SET is_active = false WHERE id = ?", custs[5])
 	cases := []struct {
 		name    string
 		targets Targets

@@ -123,6 +123,16 @@ FROM customer_steps INDEXED BY customer_steps_template_idx
 WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
 GROUP BY template_id`
 
+// sqlMatrixCellsPG is sqlMatrixCells for PostgreSQL, whose aggregates
+// promise no order of their own: string_agg is told it.
+const sqlMatrixCellsPG = `
+SELECT template_id, count(*), string_agg(
+	CASE WHEN coalesce(is_overridden, false) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
+	'' ORDER BY customer_id)
+FROM customer_steps
+WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
+GROUP BY template_id`
+
 // sqlMatrixRow is the cell-by-cell fallback for one template.
 const sqlMatrixRow = `
 SELECT customer_id, CASE WHEN coalesce(is_overridden, false) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END AS code
@@ -263,7 +273,7 @@ func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) e
 			colOf[i] = -1
 		}
 	}
-	rows, err := db.QueryContext(ctx, sqlMatrixCells, releaseID)
+	rows, err := db.QueryContext(ctx, store.Dialect(db, sqlMatrixCells, sqlMatrixCellsPG), releaseID)
 	if err != nil {
 		return fmt.Errorf("matrix cells: %w", err)
 	}
@@ -321,7 +331,7 @@ func (g *grid) extras(ctx context.Context, db bun.IDB, releaseID int64) error {
 		Status     Status   `bun:"status"`
 		Anchor     int64    `bun:"anchor"`
 	}
-	if err := db.NewRaw(sqlMatrixExtras, releaseID).Scan(ctx, &steps); err != nil {
+	if err := db.NewRaw(store.Hinted(db, sqlMatrixExtras), releaseID).Scan(ctx, &steps); err != nil {
 		return fmt.Errorf("matrix extras: %w", err)
 	}
 	extra := map[[2]int]int{}

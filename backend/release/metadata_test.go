@@ -9,6 +9,7 @@ import (
 
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
 )
 
 func (f *fixture) metadataText(q string, args ...any) string {
@@ -21,6 +22,21 @@ func (f *fixture) metadataText(q string, args ...any) string {
 		return "NULL"
 	}
 	return *s
+}
+
+// replicasType is the JSON type release id's metadata stores "replicas"
+// as, in SQLite's words ("integer"; PostgreSQL says "number").
+func (f *fixture) replicasType(id int64) string {
+	f.t.Helper()
+	db, _ := f.st.DB()
+	if store.Postgres(db) {
+		got := f.metadataText(`SELECT jsonb_typeof(metadata->'replicas') FROM releases WHERE id = ?`, id)
+		if got == "number" && f.metadataText(`SELECT metadata->>'replicas' FROM releases WHERE id = ?`, id) == "3" {
+			return "integer"
+		}
+		return got
+	}
+	return f.metadataText(`SELECT json_type(metadata, '$.replicas') FROM releases WHERE id = ?`, id)
 }
 
 func TestReleaseMetadata(t *testing.T) {
@@ -50,7 +66,7 @@ func TestReleaseMetadata(t *testing.T) {
 	if !reflect.DeepEqual(u.Metadata, map[string]string{"chart": "app-4.3.0", "ticket": "OPS-17", "replicas": "3"}) {
 		t.Fatalf("updated %v", u.Metadata)
 	}
-	if got := f.metadataText(`SELECT json_type(metadata, '$.replicas') FROM releases WHERE id = ?`, r.ID); got != "integer" {
+	if got := f.replicasType(r.ID); got != "integer" {
 		t.Fatalf("replicas stored as %s", got)
 	}
 	if got := f.metadataText(`SELECT detail FROM step_history WHERE release_id = ? AND action = ? ORDER BY id DESC LIMIT 1`, r.ID, EventReleaseEdit); !strings.Contains(got, `"metadata":["chart=app-4.2.0","chart=app-4.3.0"]`) {
@@ -74,7 +90,7 @@ func TestCloneCopiesMetadata(t *testing.T) {
 	if !reflect.DeepEqual(c.Metadata, map[string]string{"chart": "app-4.2.0", "replicas": "3"}) {
 		t.Fatalf("clone has %v", c.Metadata)
 	}
-	if got := f.metadataText(`SELECT json_type(metadata, '$.replicas') FROM releases WHERE id = ?`, c.ID); got != "integer" {
+	if got := f.replicasType(c.ID); got != "integer" {
 		t.Fatalf("clone stored replicas as %s", got)
 	}
 }

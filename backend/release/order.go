@@ -3,7 +3,6 @@ package release
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -11,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
 )
 
 // Positions (docs/design.md, "Ordering"). A category's templates sit at
@@ -53,14 +53,14 @@ func categoryTemplates(ctx context.Context, db bun.IDB, releaseID int64, categor
 	return ts, nil
 }
 
-// sqlSetTemplatePositions gives the templates listed in ?0 (a JSON array of
+// sqlSetTemplatePositions gives the templates listed in ?0 (store.Rows of
 // ids, in the new order: all of a category's) the positions Gap, 2·Gap, ….
 // The unique index on (release, category, position) is checked row by row
 // during an UPDATE, so the positions are first lifted out of the way by a
 // constant far beyond any real one (2^40), which cannot collide, then set.
-const sqlLiftTemplatePositions = `UPDATE step_templates SET order_index = order_index + 1099511627776 WHERE id IN (SELECT value FROM json_each(?0))`
+const sqlLiftTemplatePositions = `UPDATE step_templates SET order_index = order_index + 1099511627776 WHERE id IN (SELECT value FROM ?0 AS j)`
 const sqlSetTemplatePositions = `UPDATE step_templates SET order_index = (j.key + 1) * ` + gapSQL + `
-	FROM json_each(?0) j WHERE step_templates.id = j.value`
+	FROM ?0 AS j WHERE step_templates.id = j.value`
 
 const gapSQL = "1024"
 
@@ -100,13 +100,12 @@ WHERE t.id = customer_steps.template_id
 // renumber gives a category's templates the order of ids (all of them) at
 // Gap spacing, and every customer's steps the positions that follow from it.
 func renumber(ctx context.Context, db bun.IDB, releaseID int64, category Category, ids []int64) error {
-	js, _ := json.Marshal(ids)
 	for _, q := range []string{sqlLiftTemplatePositions, sqlSetTemplatePositions} {
-		if _, err := db.ExecContext(ctx, q, string(js)); err != nil {
+		if _, err := db.ExecContext(ctx, q, store.Rows(ids)); err != nil {
 			return fmt.Errorf("renumber %s templates: %w", category, err)
 		}
 	}
-	if _, err := db.ExecContext(ctx, sqlPlaceAnchored, releaseID, category); err != nil {
+	if _, err := db.ExecContext(ctx, store.Hinted(db, sqlPlaceAnchored), releaseID, category); err != nil {
 		return fmt.Errorf("place %s steps without a template: %w", category, err)
 	}
 	if _, err := db.ExecContext(ctx, sqlFollowTemplates, releaseID, category); err != nil {
@@ -193,7 +192,7 @@ const (
 		WHERE template_id IS NULL AND release_id = ?0 AND category = ?1 AND order_index >= ?2 AND order_index < ?3`
 	// sqlMostAnchored is the most any customer has in (?2, ?3).
 	sqlMostAnchored = `SELECT coalesce(max(c), 0) FROM (SELECT count(*) AS c FROM customer_steps
-		WHERE template_id IS NULL AND release_id = ?0 AND category = ?1 AND order_index > ?2 AND order_index < ?3 GROUP BY customer_id)`
+		WHERE template_id IS NULL AND release_id = ?0 AND category = ?1 AND order_index > ?2 AND order_index < ?3 GROUP BY customer_id) AS per_customer`
 )
 
 // anchoredCount is the largest number of steps any one customer has

@@ -48,7 +48,7 @@ func TestRefusalsChangeNothing(t *testing.T) {
 	long := strings.Repeat("x", 101)
 	otherCluster := f.cluster("spare")
 	archivedCustomer := f.customer(otherCluster, "gone")
-	f.exec("UPDATE customers SET is_active = 0 WHERE id = ?", archivedCustomer)
+	f.exec("UPDATE customers SET is_active = false WHERE id = ?", archivedCustomer)
 
 	cases := []struct {
 		name     string

@@ -2,7 +2,6 @@ package release
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -57,9 +56,8 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release, withProgress 
 	if len(rs) == 0 {
 		return out, nil
 	}
-	idJSON, _ := json.Marshal(ids)
 	if withProgress {
-		counts, err := releaseCounts(ctx, db, string(idJSON))
+		counts, err := releaseCounts(ctx, db, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -72,20 +70,20 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release, withProgress 
 		N         int   `bun:"n"`
 	}
 	var tc, cc []count
-	if err := db.NewRaw(`SELECT release_id, count(*) AS n FROM step_templates WHERE release_id IN (SELECT value FROM json_each(?)) GROUP BY release_id`, string(idJSON)).Scan(ctx, &tc); err != nil {
+	if err := db.NewRaw(`SELECT release_id, count(*) AS n FROM step_templates WHERE release_id IN ? GROUP BY release_id`, store.IDs(ids)).Scan(ctx, &tc); err != nil {
 		return nil, fmt.Errorf("template counts: %w", err)
 	}
 	for _, c := range tc {
 		out[idx[c.ReleaseID]].TemplateCount = c.N
 	}
-	if err := db.NewRaw(`SELECT release_id, count(*) AS n FROM release_customers WHERE release_id IN (SELECT value FROM json_each(?)) GROUP BY release_id`, string(idJSON)).Scan(ctx, &cc); err != nil {
+	if err := db.NewRaw(`SELECT release_id, count(*) AS n FROM release_customers WHERE release_id IN ? GROUP BY release_id`, store.IDs(ids)).Scan(ctx, &cc); err != nil {
 		return nil, fmt.Errorf("customer counts: %w", err)
 	}
 	for _, c := range cc {
 		out[idx[c.ReleaseID]].CustomerCount = c.N
 	}
 	var ts []store.ReleaseTarget
-	if err := db.NewSelect().Model(&ts).Where("release_id IN (SELECT value FROM json_each(?))", string(idJSON)).Order("id").Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&ts).Where("release_id IN ?", store.IDs(ids)).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("release targets: %w", err)
 	}
 	for _, t := range ts {
@@ -112,27 +110,27 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release, withProgress 
 const (
 	sqlReleaseTemplateCounts = `SELECT t.release_id AS id, ` + progress.SQL + `
 		FROM step_templates t JOIN customer_steps cs ON cs.template_id = t.id
-		WHERE t.release_id IN (SELECT value FROM json_each(?)) GROUP BY t.release_id`
+		WHERE t.release_id IN ? GROUP BY t.release_id`
 	sqlReleaseUntemplatedCounts = `SELECT cs.release_id AS id, ` + progress.SQL + `
 		FROM customer_steps cs INDEXED BY customer_steps_untemplated_idx
-		WHERE cs.template_id IS NULL AND cs.release_id IN (SELECT value FROM json_each(?)) GROUP BY cs.release_id`
+		WHERE cs.template_id IS NULL AND cs.release_id IN ? GROUP BY cs.release_id`
 	// CROSS JOIN keeps release_customers the outer loop (SQLite does not
 	// reorder it): otherwise the planner walks every step of the release
 	// and looks its customer up, 1.6 s at 10,000 customers for no one held.
 	sqlReleaseHeldCounts = `SELECT rc.release_id AS id, ` + progress.HeldOnlySQL + `
 		FROM release_customers rc CROSS JOIN customer_steps cs ON cs.release_id = rc.release_id AND cs.customer_id = rc.customer_id
-		WHERE rc.release_id IN (SELECT value FROM json_each(?)) AND rc.held_at IS NOT NULL GROUP BY rc.release_id`
+		WHERE rc.release_id IN ? AND rc.held_at IS NOT NULL GROUP BY rc.release_id`
 )
 
-// releaseCounts is the figures of the releases listed in idJSON.
-func releaseCounts(ctx context.Context, db bun.IDB, idJSON string) (map[int64]progress.Counts, error) {
+// releaseCounts is the figures of the releases listed in ids.
+func releaseCounts(ctx context.Context, db bun.IDB, ids []int64) (map[int64]progress.Counts, error) {
 	type row struct {
 		ID int64 `bun:"id"`
 		progress.Counts
 	}
 	read := func(q string) ([]row, error) {
 		var rows []row
-		if err := db.NewRaw(q, idJSON).Scan(ctx, &rows); err != nil {
+		if err := db.NewRaw(store.Hinted(db, q), store.IDs(ids)).Scan(ctx, &rows); err != nil {
 			return nil, fmt.Errorf("release progress: %w", err)
 		}
 		return rows, nil
@@ -324,12 +322,11 @@ func allActive(ctx context.Context, db bun.IDB, table, label string, ids []int64
 	if len(ids) == 0 {
 		return nil
 	}
-	js, _ := json.Marshal(ids)
 	var missing, archived int64
 	err := db.QueryRowContext(ctx, `SELECT
-		coalesce((SELECT j.value FROM json_each(?0) j WHERE NOT EXISTS (SELECT 1 FROM `+table+` x WHERE x.id = j.value) LIMIT 1), 0),
-		coalesce((SELECT x.id FROM `+table+` x WHERE x.id IN (SELECT value FROM json_each(?0)) AND NOT coalesce(x.is_active, true) LIMIT 1), 0)`,
-		string(js)).Scan(&missing, &archived)
+		coalesce((SELECT j.value FROM ?0 AS j WHERE NOT EXISTS (SELECT 1 FROM `+table+` x WHERE x.id = j.value) LIMIT 1), 0),
+		coalesce((SELECT x.id FROM `+table+` x WHERE x.id IN ?1 AND NOT coalesce(x.is_active, true) LIMIT 1), 0)`,
+		store.Rows(ids), store.IDs(ids)).Scan(&missing, &archived)
 	if err != nil {
 		return fmt.Errorf("check targets exist: %w", err)
 	}

@@ -38,22 +38,21 @@ type contextRow struct {
 	ReleaseMeta  store.Metadata `bun:"release_meta"`
 }
 
-// sqlContexts reads the variable context of customers ?1 (a JSON array of
-// ids) in release ?0.
+// sqlContexts reads the variable context of customers ?1 (store.IDs) in
+// release ?0.
 const sqlContexts = `SELECT cu.id AS customer_id, cu.name AS customer, cu.namespace, cu.metadata AS customer_meta,
 	cl.name AS cluster, cl.kubeconfig_path AS kubeconfig, cl.metadata AS cluster_meta,
 	r.name AS release, r.version_number AS version, r.type AS release_type, r.release_date, r.metadata AS release_meta
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id JOIN releases r ON r.id = ?0
-WHERE cu.id IN (SELECT value FROM json_each(?1))
+WHERE cu.id IN ?1
 ORDER BY cu.name`
 
 // contexts loads the variable context of the given customers in release
 // releaseID, keyed by customer id. The operator is who reads (or runs) the
 // step now.
 func contexts(ctx context.Context, db bun.IDB, releaseID int64, customerIDs []int64) (map[int64]vars.Context, []contextRow, error) {
-	ids, _ := json.Marshal(customerIDs)
 	var rows []contextRow
-	if err := db.NewRaw(sqlContexts, releaseID, string(ids)).Scan(ctx, &rows); err != nil {
+	if err := db.NewRaw(sqlContexts, releaseID, store.IDs(customerIDs)).Scan(ctx, &rows); err != nil {
 		return nil, nil, fmt.Errorf("read variable values of release %d: %w", releaseID, err)
 	}
 	operator, err := settings.Actor(ctx, db)
@@ -128,11 +127,16 @@ func renderSteps(ctx context.Context, db bun.IDB, releaseID, customerID int64, s
 
 // sqlRenderedTemp holds the renderings a state change records, keyed by
 // step: the history INSERT … SELECT joins it on its primary key, so one
-// statement writes every row however many steps change.
+// statement writes every row however many steps change. It is the
+// connection's own (a temporary table): named without its schema, both
+// engines find it before any table of the database. The texts arrive as
+// one JSON object of step id → text.
 const (
-	sqlRenderedTemp = `CREATE TEMP TABLE IF NOT EXISTS change_rendered (step_id INTEGER PRIMARY KEY, text TEXT NOT NULL)`
-	sqlRenderedFill = `INSERT INTO temp.change_rendered (step_id, text) SELECT CAST(key AS INTEGER), value FROM json_each(?)`
-	sqlRenderedDone = `DELETE FROM temp.change_rendered`
+	sqlRenderedTemp   = `CREATE TEMP TABLE IF NOT EXISTS change_rendered (step_id INTEGER PRIMARY KEY, text TEXT NOT NULL)`
+	sqlRenderedTempPG = `CREATE TEMP TABLE IF NOT EXISTS change_rendered (step_id bigint PRIMARY KEY, text text NOT NULL)`
+	sqlRenderedFill   = `INSERT INTO change_rendered (step_id, text) SELECT CAST(key AS INTEGER), value FROM json_each(?)`
+	sqlRenderedFillPG = `INSERT INTO change_rendered (step_id, text) SELECT key::bigint, value FROM jsonb_each_text(?::jsonb)`
+	sqlRenderedDone   = `DELETE FROM change_rendered`
 )
 
 // sqlVariableSteps lists the steps of a change whose content uses
@@ -141,7 +145,7 @@ const (
 const sqlVariableSteps = `SELECT cs.id, cs.release_id, cs.customer_id, cs.name, cs.type, cs.content FROM customer_steps AS cs WHERE `
 
 // prepareRendered renders the steps a change will reach whose content uses
-// variables, and leaves the texts in temp.change_rendered for the history
+// variables, and leaves the texts in change_rendered for the history
 // statement. where selects the steps (with the change's named arguments).
 func prepareRendered(ctx context.Context, tx bun.Tx, where string, a any) error {
 	var steps []struct {
@@ -152,13 +156,13 @@ func prepareRendered(ctx context.Context, tx bun.Tx, where string, a any) error 
 		Type       string `bun:"type"`
 		Content    string `bun:"content"`
 	}
-	if _, err := tx.ExecContext(ctx, sqlRenderedTemp); err != nil {
+	if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlRenderedTemp, sqlRenderedTempPG)); err != nil {
 		return fmt.Errorf("prepare renderings: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, sqlRenderedDone); err != nil {
 		return fmt.Errorf("clear renderings: %w", err)
 	}
-	if err := tx.NewRaw(sqlVariableSteps+where+` AND instr(cs.content, '{{') > 0`, a).Scan(ctx, &steps); err != nil {
+	if err := tx.NewRaw(sqlVariableSteps+where+` AND cs.content LIKE '%{{%'`, a).Scan(ctx, &steps); err != nil {
 		return fmt.Errorf("read the steps to render: %w", err)
 	}
 	if len(steps) == 0 {
@@ -186,7 +190,7 @@ func prepareRendered(ctx context.Context, tx bun.Tx, where string, a any) error 
 		texts[fmt.Sprint(s.ID)] = renderStep(cs[[2]int64{s.ReleaseID, s.CustomerID}], s.Name, StepType(s.Type), s.Content).Text
 	}
 	js, _ := json.Marshal(texts)
-	if _, err := tx.ExecContext(ctx, sqlRenderedFill, string(js)); err != nil {
+	if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlRenderedFill, sqlRenderedFillPG), string(js)); err != nil {
 		return fmt.Errorf("keep renderings: %w", err)
 	}
 	return nil

@@ -216,14 +216,13 @@ const sqlRunTargets = `SELECT cs.id, cs.release_id, r.name AS release, r.status 
 	cs.name, cs.type, cs.content, coalesce(cs.status, 'pending') AS status,
 	EXISTS (SELECT 1 FROM release_customers rc WHERE rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id AND rc.held_at IS NOT NULL) AS held
 FROM customer_steps cs JOIN releases r ON r.id = cs.release_id JOIN customers cu ON cu.id = cs.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
-WHERE cs.id IN (SELECT value FROM json_each(?))
+WHERE cs.id IN ?
 ORDER BY cl.name, cu.name, cs.id`
 
 func (r *Runs) check(ctx context.Context, db bun.IDB, stepIDs []int64, again bool) (RunCheck, error) {
 	out := RunCheck{Runnable: []RunTarget{}, Refused: []RunRefusal{}, Confirm: []ClusterConfirm{}}
-	js, _ := json.Marshal(stepIDs)
 	var rows []runTargetRow
-	if err := db.NewRaw(sqlRunTargets, string(js)).Scan(ctx, &rows); err != nil {
+	if err := db.NewRaw(sqlRunTargets, store.IDs(stepIDs)).Scan(ctx, &rows); err != nil {
 		return out, fmt.Errorf("read the steps to run: %w", err)
 	}
 	if len(rows) != len(stepIDs) {
@@ -584,17 +583,24 @@ func runNote(outcome runner.Outcome, secs int64, code int) string {
 
 // sqlEndRuns completes the rows of ended runs and writes their history
 // rows: ?0 is a JSON array of {id, fin, code, outcome, output, bytes,
-// note}. Two statements for any number of runs.
+// note}. Two statements for any number of runs. Both engines read a JSON
+// field with ->> (SQLite takes 'fin' as '$.fin'); the array becomes rows
+// of j.value through each one's function, and the history's detail is
+// built by each one's JSON object function.
 const (
-	sqlEndRuns = `UPDATE step_runs SET finished_at = json_extract(j.value, '$.fin'), exit_code = json_extract(j.value, '$.code'),
-	outcome = json_extract(j.value, '$.outcome'), output = json_extract(j.value, '$.output'), output_bytes = json_extract(j.value, '$.bytes')
-FROM json_each(?0) AS j WHERE step_runs.id = json_extract(j.value, '$.id')`
+	sqlEndRuns = `UPDATE step_runs SET finished_at = CAST(j.value ->> 'fin' AS BIGINT), exit_code = CAST(j.value ->> 'code' AS INTEGER),
+	outcome = j.value ->> 'outcome', output = j.value ->> 'output', output_bytes = CAST(j.value ->> 'bytes' AS BIGINT)
+FROM json_each(?0) AS j WHERE step_runs.id = CAST(j.value ->> 'id' AS BIGINT)`
 	sqlEndRunsHistory = `INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, note, rendered, detail, actor, source, created_at)
-SELECT run.step_id, run.release_id, run.customer_id, cs.template_id, run.step_name, ?1, json_extract(j.value, '$.note'), run.script,
-	json_object('runId', run.id, 'outcome', run.outcome, 'exitCode', run.exit_code), ?2, ?3, run.finished_at
-FROM json_each(?0) AS j JOIN step_runs run ON run.id = json_extract(j.value, '$.id') LEFT JOIN customer_steps cs ON cs.id = run.step_id
+SELECT run.step_id, run.release_id, run.customer_id, cs.template_id, run.step_name, ?1, j.value ->> 'note', run.script,
+	CAST(json_object('runId', run.id, 'outcome', run.outcome, 'exitCode', run.exit_code) AS TEXT), ?2, ?3, run.finished_at
+FROM json_each(?0) AS j JOIN step_runs run ON run.id = CAST(j.value ->> 'id' AS BIGINT) LEFT JOIN customer_steps cs ON cs.id = run.step_id
 ORDER BY run.id`
 )
+
+// runsPG writes an ended runs statement for PostgreSQL.
+var runsPG = strings.NewReplacer("json_each(?0) AS j", "(SELECT value FROM jsonb_array_elements(?0::jsonb) AS value) AS j",
+	"json_object(", "jsonb_build_object(")
 
 // recordEnds completes ended runs, writes their history rows and marks the
 // steps of those that succeeded done — in one transaction.
@@ -641,10 +647,10 @@ func (r *Runs) recordEnds(group []ended, targets []RunTarget, actor string, cfg 
 		return fmt.Errorf("encode ended runs: %w", err)
 	}
 	return r.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, sqlEndRuns, string(js)); err != nil {
+		if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlEndRuns, runsPG.Replace(sqlEndRuns)), string(js)); err != nil {
 			return fmt.Errorf("complete %d runs: %w", len(rows), err)
 		}
-		if _, err := tx.ExecContext(ctx, sqlEndRunsHistory, string(js), EventRun, actor, SourceApp); err != nil {
+		if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlEndRunsHistory, runsPG.Replace(sqlEndRunsHistory)), string(js), EventRun, actor, SourceApp); err != nil {
 			return fmt.Errorf("write run history: %w", err)
 		}
 		// One change per note (runs of the same length share it). A step
@@ -652,17 +658,15 @@ func (r *Runs) recordEnds(group []ended, targets []RunTarget, actor string, cfg 
 		for note, steps := range done {
 			// A step deleted or a release archived while it ran keeps its
 			// run in the record, but there is nothing left to mark.
-			ids, _ := json.Marshal(steps)
 			var live []int64
 			if err := tx.NewRaw(`SELECT cs.id FROM customer_steps cs JOIN releases r ON r.id = cs.release_id
-				WHERE cs.id IN (SELECT value FROM json_each(?)) AND r.status = 'active'`, string(ids)).Scan(ctx, &live); err != nil {
+				WHERE cs.id IN ? AND r.status = 'active'`, store.IDs(steps)).Scan(ctx, &live); err != nil {
 				return fmt.Errorf("read the steps that ran: %w", err)
 			}
 			if len(live) == 0 {
 				continue
 			}
-			ids, _ = json.Marshal(live)
-			if _, err := r.steps.change(ctx, tx, ActionDone, note, selection{where: selectSteps, args: changeArgs{Steps: string(ids), Held: true}}); err != nil {
+			if _, err := r.steps.change(ctx, tx, ActionDone, note, selection{where: selectSteps, args: changeArgs{Steps: live, Held: true}}); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,6 @@
 package release
 
-import "encoding/json"
+import "shipdeck/backend/store"
 
 // Placeholders are Bun's: ?0, ?1… index the arguments from zero, and Bun
 // inlines the values before SQLite sees the statement.
@@ -16,36 +16,34 @@ import "encoding/json"
 // targetedCustomers is the rule of release targets, over customers cu joined
 // to clusters cl: every active customer on an active cluster when ?all,
 // else the customers listed in ?customers and those of the clusters listed
-// in ?clusters (JSON arrays). The activation preview — for a draft or for
+// in ?clusters (store.IDs). The activation preview — for a draft or for
 // targets still being chosen — and activation itself read it from here
 // (docs/design.md, "Release targets").
 const targetedCustomers = `
 FROM customers cu JOIN clusters cl ON cl.id = cu.cluster_id
 WHERE coalesce(cu.is_active, true) AND coalesce(cl.is_active, true)
   AND (?all
-    OR cu.id IN (SELECT value FROM json_each(?customers))
-    OR cu.cluster_id IN (SELECT value FROM json_each(?clusters)))`
+    OR cu.id IN ?customers
+    OR cu.cluster_id IN ?clusters)`
 
 // targetArgs are targetedCustomers' arguments.
 type targetArgs struct {
-	All       bool   `bun:"all"`
-	Customers string `bun:"customers"`
-	Clusters  string `bun:"clusters"`
-	Release   int64  `bun:"release"`
-	Now       int64  `bun:"now"`
+	All       bool      `bun:"all"`
+	Customers store.IDs `bun:"customers"`
+	Clusters  store.IDs `bun:"clusters"`
+	Release   int64     `bun:"release"`
+	Now       int64     `bun:"now"`
 }
 
 func argsOf(t Targets) targetArgs {
-	cu, _ := json.Marshal(t.CustomerIDs)
-	cl, _ := json.Marshal(t.ClusterIDs)
-	return targetArgs{All: t.Mode != "selected", Customers: string(cu), Clusters: string(cl)}
+	return targetArgs{All: t.Mode != "selected", Customers: t.CustomerIDs, Clusters: t.ClusterIDs}
 }
 
 // sqlActivateTargets resolves a draft's targets into release_customers.
 const sqlActivateTargets = `INSERT INTO release_customers (release_id, customer_id, added_at) SELECT ?release, cu.id, ?now` + targetedCustomers
 
 // sqlCopyTemplates copies every template of a release to the customers
-// given as a JSON array (or, when ?2 is NULL, to every covered customer).
+// listed in ?3 (store.IDs), or to every covered customer when ?2.
 // Rows go in index order (customer, category, order) so the B-tree inserts
 // stay sequential.
 const sqlCopyTemplates = `
@@ -54,5 +52,5 @@ INSERT INTO customer_steps (release_id, customer_id, template_id, name, category
 SELECT rc.release_id, rc.customer_id, t.id, t.name, t.category, t.type, t.content, t.order_index,
 	'pending', false, false, ?1, ?1
 FROM release_customers rc JOIN step_templates t ON t.release_id = rc.release_id
-WHERE rc.release_id = ?0 AND (?2 IS NULL OR rc.customer_id IN (SELECT value FROM json_each(?2)))
+WHERE rc.release_id = ?0 AND (?2 OR rc.customer_id IN ?3)
 ORDER BY rc.customer_id, t.category, t.order_index`

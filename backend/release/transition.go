@@ -2,9 +2,8 @@ package release
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -25,17 +24,17 @@ import (
 // changeArgs are the named arguments of the statements below (Bun reads
 // ?name from the bun tags).
 type changeArgs struct {
-	Action    Action `bun:"action"`
-	To        Status `bun:"to"`
-	From      string `bun:"from"` // JSON array of the states the action starts from
-	Note      string `bun:"note"`
-	Actor     string `bun:"actor"`
-	Source    string `bun:"source"`
-	Now       int64  `bun:"now"`
-	Release   int64  `bun:"release"`
-	Steps     string `bun:"steps"`     // JSON array of step ids
-	Templates string `bun:"templates"` // JSON array of template ids
-	Customers string `bun:"customers"` // JSON array of customer ids
+	Action    Action      `bun:"action"`
+	To        Status      `bun:"to"`
+	From      store.Texts `bun:"from"` // the states the action starts from
+	Note      string      `bun:"note"`
+	Actor     string      `bun:"actor"`
+	Source    string      `bun:"source"`
+	Now       int64       `bun:"now"`
+	Release   int64       `bun:"release"`
+	Steps     store.IDs   `bun:"steps"`
+	Templates store.IDs   `bun:"templates"`
+	Customers store.IDs   `bun:"customers"`
 	// Held lets the change reach customers held back in their release
 	// (one step the operator confirmed); bulk actions leave them alone.
 	Held bool `bun:"held"`
@@ -43,14 +42,14 @@ type changeArgs struct {
 
 // Selections: which steps a change names, as a WHERE over customer_steps cs.
 const (
-	selectSteps = `cs.id IN (SELECT value FROM json_each(?steps))`
-	selectCells = `cs.release_id = ?release AND cs.template_id IN (SELECT value FROM json_each(?templates))
-		AND cs.customer_id IN (SELECT value FROM json_each(?customers))`
+	selectSteps = `cs.id IN ?steps`
+	selectCells = `cs.release_id = ?release AND cs.template_id IN ?templates
+		AND cs.customer_id IN ?customers`
 )
 
 // canChange keeps the selected steps whose state the action starts from,
 // and (unless ?held) whose customer is not held back in the release.
-const canChange = `coalesce(cs.status, 'pending') IN (SELECT value FROM json_each(?from))
+const canChange = `coalesce(cs.status, 'pending') IN ?from
 	AND (?held OR NOT EXISTS (SELECT 1 FROM release_customers rc
 		WHERE rc.release_id = cs.release_id AND rc.customer_id = cs.customer_id AND rc.held_at IS NOT NULL))`
 
@@ -59,7 +58,7 @@ const canChange = `coalesce(cs.status, 'pending') IN (SELECT value FROM json_eac
 const sqlChangeHistory = `
 INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, rendered, actor, source, created_at)
 SELECT cs.id, cs.release_id, cs.customer_id, cs.template_id, cs.name, ?action, coalesce(cs.status, 'pending'), ?to, nullif(?note, ''),
-	(SELECT r.text FROM temp.change_rendered r WHERE r.step_id = cs.id), ?actor, ?source, ?now
+	(SELECT r.text FROM change_rendered r WHERE r.step_id = cs.id), ?actor, ?source, ?now
 FROM customer_steps cs WHERE `
 
 // sqlChangeSet is the SET list of a change. done, skip and revert stamp who
@@ -124,8 +123,10 @@ func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note strin
 	if a.Source == "" {
 		a.Source = SourceApp
 	}
-	from, _ := json.Marshal(transitions[action].from)
-	a.From = string(from)
+	a.From = make(store.Texts, len(transitions[action].from))
+	for i, st := range transitions[action].from {
+		a.From[i] = string(st)
+	}
 
 	// Every selected step must exist and belong to an active release.
 	var states []struct {
@@ -160,16 +161,16 @@ func (s *Steps) change(ctx context.Context, tx bun.Tx, action Action, note strin
 	// that uses variables (back to pending executes nothing).
 	renderWhere := sel.where + ` AND ` + canChange
 	if a.To == Pending {
-		renderWhere = "0"
+		renderWhere = "false"
 	}
 	if err := prepareRendered(ctx, tx, renderWhere, a); err != nil {
 		return out, err
 	}
-	hist, err := tx.NewRaw(sqlChangeHistory+sel.where+` AND `+canChange+` ORDER BY cs.id`, a).Exec(ctx)
+	var err error
+	out.from, out.to, err = insertHistory(ctx, tx, sqlChangeHistory+sel.where+` AND `+canChange+` ORDER BY cs.id`, a)
 	if err != nil {
 		return out, fmt.Errorf("write %s history: %w", action, err)
 	}
-	out.from, out.to = historyRange(hist)
 	res, err := tx.NewRaw(`UPDATE customer_steps AS cs SET `+sqlChangeSet+` WHERE `+sel.where+` AND `+canChange, a).Exec(ctx)
 	if err != nil {
 		return out, fmt.Errorf("%s steps: %w", action, err)
@@ -231,7 +232,6 @@ func (s *Steps) transition(action Action, in TransitionInput) (out Step, err err
 	if err != nil {
 		return out, err
 	}
-	ids, _ := json.Marshal([]int64{in.StepID})
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		st, err := loadStep(ctx, tx, in.StepID)
 		if err != nil {
@@ -246,7 +246,7 @@ func (s *Steps) transition(action Action, in TransitionInput) (out Step, err err
 		}
 		// The panel asks before it changes a held customer's step: the
 		// change reaches it.
-		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(ids), Held: true}, want: 1})
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: store.IDs{in.StepID}, Held: true}, want: 1})
 		if err != nil {
 			return err
 		}
@@ -293,11 +293,9 @@ func (s *Steps) BulkCells(in BulkCellsInput) (out BulkResult, err error) {
 	if err != nil {
 		return out, err
 	}
-	tj, _ := json.Marshal(in.TemplateIDs)
-	cj, _ := json.Marshal(in.CustomerIDs)
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		res, err := s.change(ctx, tx, in.Action, note, selection{where: selectCells,
-			args: changeArgs{Release: in.ReleaseID, Templates: string(tj), Customers: string(cj), Held: in.IncludeHeld}})
+			args: changeArgs{Release: in.ReleaseID, Templates: in.TemplateIDs, Customers: in.CustomerIDs, Held: in.IncludeHeld}})
 		if err != nil {
 			return err
 		}
@@ -322,11 +320,9 @@ func (s *Steps) StepIDs(in CellsInput) (out []int64, err error) {
 	if err := validate.IDs("customer", in.CustomerIDs, maxBulk); err != nil {
 		return out, err
 	}
-	tj, _ := json.Marshal(in.TemplateIDs)
-	cj, _ := json.Marshal(in.CustomerIDs)
 	err = s.st.Read(func(ctx context.Context, db bun.IDB) error {
 		return db.NewRaw(`SELECT cs.id FROM customer_steps cs WHERE `+selectCells+` ORDER BY cs.customer_id, cs.id`,
-			changeArgs{Release: in.ReleaseID, Templates: string(tj), Customers: string(cj)}).Scan(ctx, &out)
+			changeArgs{Release: in.ReleaseID, Templates: in.TemplateIDs, Customers: in.CustomerIDs}).Scan(ctx, &out)
 	})
 	return out, err
 }
@@ -361,10 +357,9 @@ func ChangeStepsBy(st *store.Store, ids []int64, action Action, note string, aut
 			return out, err
 		}
 	}
-	js, _ := json.Marshal(ids)
 	s := NewSteps(st)
 	err = st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: string(js), Held: true, Actor: author.Name, Source: author.Source}, want: len(ids)})
+		res, err := s.change(ctx, tx, action, note, selection{where: selectSteps, args: changeArgs{Steps: ids, Held: true, Actor: author.Name, Source: author.Source}, want: len(ids)})
 		out = bulkResult(action, res)
 		return err
 	})
@@ -432,7 +427,12 @@ const sqlUndoHistory = `
 INSERT INTO step_history (step_id, release_id, customer_id, template_id, step_name, action, from_status, to_status, note, actor, source, created_at)
 SELECT h.step_id, h.release_id, h.customer_id, h.template_id, h.step_name, 'undo', h.to_status, h.from_status,
 	'Undid "' || h.action || '" of ' || datetime(h.created_at, 'unixepoch') || ' UTC', ?actor, ?source, ?now
-FROM step_history h WHERE h.id IN (SELECT value FROM json_each(?ids)) ORDER BY h.id`
+FROM step_history h WHERE h.id IN ?ids ORDER BY h.id`
+
+// sqlUndoHistoryPG is sqlUndoHistory with PostgreSQL's way of writing a
+// time in UTC.
+var sqlUndoHistoryPG = strings.Replace(sqlUndoHistory, `datetime(h.created_at, 'unixepoch')`,
+	`to_char(to_timestamp(h.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`, 1)
 
 // sqlUndo puts each step back in the state it left, with who and when of
 // the change that had put it there (the state row before the undone one).
@@ -440,7 +440,7 @@ const sqlUndo = `
 WITH u AS (
 	SELECT h.step_id, h.from_status AS back,
 		(SELECT p.id FROM step_history p WHERE p.step_id = h.step_id AND p.to_status IS NOT NULL AND p.id < h.id ORDER BY p.id DESC LIMIT 1) AS prev
-	FROM step_history h WHERE h.id IN (SELECT value FROM json_each(?ids))
+	FROM step_history h WHERE h.id IN ?ids
 )
 UPDATE customer_steps SET
 	status = u.back,
@@ -451,13 +451,13 @@ UPDATE customer_steps SET
 FROM u WHERE customer_steps.id = u.step_id`
 
 type undoArgs struct {
-	Release int64  `bun:"release"`
-	From    int64  `bun:"from"`
-	To      int64  `bun:"to"`
-	IDs     string `bun:"ids"`
-	Actor   string `bun:"actor"`
-	Source  string `bun:"source"`
-	Now     int64  `bun:"now"`
+	Release int64     `bun:"release"`
+	From    int64     `bun:"from"`
+	To      int64     `bun:"to"`
+	IDs     store.IDs `bun:"ids"`
+	Actor   string    `bun:"actor"`
+	Source  string    `bun:"source"`
+	Now     int64     `bun:"now"`
 }
 
 // Undo takes back a change of state just made — a quick action or a bulk
@@ -501,16 +501,14 @@ func (s *Steps) Undo(in UndoInput) (out BulkResult, err error) {
 		if len(ids) == 0 {
 			return nil
 		}
-		js, _ := json.Marshal(ids)
-		a.IDs = string(js)
+		a.IDs = ids
 		if a.Actor, err = settings.Actor(ctx, tx); err != nil {
 			return err
 		}
-		res, err := tx.NewRaw(sqlUndoHistory, a).Exec(ctx)
+		out.HistoryFrom, out.HistoryTo, err = insertHistory(ctx, tx, store.Dialect(tx, sqlUndoHistory, sqlUndoHistoryPG), a)
 		if err != nil {
 			return fmt.Errorf("write undo history: %w", err)
 		}
-		out.HistoryFrom, out.HistoryTo = historyRange(res)
 		if _, err := tx.NewRaw(sqlUndo, a).Exec(ctx); err != nil {
 			return fmt.Errorf("undo: %w", err)
 		}
@@ -519,13 +517,31 @@ func (s *Steps) Undo(in UndoInput) (out BulkResult, err error) {
 	return out, err
 }
 
-// historyRange is the ids an INSERT … SELECT gave its rows: consecutive,
-// ending at the last one (AUTOINCREMENT, one writer at a time).
-func historyRange(res sql.Result) (from, to int64) {
+// insertHistory runs an INSERT … SELECT of history rows and returns the
+// ids it gave them, first to last (what an undo names). Writes are made one
+// at a time on both engines (Store.Tx: SQLite's write lock, a team
+// database's advisory lock), so no other change's rows fall between. SQLite
+// says the last id (AUTOINCREMENT); PostgreSQL's driver does not, so there
+// the statement returns its ids.
+func insertHistory(ctx context.Context, tx bun.Tx, q string, a any) (from, to int64, err error) {
+	if store.Postgres(tx) {
+		var ids []int64
+		if err := tx.NewRaw(q+` RETURNING id`, a).Scan(ctx, &ids); err != nil {
+			return 0, 0, fmt.Errorf("insert history: %w", err)
+		}
+		if len(ids) == 0 {
+			return 0, 0, nil
+		}
+		return slices.Min(ids), slices.Max(ids), nil
+	}
+	res, err := tx.NewRaw(q, a).Exec(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("insert history: %w", err)
+	}
 	n, _ := res.RowsAffected()
 	last, _ := res.LastInsertId()
 	if n == 0 {
-		return 0, 0
+		return 0, 0, nil
 	}
-	return last - n + 1, last
+	return last - n + 1, last, nil
 }

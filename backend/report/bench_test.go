@@ -38,10 +38,10 @@ func newFleet(t testing.TB, clusters, perCluster, templates int) *fleet {
 	}
 	exec(`INSERT INTO settings (key, value) VALUES ('operator_name', 'bench')`)
 	for i := 0; i < clusters; i++ {
-		exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES (?, 1, 1, 1)`, fmt.Sprintf("cluster-%02d", i))
+		exec(`INSERT INTO clusters (name, is_active, created_at, updated_at) VALUES (?, true, 1, 1)`, fmt.Sprintf("cluster-%02d", i))
 		exec(`WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
 			INSERT INTO customers (cluster_id, namespace, name, is_active, created_at, updated_at)
-			SELECT (SELECT max(id) FROM clusters), 'tenant-' || ? || '-' || x, 'Customer ' || ? || '-' || x, 1, 1, 1 FROM n`, perCluster-1, i, i)
+			SELECT (SELECT max(id) FROM clusters), 'tenant-' || ? || '-' || x, 'Customer ' || ? || '-' || x, true, 1, 1 FROM n`, perCluster-1, i, i)
 	}
 	ts := make([]release.TemplateInput, templates)
 	for i := range ts {
@@ -65,7 +65,7 @@ func newFleet(t testing.TB, clusters, perCluster, templates int) *fleet {
 	exec(`UPDATE customer_steps SET status = 'done', executed_by = 'bench', executed_at = 1793606400 + id WHERE id % 2 = 0`)
 	exec(`UPDATE customer_steps SET status = 'skipped', executed_by = 'bench', executed_at = 1793606400 + id,
 		skip_reason = 'Not needed, says "ops"' WHERE id % 20 = 1`)
-	exec(`UPDATE customer_steps SET notes = 'Checked by ' || id || ', all "green"' || char(10) || 'see log' WHERE id % 10 = 0`)
+	exec(`UPDATE customer_steps SET notes = 'Checked by ' || id || ', all "green"' || ? || 'see log' WHERE id % 10 = 0`, "\n")
 	exec(`INSERT INTO step_runs (step_id, release_id, customer_id, step_name, script, started_at, finished_at, exit_code, outcome, output, output_bytes, actor)
 		SELECT id, release_id, customer_id, name, content, 1793606400, 1793606460, 1, 'failed', '', 0, 'bench' FROM customer_steps WHERE id % 100 = 3`)
 	return &fleet{db: db, release: r.ID, steps: r.Progress.Total}

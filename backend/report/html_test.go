@@ -26,8 +26,8 @@ func hostileWorld(t *testing.T) *world {
 	w.exec(`UPDATE customers SET name = ? WHERE namespace = 'globex'`, `<img src=x onerror=alert(1)> | Globex *Corp*`)
 	w.exec(`UPDATE customer_steps SET notes = ? WHERE id = ?`, "<script>alert('note')</script>\n| a | b |\n<iframe src=\"//evil.example\"></iframe>", w.step("acme", "Back up tenant database"))
 	w.exec(`UPDATE customer_steps SET skip_reason = ? WHERE skip_reason IS NOT NULL`, `<link rel="stylesheet" href="https://evil.example/x.css">`)
-	w.exec(`UPDATE customer_steps SET content = ? WHERE is_overridden = 1`, "</pre><script>alert('override')</script>\necho ```\n")
-	w.exec(`UPDATE customer_steps SET content = ?, name = ? WHERE is_custom = 1`, "<svg onload=alert(1)>\n<base href=\"https://evil.example/\">", `<b onmouseover=alert(1)>custom</b>`)
+	w.exec(`UPDATE customer_steps SET content = ? WHERE is_overridden`, "</pre><script>alert('override')</script>\necho ```\n")
+	w.exec(`UPDATE customer_steps SET content = ?, name = ? WHERE is_custom`, "<svg onload=alert(1)>\n<base href=\"https://evil.example/\">", `<b onmouseover=alert(1)>custom</b>`)
 	w.exec(`UPDATE release_customers SET held_at = 1, held_by = ?, hold_reason = ? WHERE customer_id = ?`,
 		`<script>`, `<meta http-equiv="refresh" content="0;url=https://evil.example">`, w.cust["initech"])
 	return w

@@ -25,6 +25,7 @@ import (
 	"shipdeck/backend/internal/sticky"
 	"shipdeck/backend/problem"
 	"shipdeck/backend/progress"
+	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
 )
 
@@ -192,7 +193,9 @@ func snapshot(ctx context.Context, db bun.IDB) (bun.IDB, func() error, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("report connection: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+	// PostgreSQL's statements each see their own snapshot unless the
+	// transaction is REPEATABLE READ: then all see the first one's.
+	if _, err := conn.ExecContext(ctx, store.Dialect(pool, "BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")); err != nil {
 		conn.Close()
 		return nil, nil, fmt.Errorf("begin report read: %w", err)
 	}
@@ -220,7 +223,7 @@ type run struct {
 	clusters  []*clusterInfo
 	customers []*customerInfo
 	byID      map[int64]*customerInfo
-	scope     string // JSON array of the selected customer ids, for json_each
+	scope     store.IDs // the selected customers
 
 	// Totals of the customers not on hold, and of those on hold.
 	counted, held progress.Progress
@@ -331,10 +334,6 @@ func (r *run) load() error {
 		return fmt.Errorf("count templates: %w", err)
 	}
 
-	var listed []byte
-	if len(r.sel.CustomerIDs) > 0 {
-		listed, _ = json.Marshal(r.sel.CustomerIDs)
-	}
 	// A release's customers are a few thousand rows: Bun scans them by name.
 	var listedRows []struct {
 		customerInfo
@@ -347,8 +346,8 @@ func (r *run) load() error {
 			rc.held_at, coalesce(rc.held_by, '') AS held_by, coalesce(rc.hold_reason, '') AS hold_reason
 		FROM release_customers rc JOIN customers cu ON cu.id = rc.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
 		WHERE rc.release_id = ?0 AND (?1 = 0 OR cu.cluster_id = ?1)
-			AND (?2 = '' OR rc.customer_id IN (SELECT value FROM json_each(?2)))
-		ORDER BY cl.name, cl.id, cu.name, cu.id`, r.rel.ID, r.sel.ClusterID, string(listed)).Scan(ctx, &listedRows); err != nil {
+			AND (?2 OR rc.customer_id IN ?3)
+		ORDER BY cl.name, cl.id, cu.name, cu.id`, r.rel.ID, r.sel.ClusterID, len(r.sel.CustomerIDs) == 0, store.IDs(r.sel.CustomerIDs)).Scan(ctx, &listedRows); err != nil {
 		return fmt.Errorf("read customers: %w", err)
 	}
 	r.byID = map[int64]*customerInfo{}
@@ -372,8 +371,7 @@ func (r *run) load() error {
 			return r.notCovered(id)
 		}
 	}
-	scope, _ := json.Marshal(ids)
-	r.scope = string(scope)
+	r.scope = ids
 
 	// Counts per customer, in one pass over the selection's steps.
 	var counts []struct {
@@ -381,7 +379,7 @@ func (r *run) load() error {
 		progress.Counts
 	}
 	if err := db.NewRaw(`SELECT cs.customer_id, `+progress.SQL+`
-		FROM customer_steps cs WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?))
+		FROM customer_steps cs WHERE cs.release_id = ? AND cs.customer_id IN ?
 		GROUP BY cs.customer_id`, r.rel.ID, r.scope).Scan(ctx, &counts); err != nil {
 		return fmt.Errorf("count steps: %w", err)
 	}

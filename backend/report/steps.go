@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"shipdeck/backend/store"
 	"strings"
 )
 
@@ -89,7 +90,7 @@ func (r *run) eachCustomer(full bool, fn func(c *customerInfo, steps []step) err
 		return r.db.QueryContext(r.ctx, q, r.rel.ID, customerID)
 	}
 	if p, ok := r.db.(preparer); ok {
-		stmt, err := p.PrepareContext(r.ctx, q)
+		stmt, err := p.PrepareContext(r.ctx, store.Prepared(r.db, q))
 		if err != nil {
 			return fmt.Errorf("read steps: %w", err)
 		}
@@ -179,9 +180,9 @@ func (r *run) countExceptions() (map[string]int, error) {
 	out := map[string]int{}
 	for kind := range exceptionWhere {
 		q := `SELECT count(*) FROM customer_steps cs` + latestRun + `
-			WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind]
+			WHERE cs.release_id = ? AND cs.customer_id IN ? AND ` + exceptionWhere[kind]
 		if kind != excFailedRun {
-			q = `SELECT count(*) FROM customer_steps cs WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind]
+			q = `SELECT count(*) FROM customer_steps cs WHERE cs.release_id = ? AND cs.customer_id IN ? AND ` + exceptionWhere[kind]
 		}
 		var n int
 		if err := r.db.QueryRowContext(r.ctx, q, r.rel.ID, r.scope).Scan(&n); err != nil {
@@ -205,7 +206,7 @@ func (r *run) eachException(kind string, withContent bool, fn func(e *exception)
 	}
 	q := `SELECT ` + cols.list() + `
 		FROM ` + from + ` JOIN customers cu ON cu.id = cs.customer_id JOIN clusters cl ON cl.id = cu.cluster_id
-		WHERE cs.release_id = ? AND cs.customer_id IN (SELECT value FROM json_each(?)) AND ` + exceptionWhere[kind] + `
+		WHERE cs.release_id = ? AND cs.customer_id IN ? AND ` + exceptionWhere[kind] + `
 		ORDER BY cl.name, cl.id, cu.name, cu.id, cs.category = 'verify', cs.category, cs.order_index, cs.id`
 	rows, err := r.db.QueryContext(r.ctx, q, r.rel.ID, r.scope)
 	if err != nil {
@@ -284,7 +285,7 @@ func (r *run) eachHistory(fn func(h *historyEntry) error) error {
 		{"h.detail", &h.Detail},
 	}
 	rows, err := r.db.QueryContext(r.ctx, `SELECT `+cols.list()+`
-		FROM step_history h WHERE h.release_id = ? AND (h.customer_id IS NULL OR h.customer_id IN (SELECT value FROM json_each(?)))
+		FROM step_history h WHERE h.release_id = ? AND (h.customer_id IS NULL OR h.customer_id IN ?)
 		ORDER BY h.id`, r.rel.ID, r.scope)
 	if err != nil {
 		return fmt.Errorf("read history: %w", err)

@@ -57,6 +57,9 @@ type Store struct {
 	// team is the team database's address, password hidden ("" for a
 	// file): see OpenTeam.
 	team string
+	// token tells this store's commits on a team database from other
+	// operators' (see announce).
+	token string
 	// commits counts ended Tx calls, writing those under way (Writes).
 	commits atomic.Uint64
 	writing atomic.Int64
@@ -75,7 +78,7 @@ func New(now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{now: now, ctx: context.Background(), log: slog.Default()}
+	return &Store{now: now, ctx: context.Background(), log: slog.Default(), token: newToken()}
 }
 
 // FileURI is path as a file: URI for the driver. The characters that would
@@ -484,7 +487,18 @@ func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 		s.commits.Add(1)
 		s.writing.Add(-1)
 	}()
-	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if !Postgres(tx) {
+			return fn(ctx, tx)
+		}
+		if err := beginTeamWrite(ctx, tx); err != nil {
+			return err
+		}
+		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx)
+	})
 	if err == nil {
 		s.wrote()
 	}
@@ -504,9 +518,20 @@ func (s *Store) Writes() (ended uint64, underWay bool) {
 // of its own every interval (a read of one page header, no table is
 // polled). It blocks until ctx ends.
 func (s *Store) Watch(ctx context.Context, every time.Duration, onChange func()) error {
+	return s.WatchOnline(ctx, every, onChange, nil)
+}
+
+// WatchOnline is Watch that also reports, for a team database, whether its
+// server can be reached (online false: it cannot, and the watch retries
+// every second; true: it is back, and onChange was called as well). On a
+// team database onChange is called for other stores' commits only.
+func (s *Store) WatchOnline(ctx context.Context, every time.Duration, onChange func(), online func(bool)) error {
 	db, err := s.DB()
 	if err != nil {
 		return err
+	}
+	if Postgres(db) {
+		return s.watchTeam(ctx, db, onChange, online)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {

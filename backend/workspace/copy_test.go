@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -18,12 +19,19 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
+// fileStore is a workspace in a file: the copies go between a file and a
+// team database, whichever engine the rest of the suite runs on.
+func fileStore(t *testing.T) *store.Store {
+	t.Helper()
+	return testdb.OpenOn(t, "sqlite", func() time.Time { return testdb.Clock })
+}
+
 // filled is the sample workspace plus what the sample lacks: a hold, a
 // run, a setting, metadata whose keys are out of order as another program
 // could have written them, a history row without a customer.
 func filled(t *testing.T) *store.Store {
 	t.Helper()
-	st := testdb.Open(t)
+	st := fileStore(t)
 	if err := sample.NewService(st).Load(); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +97,7 @@ func TestCopyToATeamDatabaseAndBack(t *testing.T) {
 		t.Fatalf("metadata on PostgreSQL: %q %v", meta, err)
 	}
 
-	back := testdb.Open(t)
+	back := fileStore(t)
 	again, err := workspace.Copy(ctx, pg, dbOf(t, back))
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +129,7 @@ func TestCopyToATeamDatabaseAndBack(t *testing.T) {
 // refused, says what it holds, and writes nothing.
 func TestCopyNeverMerges(t *testing.T) {
 	ctx := context.Background()
-	src, dst := filled(t), testdb.Open(t)
+	src, dst := filled(t), fileStore(t)
 	exec(t, dst, `INSERT INTO settings (key, value) VALUES ('theme', 'light')`)
 	before := testdb.Dump(t, dst)
 	_, err := workspace.Copy(ctx, dbOf(t, src), dbOf(t, dst))

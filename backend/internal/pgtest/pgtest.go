@@ -278,3 +278,32 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// Server is a private PostgreSQL server started outside a test binary (the
+// end-to-end suite's, through cmd/pgserver).
+type Server struct{ s *server }
+
+// Start starts a private server (as the tests' is started).
+func Start() (*Server, error) {
+	s, err := start()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{s}, nil
+}
+
+// NewDatabase creates an empty database and returns its URL.
+func (s *Server) NewDatabase(name string) (string, error) {
+	db, err := sql.Open("pgx", s.s.url("postgres"))
+	if err != nil {
+		return "", fmt.Errorf("connect: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	return s.s.url(name), nil
+}
+
+// Stop stops the server and removes its files.
+func (s *Server) Stop() { s.s.stop() }

@@ -39,9 +39,23 @@ func engine() string {
 // OpenAt is Open with a clock of the caller's.
 func OpenAt(t testing.TB, now func() time.Time) *store.Store {
 	t.Helper()
+	return OpenOn(t, Engine, now)
+}
+
+// OpenFile is Open on a database file whatever the engine: for what only a
+// file has (backups, its bytes).
+func OpenFile(t testing.TB) *store.Store {
+	t.Helper()
+	return OpenOn(t, "sqlite", func() time.Time { return Clock })
+}
+
+// OpenOn is OpenAt on the engine named, whatever SHIPDECK_TEST_ENGINE says:
+// a test of SQLite's query plans runs on SQLite in either pass.
+func OpenOn(t testing.TB, engine string, now func() time.Time) *store.Store {
+	t.Helper()
 	st := store.New(now)
 	var err error
-	if Engine == "postgres" {
+	if engine == "postgres" {
 		err = st.OpenTeam(context.Background(), pgtest.URL(t))
 	} else {
 		err = st.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName))
@@ -63,7 +77,7 @@ func Dump(t testing.TB, st *store.Store) string {
 	ctx := context.Background()
 	var tables []string
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
-	if Engine == "postgres" {
+	if store.Postgres(db) {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`
 	}
 	if err := db.NewRaw(q).Scan(ctx, &tables); err != nil {

@@ -44,3 +44,15 @@ export const openDataDir = () => call(System.OpenDataDir());
 export const openLog = () => call(System.OpenLog());
 export const chooseFile = (title: string) => call(System.ChooseFile(title));
 export const copyToClipboard = (text: string) => call(System.CopyToClipboard(text));
+
+/** useConnectTeam tries a team database and, when it answers, makes it
+ * the window's workspace (Go keeps the password in the keychain). */
+export const useConnectTeam = () =>
+  useAppMutation((t: { url: string; password: string }) => System.ConnectTeam(t), {
+    invalidate: () => [],
+    success: (s) => `Connected to the team database ${s.teamName}.`,
+  });
+
+/** useUseThisComputer switches back to the data directory's file. */
+export const useUseThisComputer = () =>
+  useAppMutation(() => System.UseThisComputer(), { invalidate: () => [], success: () => "This computer's workspace is open." });

@@ -8,6 +8,7 @@ import { Field, Input } from "@/components/ui/input";
 import { PageHeader, Skeleton } from "@/components/ui/misc";
 import { AboutDialog } from "@/components/about-dialog";
 import { BackupPanel } from "@/components/settings/backup-panel";
+import { WorkspaceCard } from "@/components/settings/workspace-card";
 import { openDataDir, openLog, useSaveSettings, useSettings, useStatus } from "@/api/system";
 import { useSaveRunning } from "@/api/runs";
 import { toast } from "sonner";
@@ -53,10 +54,13 @@ export function SettingsPage() {
             ))}
           </div>
         </Card>
+        <WorkspaceCard status={status.data} />
         <RunningCard saved={s.running} />
-        <Card className="p-5">
-          <BackupPanel />
-        </Card>
+        {!status.data.team && (
+          <Card className="p-5">
+            <BackupPanel />
+          </Card>
+        )}
         <Card className="p-5">
           <div className="grid gap-3 text-[13px]">
             <div className="flex items-center justify-between gap-4">

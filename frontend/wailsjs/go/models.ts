@@ -50,6 +50,15 @@ export namespace app {
 	    readOnlyReason: string;
 	    dailyBackupError: string;
 	    dataDirWarning: string;
+	    team: string;
+	    teamName: string;
+	    offline: boolean;
+	    teamFromCommandLine: boolean;
+	    savedTeam: string;
+	}
+	export interface TeamInput {
+	    url: string;
+	    password: string;
 	}
 
 }
@@ -270,21 +279,10 @@ export namespace release {
 	    SKIPPED = "skipped",
 	    REVERTED = "reverted",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
-	    PENDING = "pending",
-	}
 	export enum ReleaseStatus {
 	    DRAFT = "draft",
 	    ACTIVE = "active",
 	    ARCHIVED = "archived",
-	}
-	export enum ReleaseType {
-	    ONBOARDING = "onboarding",
-	    RELEASE = "release",
-	    HOTFIX = "hotfix",
 	}
 	export enum Category {
 	    DEPLOY = "deploy",
@@ -298,11 +296,10 @@ export namespace release {
 	    RELEASE = "release",
 	    RUNS = "runs",
 	}
-	export enum Source {
-	    TEMPLATE = "template",
-	    CUSTOM = "custom",
-	    OVERRIDDEN = "overridden",
-	    TEMPLATE_DELETED = "template-deleted",
+	export enum StepType {
+	    BASH = "bash",
+	    SQL = "sql",
+	    TEXT = "text",
 	}
 	export enum CellCode {
 	    PENDING = "p",
@@ -315,10 +312,22 @@ export namespace release {
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
 	}
-	export enum StepType {
-	    BASH = "bash",
-	    SQL = "sql",
-	    TEXT = "text",
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
+	export enum ReleaseType {
+	    ONBOARDING = "onboarding",
+	    RELEASE = "release",
+	    HOTFIX = "hotfix",
+	}
+	export enum Source {
+	    TEMPLATE = "template",
+	    CUSTOM = "custom",
+	    OVERRIDDEN = "overridden",
+	    TEMPLATE_DELETED = "template-deleted",
 	}
 	export interface ActionRule {
 	    action: Action;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { Toaster } from "sonner";
-import { Lock } from "lucide-react";
+import { Lock, WifiOff } from "lucide-react";
 import { toast } from "sonner";
 import { useQueryClient } from "@tanstack/react-query";
 import { Sidebar } from "./sidebar";
@@ -64,6 +64,10 @@ export function AppShell() {
     for (const r of c.releases) for (const k of stepKeys(r)) void qc.invalidateQueries({ queryKey: k });
     for (const id of c.steps) void qc.invalidateQueries({ queryKey: keys.step(id) });
   });
+  // The team database went out of reach, or came back: the status says
+  // which; back, everything on screen is refetched (the watch also sends
+  // db:changed).
+  useAppEvent("workspace:online", () => void qc.invalidateQueries({ queryKey: keys.status }));
   useAppEvent("backup:failed", (msg: string) =>
     toast.error(msg, { duration: Infinity, action: { label: "Settings", onClick: () => navigate("/settings") } }),
   );
@@ -89,6 +93,12 @@ export function AppShell() {
               <div role="status" className="flex items-center gap-2 border-b border-amber-500/30 bg-amber-500/10 px-4 py-1.5 text-[13px]" data-testid="read-only-banner">
                 <Lock className="size-4 shrink-0 text-amber-600" aria-hidden />
                 <span><span className="font-medium">Read-only:</span> {status.data.readOnlyReason} Every change is refused until Shipdeck can write the file.</span>
+              </div>
+            )}
+            {status.data?.offline && (
+              <div role="status" className="flex items-center gap-2 border-b border-amber-500/30 bg-amber-500/10 px-4 py-1.5 text-[13px]" data-testid="offline-banner">
+                <WifiOff className="size-4 shrink-0 text-amber-600" aria-hidden />
+                <span><span className="font-medium">Offline:</span> the team database {status.data.teamName} cannot be reached. What you see is kept as it was, and changes are refused until it is back; Shipdeck reconnects by itself.</span>
               </div>
             )}
             <main key={pathname} className="min-h-0 flex-1 overflow-auto">

@@ -1,8 +1,8 @@
 import { NavLink } from "react-router";
-import { LayoutDashboard, Server, Users, Rocket, Settings, Ship, Info, PanelLeftClose, PanelLeftOpen } from "lucide-react";
+import { LayoutDashboard, Server, Users, Rocket, Settings, Ship, Info, PanelLeftClose, PanelLeftOpen, Database, HardDrive } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/lib/utils";
-import { useDashboard } from "@/api/system";
+import { useDashboard, useStatus } from "@/api/system";
 import { Tooltip } from "@/components/ui/misc";
 
 const items = [
@@ -32,6 +32,7 @@ function Tip({ on, label, children }: { on: boolean; label: string; children: Re
 
 export function Sidebar({ onAbout, collapsed, onToggle }: { onAbout: () => void; collapsed: boolean; onToggle: () => void }) {
   const { data } = useDashboard();
+  const status = useStatus().data;
   const active = data?.active ?? [];
   const cls = link(collapsed);
   return (
@@ -42,6 +43,15 @@ export function Sidebar({ onAbout, collapsed, onToggle }: { onAbout: () => void;
         </div>
         {!collapsed && <span className="text-[15px] font-semibold tracking-tight">Shipdeck</span>}
       </div>
+      {status?.ready && (
+        <Tip on={collapsed} label={status.team ? `Team database: ${status.teamName}` : "This computer's workspace"}>
+          <NavLink to="/settings" className={cn("mx-2 flex items-center gap-2 rounded-md border border-border px-2 py-1 text-[12px] text-muted-foreground hover:bg-muted", collapsed && "justify-center px-0")} data-testid="workspace-name" aria-label={collapsed ? (status.team ? `Team database ${status.teamName}` : "This computer") : undefined}>
+            {status.team ? <Database className={cn("size-3.5 shrink-0", status.offline ? "text-amber-600" : "text-primary")} aria-hidden /> : <HardDrive className="size-3.5 shrink-0" aria-hidden />}
+            {!collapsed && <span className="min-w-0 truncate" title={status.team || status.databasePath}>{status.team ? status.teamName : "This computer"}</span>}
+            {!collapsed && status.offline && <span className="ml-auto text-[11px] text-amber-600">offline</span>}
+          </NavLink>
+        </Tip>
+      )}
       <nav className="flex flex-col gap-0.5 px-2 py-2" aria-label="Main">
         {items.map(({ to, label, icon: Icon, end }) => (
           <Tip key={to} on={collapsed} label={label}>

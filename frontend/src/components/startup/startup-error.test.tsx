@@ -13,12 +13,13 @@ vi.mock("@/api/backups", () => ({
   useRestoreAtStart: () => ({ mutate: restore, isPending: false }),
   useRetryOpen: () => ({ mutate: retry, isPending: false }),
 }));
-vi.mock("@/api/system", () => ({ openDataDir: vi.fn(), openLog: vi.fn() }));
+vi.mock("@/api/system", () => ({ openDataDir: vi.fn(), openLog: vi.fn(), useUseThisComputer: () => ({ mutate: vi.fn(), isPending: false }) }));
 const { StartupErrorPage } = await import("./startup-error");
 
 const status = (code: string, error: string): app.Status => ({
   ready: false, error, startupErrorCode: code, version: "1", dataDir: "/d", databasePath: "", databaseBytes: 0, schemaVersion: 6,
   readOnly: false, readOnlyReason: "", dailyBackupError: "", dataDirWarning: "",
+  team: "", teamName: "", offline: false, teamFromCommandLine: false, savedTeam: "",
 });
 
 describe("StartupErrorPage", () => {

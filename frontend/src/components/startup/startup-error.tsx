@@ -3,7 +3,7 @@ import type { app } from "@wails/go/models";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/misc";
 import { useBackups, useRestoreAtStart, useRetryOpen } from "@/api/backups";
-import { openDataDir, openLog } from "@/api/system";
+import { openDataDir, openLog, useUseThisComputer } from "@/api/system";
 import { formatBytes, formatDateTime } from "@/lib/format";
 
 /** Headlines per start-up failure (app.Status.startupErrorCode; the
@@ -21,12 +21,13 @@ const headlines: Record<string, string> = {
   read_only_upgrade: "The database needs an upgrade Shipdeck cannot write",
   data_dir: "Shipdeck cannot use its data folder",
   database_is_folder: "shipdeck.db is a folder",
+  team: "The team database cannot be reached",
 };
 
 /** Failures a backup mends (app.Restorable). */
 const restorable = new Set(["damaged", "not_shipdeck", "foreign_objects"]);
 /** Failures that may pass by themselves: another program lets go, space is freed. */
-const retryable = new Set(["busy", "locked", "disk_full", "disk_error", "not_writable", "data_dir", "internal"]);
+const retryable = new Set(["busy", "locked", "disk_full", "disk_error", "not_writable", "data_dir", "internal", "team"]);
 
 /** StartupErrorPage is what the window shows when the database did not
  * open: what happened in plain words, and the ways out — restore the
@@ -38,6 +39,7 @@ export function StartupErrorPage({ status }: { status: app.Status }) {
   const backups = useBackups(canRestore);
   const restore = useRestoreAtStart();
   const retry = useRetryOpen();
+  const local = useUseThisComputer();
   const list = backups.data ?? [];
   const newest = list[0];
   return (
@@ -95,6 +97,9 @@ export function StartupErrorPage({ status }: { status: app.Status }) {
             <Button variant={canRestore ? "outline" : "default"} onClick={() => retry.mutate(undefined)} disabled={retry.isPending}>
               <RefreshCw /> Try again
             </Button>
+          )}
+          {code === "team" && !status.teamFromCommandLine && (
+            <Button variant="outline" onClick={() => local.mutate(undefined)} disabled={local.isPending}>Use this computer's workspace</Button>
           )}
           <Button variant="outline" onClick={() => void openDataDir()}><FolderOpen /> Open the data folder</Button>
           <Button variant="outline" onClick={() => void openLog()}><FileText /> Open the log</Button>

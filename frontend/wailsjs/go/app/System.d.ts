@@ -6,6 +6,8 @@ export function ChooseCSV():Promise<string>;
 
 export function ChooseFile(arg1:string):Promise<string>;
 
+export function ConnectTeam(arg1:app.TeamInput):Promise<app.Status>;
+
 export function CopyToClipboard(arg1:string):Promise<void>;
 
 export function OpenDataDir():Promise<void>;
@@ -17,3 +19,5 @@ export function RetryOpen():Promise<app.Status>;
 export function SaveCSV(arg1:string,arg2:string):Promise<string>;
 
 export function Status():Promise<app.Status>;
+
+export function UseThisComputer():Promise<app.Status>;

@@ -10,6 +10,10 @@ export function ChooseFile(arg1) {
   return window['go']['app']['System']['ChooseFile'](arg1);
 }
 
+export function ConnectTeam(arg1) {
+  return window['go']['app']['System']['ConnectTeam'](arg1);
+}
+
 export function CopyToClipboard(arg1) {
   return window['go']['app']['System']['CopyToClipboard'](arg1);
 }
@@ -32,4 +36,8 @@ export function SaveCSV(arg1, arg2) {
 
 export function Status() {
   return window['go']['app']['System']['Status']();
+}
+
+export function UseThisComputer() {
+  return window['go']['app']['System']['UseThisComputer']();
 }

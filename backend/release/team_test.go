@@ -1,0 +1,145 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"shipdeck/backend/problem"
+	"shipdeck/backend/store"
+)
+
+// Team mode: several operators (each a store of its own, as each app or
+// command is) on one PostgreSQL database. These run on PostgreSQL in both
+// passes of the suite.
+
+// operator opens another store on the fixture's team database.
+func (f *fixture) operator() (*store.Store, *Steps) {
+	f.t.Helper()
+	st := store.New(func() time.Time { return f.now })
+	if err := st.OpenTeam(context.Background(), f.st.Team()); err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { st.Close() })
+	return st, NewSteps(st)
+}
+
+// Two operators mark the same step done at the same moment: one wins, the
+// other is told plainly that it is done already, and the step has one
+// history row for it.
+func TestTeamOperatorsOnTheSameStep(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	f.fleet(1, 2)
+	r := f.active("r", 2, 0)
+	d := must[Detail](t)(f.rel.Get(r.ID))
+	m := must[Matrix](t)(f.steps.Matrix(r.ID, 0))
+	_, other := f.operator()
+	ids := must[[]int64](t)(f.steps.StepIDs(CellsInput{ReleaseID: r.ID, TemplateIDs: []int64{d.Deploy[0].ID}, CustomerIDs: []int64{m.Customers[0].ID}}))
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, s := range []*Steps{f.steps, other} {
+		wg.Go(func() { _, errs[i] = s.MarkDone(TransitionInput{StepID: ids[0]}) })
+	}
+	wg.Wait()
+	won, refused := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, problem.ErrState):
+			refused++
+			if want := "it is done"; !strings.Contains(err.Error(), want) {
+				t.Errorf("refusal %q does not say %q", err, want)
+			}
+		default:
+			t.Errorf("not a plain refusal: %v", err)
+		}
+	}
+	if won != 1 || refused != 1 {
+		t.Fatalf("%d won, %d refused: %v", won, refused, errs)
+	}
+	if msg := checkInvariants(f, []int64{r.ID}, 1); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// Four operators run bulk actions over the same cells at once: every step
+// changes once, each operator is told what it changed and what it found
+// done already, and the record is whole.
+func TestTeamBulkActionsSerialise(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	custs := f.fleet(4, 5)
+	r := f.active("r", 6, 2)
+	d := must[Detail](t)(f.rel.Get(r.ID))
+	var tpls []int64
+	for _, tp := range append(d.Deploy, d.Verify...) {
+		tpls = append(tpls, tp.ID)
+	}
+	ops := []*Steps{f.steps}
+	for range 3 {
+		_, s := f.operator()
+		ops = append(ops, s)
+	}
+	var changed atomic.Int64
+	var wg sync.WaitGroup
+	for i, s := range ops {
+		wg.Go(func() {
+			res, err := s.BulkCells(BulkCellsInput{ReleaseID: r.ID, TemplateIDs: tpls, CustomerIDs: custs, Action: ActionDone})
+			if err != nil {
+				t.Errorf("operator %d: %v", i, err)
+				return
+			}
+			if res.Changed+res.Unchanged != len(tpls)*len(custs) {
+				t.Errorf("operator %d: %+v does not account for every step", i, res)
+			}
+			changed.Add(int64(res.Changed))
+		})
+	}
+	wg.Wait()
+	if n := int(changed.Load()); n != len(tpls)*len(custs) {
+		t.Fatalf("%d changes for %d steps", n, len(tpls)*len(custs))
+	}
+	if msg := checkInvariants(f, []int64{r.ID}, len(tpls)*len(custs)); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// A window sees another operator's change within a second; its own
+// changes do not come back to it as someone else's.
+func TestTeamWindowsSeeEachOthersChanges(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	custs := f.fleet(1, 2)
+	r := f.active("r", 2, 0)
+	d := must[Detail](t)(f.rel.Get(r.ID))
+	otherStore, other := f.operator()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mine, theirs := make(chan struct{}, 16), make(chan struct{}, 16)
+	var online atomic.Bool
+	online.Store(true)
+	go func() { _ = f.st.WatchOnline(ctx, time.Second, func() { mine <- struct{}{} }, online.Store) }()
+	go func() { _ = otherStore.Watch(ctx, time.Second, func() { theirs <- struct{}{} }) }()
+	time.Sleep(300 * time.Millisecond) // both LISTENing
+
+	start := time.Now()
+	must[BulkResult](t)(other.BulkCells(BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{d.Deploy[0].ID}, CustomerIDs: custs, Action: ActionDone}))
+	select {
+	case <-mine:
+		t.Logf("seen after %v", time.Since(start))
+	case <-time.After(time.Second):
+		t.Fatal("the other operator's change was not seen within 1 s")
+	}
+	select {
+	case <-theirs:
+		t.Fatal("the operator's own change came back as another's")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if !online.Load() {
+		t.Fatal("reported offline")
+	}
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+)
+
+// Writes to a team database are made one at a time, as SQLite makes them
+// (docs/team-mode.md, "Concurrency"). Every Tx takes one transaction-level
+// advisory lock before its first statement: a second operator's change
+// waits for the first one's commit, then reads what it left. Two
+// operators acting on the same cell therefore never half-apply a change:
+// the second finds the step done already and is told so in the words a
+// refusal uses ("Cannot mark as done 'Deploy': it is done, …"). A bulk
+// action, an activation or a reorder is one transaction under the lock,
+// whole or not at all. The lock costs a round trip per write; an operator
+// writes a few times a minute.
+const writeLock = 7_304_935_101
+
+// changesChannel is the LISTEN/NOTIFY channel a team database's commits
+// are announced on; the payload is the writing store's token, so a store
+// can tell its own commits from other operators'.
+const changesChannel = "shipdeck_changes"
+
+// beginTeamWrite takes the write lock of a team database.
+func beginTeamWrite(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, writeLock); err != nil {
+		return fmt.Errorf("wait for the other operators' changes: %w", err)
+	}
+	return nil
+}
+
+// announce tells every window on the team database that this
+// transaction's changes are there: PostgreSQL delivers the notification
+// when (and only if) the transaction commits.
+func (s *Store) announce(ctx context.Context, tx bun.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, changesChannel, s.token); err != nil {
+		return fmt.Errorf("announce the change: %w", err)
+	}
+	return nil
+}
+
+func newToken() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// watchTeam is Watch for a team database: it LISTENs on a connection of
+// its own and calls onChange for every commit another store announced, and
+// once after it reconnects (what changed while it was away is not known).
+// online reports whether the server can be reached, as it changes.
+func (s *Store) watchTeam(ctx context.Context, db *bun.DB, onChange func(), online func(bool)) error {
+	up := true
+	setUp := func(v bool) {
+		if v != up {
+			up = v
+			if online != nil {
+				online(v)
+			}
+		}
+	}
+	for ctx.Err() == nil {
+		err := s.listen(ctx, db, func() {
+			if !up {
+				setUp(true)
+				onChange()
+			}
+		}, onChange)
+		if ctx.Err() != nil {
+			return nil
+		}
+		s.log.Warn("team database: listening for changes stopped; retrying", "err", err)
+		setUp(false)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+	return nil
+}
+
+// listen holds one connection LISTENing until it fails or ctx ends.
+// listening is called once the LISTEN is in place.
+func (s *Store) listen(ctx context.Context, db *bun.DB, listening, onChange func()) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("watch connection: %w", err)
+	}
+	defer conn.Close()
+	//nolint:wrapcheck // the driver's errors are wrapped below
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return errors.New("the team database's driver cannot LISTEN")
+		}
+		pc := c.Conn()
+		if _, err := pc.Exec(ctx, "LISTEN "+changesChannel); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+		listening()
+		for {
+			// A ping every few seconds finds a server gone quiet (a
+			// cable pulled sends nothing) well before TCP would.
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			n, err := pc.WaitForNotification(wctx)
+			cancel()
+			switch {
+			case err == nil:
+				if n.Payload != s.token {
+					onChange()
+				}
+			case ctx.Err() != nil:
+				return nil
+			case errors.Is(err, context.DeadlineExceeded):
+				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				err := pc.Ping(pctx)
+				cancel()
+				if err != nil {
+					return fmt.Errorf("ping: %w", err)
+				}
+			default:
+				return fmt.Errorf("wait for changes: %w", err)
+			}
+		}
+	})
+}

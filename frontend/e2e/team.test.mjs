@@ -1,0 +1,96 @@
+// Team mode (issue 20): two app processes and the command line on one team
+// database (a private PostgreSQL server). A change in one window shows in
+// the other within a second without any action there; a change that
+// conflicts with one just made is refused in plain words; the command
+// line is the third operator.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { binary, repoRoot, startApp } from "./harness.mjs";
+
+/** startPostgres starts build/pgserver (run.sh builds it) and resolves with
+ * the URL of its empty database and a stop function. */
+async function startPostgres() {
+  const proc = spawn(join(repoRoot, "build", "pgserver"), [], { stdio: ["pipe", "pipe", "inherit"] });
+  const url = await new Promise((res, rej) => {
+    createInterface({ input: proc.stdout }).once("line", res);
+    proc.on("exit", (code) => rej(new Error(`pgserver exited with ${code}`)));
+  });
+  return { url, stop: () => new Promise((res) => { proc.on("exit", res); proc.stdin.end(); }) };
+}
+
+test("two windows and the command line work one release on a team database", async () => {
+  const pg = await startPostgres();
+  const a = await startApp("team-a", { env: { SHIPDECK_DATABASE_URL: pg.url } });
+  const b = await startApp("team-b", { env: { SHIPDECK_DATABASE_URL: pg.url } });
+  try {
+    const eu = await a.call("cluster.Service", "Create", { name: "prod-eu", kubeconfigPath: "", description: "", metadata: {} });
+    for (const [name, ns] of [["Acme", "acme"], ["Bergmann", "bergmann"], ["Globex", "globex"]]) {
+      await a.call("customer.Service", "Create", { clusterId: eu.id, name, namespace: ns, description: "", metadata: {} });
+    }
+    const r = await a.call("release.Service", "Create", {
+      name: "2026.12", type: "release", versionNumber: "", description: "", metadata: {},
+      targets: { mode: "all", clusterIds: [], customerIds: [] }, copyTemplatesFrom: 0,
+      templates: [
+        { name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade -n {{namespace}}", description: "" },
+        { name: "Health", category: "verify", type: "bash", content: "curl", description: "" },
+      ],
+    });
+    await a.call("release.Service", "Activate", r.id);
+
+    const cellIn = (page, row, col) => page.locator(`[role="gridcell"][aria-label^="${row} for ${col}:"]`);
+    const statusIn = (page, row, col) =>
+      page.evaluate(([r, c]) => document.querySelector(`[role="gridcell"][aria-label^="${r} for ${c}:"]`)?.getAttribute("data-status"), [row, col]);
+    // B opened its release page before A's release existed on its screen:
+    // it reads it from the shared record.
+    for (const app of [a, b]) {
+      await app.go(`/releases/${r.id}`);
+      await cellIn(app.page, "Upgrade", "Acme").waitFor();
+    }
+    // Each window names the workspace it has open.
+    const name = await b.page.getByTestId("workspace-name").innerText();
+    assert.match(name, /127\.0\.0\.1:\d+\/e2e/);
+
+    // A marks a cell done in its window; B shows it within a second.
+    await cellIn(a.page, "Upgrade", "Acme").hover();
+    await a.page.getByRole("button", { name: /Mark done/ }).first().click();
+    await a.page.waitForFunction(() => document.querySelector('[role="gridcell"][aria-label^="Upgrade for Acme:"]')?.getAttribute("data-status") === "done");
+    let t0 = Date.now();
+    await b.page.waitForFunction(() => document.querySelector('[role="gridcell"][aria-label^="Upgrade for Acme:"]')?.getAttribute("data-status") === "done", null, { timeout: 3000 });
+    let ms = Date.now() - t0;
+    console.log(`# window B showed window A's change ${ms} ms after A showed it`);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+
+    // B, not yet knowing, marks the same step done: refused plainly.
+    const m = await b.call("release.Steps", "Matrix", r.id, 0);
+    const upgrade = m.rows.find((t) => t.name === "Upgrade");
+    const acme = m.customers.find((c) => c.name === "Acme");
+    const [stepId] = await b.call("release.Steps", "StepIDs", { releaseId: r.id, templateIds: [upgrade.templateId], customerIds: [acme.id] });
+    const refusal = await b.page.evaluate((id) => window.go.release.Steps.MarkDone({ stepId: id, note: "" }).then(() => null, (e) => e), stepId);
+    assert.ok(refusal, "the second mark done was not refused");
+    assert.equal(refusal.code, "state");
+    assert.match(refusal.message, /Cannot mark as done 'Upgrade': it is done/);
+
+    // The command line, a third operator, skips a step; both windows show it.
+    execFileSync(binary, ["step", "skip", "--release", "2026.12", "--customer", "Globex", "--step", "Health", "--reason", "checked by the customer", "--database", pg.url], { encoding: "utf8" });
+    t0 = Date.now();
+    for (const app of [a, b]) {
+      await app.page.waitForFunction(() => document.querySelector('[role="gridcell"][aria-label^="Health for Globex:"]')?.getAttribute("data-status") === "skipped", null, { timeout: 3000 });
+    }
+    ms = Date.now() - t0;
+    console.log(`# both windows showed the command line's change ${ms} ms after it ended`);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+    assert.equal(await statusIn(a.page, "Upgrade", "Bergmann"), "pending");
+    await b.screenshot("team-window-b.png");
+    assert.deepEqual(a.errors, []);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await a.stop();
+    await b.stop();
+    a.cleanup();
+    b.cleanup();
+    await pg.stop();
+  }
+});
