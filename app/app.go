@@ -279,6 +279,16 @@ func (s *Shell) open(ctx context.Context) error {
 		return err
 	}
 	s.releaseLock = unlock
+	if team != "" {
+		if err := s.useOperator(); err != nil {
+			_ = s.store.Close()
+			s.releaseLock = nil
+			unlock()
+			return &store.OpenError{Code: StartupTeam, Cause: err, Message: "Shipdeck could not list you among the team database's operators: " + problem.For(err).Message}
+		}
+	} else {
+		s.store.SetOperator("")
+	}
 	s.showWorkspace()
 	// Runs a crash cut off are finished (interrupted) before the window
 	// can start new ones; what is left of their scripts is ended.

@@ -34,6 +34,7 @@ type Services struct {
 func NewServices(st *store.Store, shell *Shell) *Services {
 	settingsSvc := settings.NewService(st)
 	settingsSvc.OnSaved = func(x settings.Settings) { shell.themeChanged(x.Theme) }
+	settingsSvc.OnOperator = shell.operatorSaved
 	steps := release.NewSteps(st)
 	runs := release.NewRuns(st, steps)
 	runs.Emit = queuedEmit(func(event string, data ...any) { shell.emit(shell.ctx, event, data...) })

@@ -11,10 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/uptrace/bun"
 	"github.com/zalando/go-keyring"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
+	"shipdeck/backend/validate"
 )
 
 // A workspace is the record the window works on: the database file in the
@@ -38,6 +41,9 @@ type workspaceChoice struct {
 	// Team is the team database's URL without its password ("" for the
 	// file).
 	Team string `json:"team,omitempty"`
+	// Operator is this person's name on team databases (asked on first
+	// connect; the file keeps its own in its settings).
+	Operator string `json:"operator,omitempty"`
 }
 
 func loadWorkspaceChoice(dir string) workspaceChoice {
@@ -107,6 +113,9 @@ func keychainAccount(url string) string {
 type TeamInput struct {
 	URL      string `json:"url"`
 	Password string `json:"password"`
+	// Operator is the name the other operators see on this person's
+	// changes: asked on first connect.
+	Operator string `json:"operator"`
 }
 
 // ConnectTeam connects the window to a team database: the connection is
@@ -126,6 +135,10 @@ func (s *System) ConnectTeam(in TeamInput) (st Status, err error) {
 	if _, has := u.User.Password(); has {
 		return st, problem.Invalid("url", "Leave the password out of the address: enter it in the password field, and Shipdeck keeps it in the system's keychain.")
 	}
+	operator, err := validate.Name("operator", "Your name", in.Operator)
+	if err != nil {
+		return st, err
+	}
 	full := url
 	if in.Password != "" {
 		u.User = neturl.UserPassword(u.User.Username(), in.Password)
@@ -142,7 +155,7 @@ func (s *System) ConnectTeam(in TeamInput) (st Status, err error) {
 			return st, problem.Wrap(problem.CodeState, err, "The system's keychain could not keep the password (%s), so nothing was changed. Leave the password empty and give it through PGPASSWORD or ~/.pgpass instead.", keychainError(err))
 		}
 	}
-	if err := saveWorkspaceChoice(s.shell.cfg.DataDir, workspaceChoice{Team: url}); err != nil {
+	if err := saveWorkspaceChoice(s.shell.cfg.DataDir, workspaceChoice{Team: url, Operator: operator}); err != nil {
 		return st, err
 	}
 	if err := s.shell.switchWorkspace(); err != nil {
@@ -154,7 +167,7 @@ func (s *System) ConnectTeam(in TeamInput) (st Status, err error) {
 // UseThisComputer switches the window back to the data directory's file.
 func (s *System) UseThisComputer() (st Status, err error) {
 	defer problem.Recover(&err)
-	if err := saveWorkspaceChoice(s.shell.cfg.DataDir, workspaceChoice{}); err != nil {
+	if err := saveWorkspaceChoice(s.shell.cfg.DataDir, workspaceChoice{Operator: loadWorkspaceChoice(s.shell.cfg.DataDir).Operator}); err != nil {
 		return st, err
 	}
 	if err := s.shell.switchWorkspace(); err != nil {
@@ -215,6 +228,30 @@ func (s *Shell) showWorkspace() {
 		title = "Shipdeck — " + name + " (team)"
 	}
 	s.setTitle(title)
+}
+
+// useOperator makes the team database's operator this person: the name
+// saved with the workspace choice, else the account's, listed in the
+// operators table.
+func (s *Shell) useOperator() error {
+	name := loadWorkspaceChoice(s.cfg.DataDir).Operator
+	if name == "" {
+		name = settings.OSUserName()
+	}
+	s.store.SetOperator(name)
+	return s.store.Tx(func(ctx context.Context, tx bun.Tx) error {
+		return store.RegisterOperator(ctx, tx, name, s.store.Now().Unix())
+	})
+}
+
+// operatorSaved keeps a team database's operator name, saved in Settings,
+// with the workspace choice.
+func (s *Shell) operatorSaved(name string) {
+	c := loadWorkspaceChoice(s.cfg.DataDir)
+	c.Operator = name
+	if err := saveWorkspaceChoice(s.cfg.DataDir, c); err != nil {
+		slog.Error("keep the operator's name", "err", err)
+	}
 }
 
 // TeamName is how the window names a team database: host and database

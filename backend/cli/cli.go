@@ -22,6 +22,7 @@ import (
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/release"
+	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 )
 
@@ -180,6 +181,17 @@ func (c *cli) open() (*store.Store, error) {
 		st := store.New(nil)
 		if err := st.OpenTeam(context.Background(), url); err != nil {
 			return nil, problem.Wrap(problem.CodeState, err, "%s", err.Error())
+		}
+		// The shared settings' name is another operator's: the command
+		// writes as the account running it (or --actor), listed among the
+		// operators.
+		name := settings.OSUserName()
+		st.SetOperator(name)
+		if err := st.Tx(func(ctx context.Context, tx bun.Tx) error {
+			return store.RegisterOperator(ctx, tx, name, st.Now().Unix())
+		}); err != nil {
+			_ = st.Close()
+			return nil, err
 		}
 		c.st = st
 		return st, nil

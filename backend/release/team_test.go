@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,5 +142,32 @@ func TestTeamWindowsSeeEachOthersChanges(t *testing.T) {
 	}
 	if !online.Load() {
 		t.Fatal("reported offline")
+	}
+}
+
+// Each operator of a team database writes as themself, whatever the shared
+// settings hold, and the activity log filters by operator.
+func TestTeamHistoryNamesEachOperator(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	custs := f.fleet(1, 2)
+	r := f.active("r", 1, 0)
+	d := must[Detail](t)(f.rel.Get(r.ID))
+	f.exec(`INSERT INTO settings (key, value) VALUES ('operator_name', 'whoever saved last')`)
+	f.st.SetOperator("Ana")
+	otherStore, other := f.operator()
+	otherStore.SetOperator("Ben")
+	must[BulkResult](t)(f.steps.BulkCells(BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{d.Deploy[0].ID}, CustomerIDs: custs[:1], Action: ActionDone}))
+	must[BulkResult](t)(other.BulkCells(BulkCellsInput{ReleaseID: r.ID, TemplateIDs: []int64{d.Deploy[0].ID}, CustomerIDs: custs[1:], Action: ActionSkip, Note: "later"}))
+	for _, c := range []struct {
+		actor string
+		want  Action
+	}{{"Ana", ActionDone}, {"Ben", ActionSkip}} {
+		p := must[ActivityPage](t)(f.steps.Activity(ActivityQuery{ReleaseID: r.ID, Actor: c.actor}))
+		if len(p.Entries) != 1 || string(p.Entries[0].Action) != string(c.want) || p.Entries[0].Actor != c.actor {
+			t.Errorf("%s's activity: %+v", c.actor, p.Entries)
+		}
+		if !slices.Contains(p.Actors, c.actor) {
+			t.Errorf("the filter does not offer %s: %v", c.actor, p.Actors)
+		}
 	}
 }

@@ -84,6 +84,9 @@ type Service struct {
 	// OnSaved, when set, hears every saved change (the shell keeps the
 	// theme the window starts in).
 	OnSaved func(Settings)
+	// OnOperator, when set, hears the name of a team database's operator
+	// saved (the shell keeps it with the workspace choice).
+	OnOperator func(name string)
 }
 
 // NewService returns the settings service.
@@ -110,7 +113,30 @@ func (s *Service) Save(in Update) (out Settings, err error) {
 	if err != nil {
 		return out, err
 	}
+	team := s.st.Operator() != ""
+	if team && name == "" {
+		return out, problem.Invalid("operatorName", "On a team database your name is required: the other operators see it on what you do.")
+	}
 	err = s.st.Tx(func(ctx context.Context, tx bun.Tx) error {
+		if team {
+			// On a team database the name is this operator's own, not the
+			// shared settings' (the shell keeps it with the workspace
+			// choice: OnOperator).
+			if err := store.RegisterOperator(ctx, tx, name, s.st.Now().Unix()); err != nil {
+				return err
+			}
+			if err := put(ctx, tx, keyTheme, theme); err != nil {
+				return err
+			}
+			out, err = load(ctx, tx)
+			out.OperatorName = name
+			return err
+		}
+		if name != "" {
+			if err := store.RegisterOperator(ctx, tx, name, s.st.Now().Unix()); err != nil {
+				return err
+			}
+		}
 		if name == "" {
 			if _, err := tx.NewDelete().Model((*store.Setting)(nil)).Where("key = ?", keyOperator).Exec(ctx); err != nil {
 				return fmt.Errorf("clear operator name: %w", err)
@@ -124,6 +150,12 @@ func (s *Service) Save(in Update) (out Settings, err error) {
 		out, err = load(ctx, tx)
 		return err
 	})
+	if err == nil && team {
+		s.st.SetOperator(name)
+		if s.OnOperator != nil {
+			s.OnOperator(name)
+		}
+	}
 	if err == nil && s.OnSaved != nil {
 		s.OnSaved(out)
 	}
@@ -203,6 +235,9 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 	if !ok {
 		name, out.OperatorNameIsDefault = OSUserName(), true
 	}
+	if op := store.OperatorOf(ctx); op != "" { // a team database's operator
+		name, out.OperatorNameIsDefault = op, false
+	}
 	theme, ok, err := get(ctx, db, keyTheme)
 	if err != nil {
 		return out, err
@@ -243,6 +278,9 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 
 // Actor is the name recorded as executed_by and in step history.
 func Actor(ctx context.Context, db bun.IDB) (string, error) {
+	if name := store.OperatorOf(ctx); name != "" {
+		return name, nil
+	}
 	name, ok, err := get(ctx, db, keyOperator)
 	if err != nil || !ok {
 		return OSUserName(), err

@@ -1,7 +1,9 @@
 package settings_test
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"shipdeck/backend/internal/testdb"
@@ -61,5 +63,34 @@ func TestPreferences(t *testing.T) {
 	svc.OnSaved = func(x settings.Settings) { heard = x.Theme }
 	if _, err := svc.Save(settings.Update{Theme: "dark"}); err != nil || heard != "dark" {
 		t.Fatalf("OnSaved heard %q, %v", heard, err)
+	}
+}
+
+// On a team database the operator's name is the store's own (each window's
+// person), saved through the settings form but never into the shared
+// settings, and required.
+func TestTeamOperatorNameIsTheirOwn(t *testing.T) {
+	st := testdb.Open(t)
+	svc := settings.NewService(st)
+	var kept string
+	svc.OnOperator = func(name string) { kept = name }
+	st.SetOperator("Ana")
+	got, err := svc.Get()
+	if err != nil || got.OperatorName != "Ana" || got.OperatorNameIsDefault {
+		t.Fatalf("get %+v %v", got, err)
+	}
+	if _, err := svc.Save(settings.Update{OperatorName: "", Theme: "dark"}); err == nil || !strings.Contains(err.Error(), "your name is required") {
+		t.Fatalf("empty name: %v", err)
+	}
+	got, err = svc.Save(settings.Update{OperatorName: "Ana Lima", Theme: "dark"})
+	if err != nil || got.OperatorName != "Ana Lima" || got.Theme != "dark" || kept != "Ana Lima" || st.Operator() != "Ana Lima" {
+		t.Fatalf("save %+v %v (kept %q)", got, err, kept)
+	}
+	db, _ := st.DB()
+	var shared, listed int
+	_ = db.QueryRowContext(context.Background(), `SELECT count(*) FROM settings WHERE key = 'operator_name'`).Scan(&shared)
+	_ = db.QueryRowContext(context.Background(), `SELECT count(*) FROM operators WHERE name = 'Ana Lima'`).Scan(&listed)
+	if shared != 0 || listed != 1 {
+		t.Fatalf("shared setting rows %d, operators listed %d", shared, listed)
 	}
 }

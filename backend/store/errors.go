@@ -30,12 +30,13 @@ const (
 type cause int
 
 const (
-	causeOther    cause = iota
-	causeBusy           // another program holds a lock
-	causeFull           // no space left on the disk
-	causeReadOnly       // the file, its folder or its disk cannot be written
-	causeDisk           // the disk reported an I/O error
-	causeDamaged        // the file is not (or no longer) a sound database
+	causeOther       cause = iota
+	causeBusy              // another program holds a lock
+	causeFull              // no space left on the disk
+	causeReadOnly          // the file, its folder or its disk cannot be written
+	causeDisk              // the disk reported an I/O error
+	causeDamaged           // the file is not (or no longer) a sound database
+	causeUnreachable       // the team database's server cannot be reached
 )
 
 // classify reads the cause of err: SQLite's result code when the driver gave
@@ -65,6 +66,9 @@ func classify(err error, dir string) cause {
 			return causeDamaged
 		}
 		return causeOther
+	}
+	if unreachable(err) {
+		return causeUnreachable
 	}
 	switch {
 	case errors.Is(err, syscall.ENOSPC):
@@ -96,6 +100,8 @@ func (s *Store) writeError(err error) error {
 		return problem.Wrap(problem.CodeState, err, "The disk holding Shipdeck's data reported an error, so nothing was changed: check the disk and try again.")
 	case causeDamaged:
 		return problem.Wrap(problem.CodeState, err, "Shipdeck's database file is damaged, so nothing was changed: restore a backup (File → Restore from backup…).")
+	case causeUnreachable:
+		return problem.Wrap(problem.CodeState, err, "The team database cannot be reached, so nothing was changed. Shipdeck reconnects by itself: try again once it is back.")
 	}
 	return err
 }
@@ -114,6 +120,8 @@ func (s *Store) readError(err error) error {
 		return problem.Wrap(problem.CodeState, err, "The disk holding Shipdeck's data reported an error while reading: check the disk and try again.")
 	case causeDamaged:
 		return problem.Wrap(problem.CodeState, err, "Shipdeck's database file is damaged: restore a backup (File → Restore from backup…).")
+	case causeUnreachable:
+		return problem.Wrap(problem.CodeState, err, "The team database cannot be reached: Shipdeck reconnects by itself, and shows it again once it is back.")
 	}
 	return err
 }

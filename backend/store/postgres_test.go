@@ -2,12 +2,16 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/internal/pgtest"
+	"shipdeck/backend/problem"
 	"shipdeck/backend/store"
 )
 
@@ -107,4 +111,73 @@ func nullness(notNull bool) string {
 		return "not null"
 	}
 	return "null"
+}
+
+// A window on a team database hears when the server goes away and comes
+// back: the watch says offline, then online, and calls onChange (what
+// changed meanwhile is not known). A write while it is away is refused in
+// one plain sentence, and one after it is back goes through.
+func TestTeamWatchFollowsTheServer(t *testing.T) {
+	srv, err := pgtest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	url, err := srv.NewDatabase("away")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(nil)
+	if err := st.OpenTeam(context.Background(), url); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	online := make(chan bool, 8)
+	changed := make(chan struct{}, 8)
+	go func() {
+		_ = st.WatchOnline(ctx, time.Second, func() { changed <- struct{}{} }, func(v bool) { online <- v })
+	}()
+	time.Sleep(300 * time.Millisecond)
+	write := func() error {
+		return st.Tx(func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('k', 'v') ON CONFLICT (key) DO UPDATE SET value = 'w'`)
+			return err
+		})
+	}
+	if err := srv.Down(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-online:
+		if v {
+			t.Fatal("reported online when the server went away")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server's going away was not noticed in 10 s")
+	}
+	err = write()
+	if !errors.Is(err, problem.ErrState) || !strings.Contains(err.Error(), "The team database cannot be reached, so nothing was changed") {
+		t.Fatalf("a write while away: %v", err)
+	}
+	if err := srv.Up(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-online:
+		if !v {
+			t.Fatal("reported offline again")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server's return was not noticed in 10 s")
+	}
+	select {
+	case <-changed:
+	case <-time.After(time.Second):
+		t.Fatal("no refresh after reconnecting")
+	}
+	if err := write(); err != nil {
+		t.Fatalf("a write once back: %v", err)
+	}
 }

@@ -60,6 +60,8 @@ type Store struct {
 	// token tells this store's commits on a team database from other
 	// operators' (see announce).
 	token string
+	// operator is the person this store writes as (see operator.go).
+	operator string
 	// commits counts ended Tx calls, writing those under way (Writes).
 	commits atomic.Uint64
 	writing atomic.Int64
@@ -479,7 +481,7 @@ func (s *Store) Tx(fn func(ctx context.Context, tx bun.Tx) error) error {
 	defer s.writes.Done()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	ctx := s.Context()
+	ctx := s.withOperator(s.Context())
 	// A watch of the file tells our commits from others' (Writes): a
 	// transaction is "writing" from before its commit until it is counted.
 	s.writing.Add(1)
@@ -593,7 +595,7 @@ func (s *Store) Read(fn func(ctx context.Context, db bun.IDB) error) error {
 		return ErrClosed
 	}
 	defer s.reads.Done()
-	err := fn(ctx, db)
+	err := fn(s.withOperator(ctx), db)
 	if err != nil && ctx.Err() != nil {
 		return ErrClosed // interrupted by Close
 	}

@@ -2,11 +2,19 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
@@ -77,7 +85,9 @@ func (s *Store) watchTeam(ctx context.Context, db *bun.DB, onChange func(), onli
 		if ctx.Err() != nil {
 			return nil
 		}
-		s.log.Warn("team database: listening for changes stopped; retrying", "err", err)
+		if up { // once per outage, not every second of it
+			s.log.Warn("team database: out of reach; retrying every second", "err", err)
+		}
 		setUp(false)
 		select {
 		case <-ctx.Done():
@@ -132,4 +142,19 @@ func (s *Store) listen(ctx context.Context, db *bun.DB, listening, onChange func
 			}
 		}
 	})
+}
+
+// unreachable tells a team database's server going away (refused, reset,
+// timed out, shut down) from an error of the statement.
+func unreachable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01-03: the server is shutting
+		// down or cannot take connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }

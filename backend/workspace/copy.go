@@ -42,6 +42,7 @@ var tables = []table{
 	{"step_history", "id"},
 	{"step_runs", "id"},
 	{"settings", "key"},
+	{"operators", "id"},
 }
 
 // The columns whose type differs between the engines: the specification

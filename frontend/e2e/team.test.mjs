@@ -14,11 +14,20 @@ import { binary, repoRoot, startApp } from "./harness.mjs";
  * the URL of its empty database and a stop function. */
 async function startPostgres() {
   const proc = spawn(join(repoRoot, "build", "pgserver"), [], { stdio: ["pipe", "pipe", "inherit"] });
-  const url = await new Promise((res, rej) => {
-    createInterface({ input: proc.stdout }).once("line", res);
-    proc.on("exit", (code) => rej(new Error(`pgserver exited with ${code}`)));
+  const lines = createInterface({ input: proc.stdout });
+  const next = () => new Promise((res, rej) => {
+    lines.once("line", res);
+    proc.once("exit", (code) => rej(new Error(`pgserver exited with ${code}`)));
   });
-  return { url, stop: () => new Promise((res) => { proc.on("exit", res); proc.stdin.end(); }) };
+  const url = await next();
+  /** command sends "down" or "up" and waits until it is done. */
+  const command = async (cmd) => {
+    const answer = next();
+    proc.stdin.write(cmd + "\n");
+    const got = await answer;
+    if (got !== cmd) throw new Error(`pgserver ${cmd}: ${got}`);
+  };
+  return { url, command, stop: () => new Promise((res) => { proc.on("exit", res); proc.stdin.end(); }) };
 }
 
 test("two windows and the command line work one release on a team database", async () => {
@@ -84,8 +93,64 @@ test("two windows and the command line work one release on a team database", asy
     assert.ok(ms < 1000, `took ${ms} ms`);
     assert.equal(await statusIn(a.page, "Upgrade", "Bergmann"), "pending");
     await b.screenshot("team-window-b.png");
+
+    // B's operator gives their name in Settings: B's next change carries
+    // it, and A's activity log can show B's changes alone.
+    await b.go("/settings");
+    await b.page.getByLabel("Operator name").fill("Ben Ops");
+    await b.page.getByRole("button", { name: "Save", exact: true }).first().click();
+    await b.page.getByText("Settings saved.").waitFor();
+    await b.screenshot("team-settings.png");
+    await b.call("release.Steps", "BulkCells", { releaseId: r.id, templateIds: [upgrade.templateId], customerIds: [m.customers.find((c) => c.name === "Bergmann").id], action: "done", note: "", includeHeld: false });
+    const bens = await a.call("release.Steps", "Activity", { releaseId: r.id, before: 0, limit: 50, actor: "Ben Ops", customerId: 0, clusterId: 0, templateId: 0, kinds: [], search: "" });
+    assert.deepEqual(bens.entries.map((e) => [e.action, e.customerName]), [["done", "Bergmann"]]);
+    assert.ok(bens.actors.includes("Ben Ops"), `actors ${bens.actors}`);
+
+    // The server goes away: both windows say so and keep what they show; a
+    // change is refused plainly. It comes back: they say so, and a change
+    // made meanwhile by the other window is there.
+    await a.go(`/releases/${r.id}`);
+    await b.go(`/releases/${r.id}`);
+    await cellIn(b.page, "Upgrade", "Acme").waitFor();
+    await pg.command("down");
+    for (const app of [a, b]) await app.page.getByTestId("offline-banner").waitFor({ timeout: 15_000 });
+    assert.equal(await statusIn(b.page, "Upgrade", "Acme"), "done");
+    await b.screenshot("team-offline.png");
+    const away = await b.page.evaluate((id) => window.go.release.Steps.Revert({ stepId: id, note: "" }).then(() => null, (e) => e), stepId);
+    assert.match(away?.message ?? "", /The team database cannot be reached, so nothing was changed/);
+    await pg.command("up");
+    for (const app of [a, b]) await app.page.getByTestId("offline-banner").waitFor({ state: "hidden", timeout: 15_000 });
+    const back = await a.page.evaluate((id) => window.go.release.Steps.Revert({ stepId: id, note: "rolled back" }).then(() => null, (e) => e), stepId);
+    assert.equal(back, null, `a change once the server is back: ${JSON.stringify(back)}`);
+    await b.page.waitForFunction(() => document.querySelector('[role="gridcell"][aria-label^="Upgrade for Acme:"]')?.getAttribute("data-status") === "reverted", null, { timeout: 3000 });
     assert.deepEqual(a.errors, []);
     assert.deepEqual(b.errors, []);
+
+    // A third window, on this computer's workspace, connects to the team
+    // database from Settings → Workspace, giving its operator's name, and
+    // goes back to its own file.
+    const c = await startApp("team-c");
+    try {
+      await c.go("/settings");
+      assert.equal(await c.page.getByTestId("workspace-name").innerText(), "This computer");
+      await c.page.getByLabel("Team database address").fill(pg.url.replace(/\?.*$/, "") + "?sslmode=disable");
+      await c.page.getByLabel("Your name").fill("Cleo");
+      await c.screenshot("team-connect.png");
+      await c.page.getByRole("button", { name: "Connect", exact: true }).click();
+      await c.page.getByText(/Connected to the team database/).waitFor();
+      await c.page.getByTestId("workspace-name").getByText(/\/e2e$/).waitFor();
+      await c.go(`/releases/${r.id}`);
+      await c.page.waitForFunction(() => document.querySelector('[role="gridcell"][aria-label^="Health for Globex:"]')?.getAttribute("data-status") === "skipped");
+      const who = await c.call("settings.Service", "Get");
+      assert.equal(who.operatorName, "Cleo");
+      await c.go("/settings");
+      await c.page.getByRole("button", { name: "Use this computer's workspace" }).click();
+      await c.page.getByTestId("workspace-name").getByText("This computer").waitFor();
+      assert.deepEqual(c.errors, []);
+    } finally {
+      await c.stop();
+      c.cleanup();
+    }
   } finally {
     await a.stop();
     await b.stop();

@@ -307,3 +307,17 @@ func (s *Server) NewDatabase(name string) (string, error) {
 
 // Stop stops the server and removes its files.
 func (s *Server) Stop() { s.s.stop() }
+
+// Down stops the server as an administrator would (fast shutdown: its
+// clients are disconnected), keeping its files; Up starts it again on the
+// same port. A test of what a client does while its server is away.
+func (s *Server) Down() error {
+	if out, err := s.s.run("pg_ctl", "-D", filepath.Join(s.s.dir, "data"), "-m", "fast", "-w", "stop"); err != nil {
+		return fmt.Errorf("stop: %w\n%s", err, out)
+	}
+	<-s.s.exited
+	return nil
+}
+
+// Up starts a server stopped by Down.
+func (s *Server) Up() error { return s.s.launch(filepath.Join(s.s.dir, "data")) }

@@ -48,7 +48,7 @@ export const copyToClipboard = (text: string) => call(System.CopyToClipboard(tex
 /** useConnectTeam tries a team database and, when it answers, makes it
  * the window's workspace (Go keeps the password in the keychain). */
 export const useConnectTeam = () =>
-  useAppMutation((t: { url: string; password: string }) => System.ConnectTeam(t), {
+  useAppMutation((t: { url: string; password: string; operator: string }) => System.ConnectTeam(t), {
     invalidate: () => [],
     success: (s) => `Connected to the team database ${s.teamName}.`,
   });

@@ -38,7 +38,7 @@ export function SettingsPage() {
       <div className="grid gap-6">
         <Card className="p-5">
           <form className="grid gap-4" onSubmit={(e) => { e.preventDefault(); save.mutate({ operatorName: name, theme: s.theme }); }}>
-            <Field label="Operator name" htmlFor="operator" error={save.error?.field === "operatorName" ? save.error.message : undefined} hint={`Recorded as who did each step. Leave empty to use your account's name (${s.operatorNameIsDefault ? s.operatorName : "from the system"}).`}>
+            <Field label="Operator name" htmlFor="operator" error={save.error?.field === "operatorName" ? save.error.message : undefined} hint={status.data.team ? "Recorded as who did each step, and shown to the team's other operators. Kept on this computer, not in the team database's settings." : `Recorded as who did each step. Leave empty to use your account's name (${s.operatorNameIsDefault ? s.operatorName : "from the system"}).`}>
               <Input id="operator" value={name} onChange={(e) => setName(e.target.value)} placeholder={s.operatorNameIsDefault ? s.operatorName : ""} aria-invalid={save.error?.field === "operatorName"} />
             </Field>
             <div><Button type="submit" disabled={save.isPending}>Save</Button></div>
@@ -54,7 +54,7 @@ export function SettingsPage() {
             ))}
           </div>
         </Card>
-        <WorkspaceCard status={status.data} />
+        <WorkspaceCard status={status.data} operatorName={s.operatorName} />
         <RunningCard saved={s.running} />
         {!status.data.team && (
           <Card className="p-5">

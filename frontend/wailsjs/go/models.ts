@@ -59,6 +59,7 @@ export namespace app {
 	export interface TeamInput {
 	    url: string;
 	    password: string;
+	    operator: string;
 	}
 
 }
@@ -273,28 +274,9 @@ export namespace progress {
 
 export namespace release {
 	
-	export enum Status {
-	    PENDING = "pending",
-	    DONE = "done",
-	    SKIPPED = "skipped",
-	    REVERTED = "reverted",
-	}
-	export enum ReleaseStatus {
-	    DRAFT = "draft",
-	    ACTIVE = "active",
-	    ARCHIVED = "archived",
-	}
 	export enum Category {
 	    DEPLOY = "deploy",
 	    VERIFY = "verify",
-	}
-	export enum Kind {
-	    STATUS = "status",
-	    CONTENT = "content",
-	    TEMPLATES = "templates",
-	    CUSTOMERS = "customers",
-	    RELEASE = "release",
-	    RUNS = "runs",
 	}
 	export enum StepType {
 	    BASH = "bash",
@@ -312,22 +294,41 @@ export namespace release {
 	    REVERTED_OVERRIDDEN = "R",
 	    NONE = ".",
 	}
-	export enum Action {
-	    DONE = "done",
-	    SKIP = "skip",
-	    REVERT = "revert",
+	export enum Status {
 	    PENDING = "pending",
+	    DONE = "done",
+	    SKIPPED = "skipped",
+	    REVERTED = "reverted",
 	}
-	export enum ReleaseType {
-	    ONBOARDING = "onboarding",
+	export enum Kind {
+	    STATUS = "status",
+	    CONTENT = "content",
+	    TEMPLATES = "templates",
+	    CUSTOMERS = "customers",
 	    RELEASE = "release",
-	    HOTFIX = "hotfix",
+	    RUNS = "runs",
 	}
 	export enum Source {
 	    TEMPLATE = "template",
 	    CUSTOM = "custom",
 	    OVERRIDDEN = "overridden",
 	    TEMPLATE_DELETED = "template-deleted",
+	}
+	export enum Action {
+	    DONE = "done",
+	    SKIP = "skip",
+	    REVERT = "revert",
+	    PENDING = "pending",
+	}
+	export enum ReleaseStatus {
+	    DRAFT = "draft",
+	    ACTIVE = "active",
+	    ARCHIVED = "archived",
+	}
+	export enum ReleaseType {
+	    ONBOARDING = "onboarding",
+	    RELEASE = "release",
+	    HOTFIX = "hotfix",
 	}
 	export interface ActionRule {
 	    action: Action;

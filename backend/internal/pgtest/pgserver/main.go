@@ -1,13 +1,17 @@
 // Command pgserver starts a private PostgreSQL server for the end-to-end
 // suite, prints the URL of a new empty database on its first line, and
 // stops the server when its standard input closes (or it is signalled).
+// The lines "down" and "up" on its input stop the server as an
+// administrator would and start it again (each answered by the same word
+// once done, or "error: …").
 package main
 
 import (
+	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"shipdeck/backend/internal/pgtest"
@@ -28,7 +32,23 @@ func main() {
 	fmt.Println(url)
 	done := make(chan struct{})
 	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
+		in := bufio.NewScanner(os.Stdin)
+		for in.Scan() {
+			var err error
+			switch cmd := strings.TrimSpace(in.Text()); cmd {
+			case "down":
+				err = srv.Down()
+			case "up":
+				err = srv.Up()
+			default:
+				err = fmt.Errorf("unknown command %q", cmd)
+			}
+			if err != nil {
+				fmt.Println("error:", err)
+			} else {
+				fmt.Println(strings.TrimSpace(in.Text()))
+			}
+		}
 		close(done)
 	}()
 	sig := make(chan os.Signal, 1)
