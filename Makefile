@@ -63,7 +63,7 @@ test: test-deps frontend lint test-go test-frontend test-e2e test-dist ## every 
 # detector (ten times slower: the long ones — the real binary under Xvfb,
 # the 2,500-operation invariants — run once, without it).
 # The team database's tests must run, not skip: scripts/deps.sh --test
-# installed PostgreSQL (backend/internal/pgtest).
+# installed PostgreSQL (internal/pgtest).
 # TEAM_PACKAGES run their suites a second time with every test store on a
 # team database (testdb.Engine): every package whose services read and write
 # the record. The others hold what only a file has (backups, the file's crash

@@ -4,7 +4,7 @@
 set -euo pipefail
 build_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 # postgresql: the team database's tests start a private server of their own
-# (backend/internal/pgtest), so the package's default cluster is not made.
+# (internal/pgtest), so the package's default cluster is not made.
 test_pkgs=(xvfb xauth chromium dbus dbus-x11 imagemagick sqlite3 file nsis binutils desktop-file-utils x11-utils xdotool xclip rpm poppler-utils python3 postgresql)
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

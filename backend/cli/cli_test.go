@@ -15,7 +15,7 @@ import (
 
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/customer"
-	"shipdeck/backend/internal/pgtest"
+	"shipdeck/internal/pgtest"
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"

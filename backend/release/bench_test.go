@@ -41,7 +41,7 @@ func benchFleet(b testing.TB, f *fixture, clusters, perCluster int) {
 		cl := f.cluster(fmt.Sprintf("cluster-%02d", i))
 		f.exec(`WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
 			INSERT INTO customers (cluster_id, namespace, name, is_active, created_at, updated_at)
-			SELECT ?, 'tenant-' || ? || '-' || x, 'Customer ' || ? || '-' || x, 1, 1, 1 FROM n`, perCluster-1, cl, i, i)
+			SELECT ?, 'tenant-' || ? || '-' || x, 'Customer ' || ? || '-' || x, true, 1, 1 FROM n`, perCluster-1, cl, i, i)
 	}
 }
 
@@ -125,7 +125,7 @@ func BenchmarkActivateRawSQL(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index, status, is_custom, is_overridden, created_at, updated_at)
-			SELECT t.release_id, cu.id, t.id, t.name, t.category, t.type, t.content, t.order_index, 'pending', 0, 0, 1, 1
+			SELECT t.release_id, cu.id, t.id, t.name, t.category, t.type, t.content, t.order_index, 'pending', false, false, 1, 1
 			FROM customers cu JOIN step_templates t ON t.release_id = ? ORDER BY cu.id, t.category, t.order_index`, r.ID); err != nil {
 			b.Fatal(err)
 		}

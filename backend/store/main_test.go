@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"shipdeck/backend/internal/pgtest"
+	"shipdeck/internal/pgtest"
 )
 
 // The test binary doubles as "another program" using the database: with

@@ -10,7 +10,7 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"shipdeck/backend/internal/pgtest"
+	"shipdeck/internal/pgtest"
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/sample"
 	"shipdeck/backend/store"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 npm --prefix frontend run build >/dev/null
 go build -tags dev,webkit2_41 -o build/shipdeck-dev .
 go build -o build/xclose ./backend/internal/xwindow/xclose
-go build -o build/pgserver ./backend/internal/pgtest/pgserver
+go build -o build/pgserver ./internal/pgtest/pgserver
 display=""
 for n in $(seq 120 160); do
   if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi

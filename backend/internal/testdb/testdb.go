@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"shipdeck/backend/internal/pgtest"
+	"shipdeck/internal/pgtest"
 	"shipdeck/backend/store"
 )
 
@@ -26,7 +26,7 @@ func Open(t testing.TB) *store.Store {
 
 // Engine is the engine the tests' stores use: "sqlite" (the default), or
 // "postgres" with SHIPDECK_TEST_ENGINE=postgres, a new database on the
-// private server of backend/internal/pgtest.
+// private server of internal/pgtest.
 var Engine = engine()
 
 func engine() string {

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"shipdeck/backend/internal/pgtest"
+	"shipdeck/internal/pgtest"
 )
 
 func main() {
