@@ -816,10 +816,21 @@ func (r *Runs) RunOutput(runID int64) (out RunDetail, err error) {
 // row each, and ends what is left of their scripts. The shell calls it once
 // the database is open, before the window can start new runs.
 func RecoverRuns(r *Runs) (n int, err error) {
-	r.killLeftovers()
+	ours := r.killLeftovers()
+	// On a team database the runs still "running" may be other operators',
+	// going on on their machines: only those this machine's pid file lists
+	// were ours.
+	team := r.st.Team() != ""
+	if team && len(ours) == 0 {
+		return 0, nil
+	}
 	err = r.st.Tx(func(ctx context.Context, tx bun.Tx) error {
 		var runs []store.StepRun
-		if err := tx.NewSelect().Model(&runs).Where("outcome = ?", RunRunning).Scan(ctx); err != nil {
+		q := tx.NewSelect().Model(&runs).Where("outcome = ?", RunRunning)
+		if team {
+			q = q.Where("id IN ?", store.IDs(ours))
+		}
+		if err := q.Scan(ctx); err != nil {
 			return fmt.Errorf("find interrupted runs: %w", err)
 		}
 		now := r.st.Now().Unix()
@@ -883,26 +894,30 @@ func (r *Runs) writePids() {
 
 // killLeftovers ends the process groups a crashed Shipdeck left running
 // (same boot only: after a restart the ids mean other processes).
-func (r *Runs) killLeftovers() {
+func (r *Runs) killLeftovers() (runs []int64) {
 	if r.PidFile == "" {
-		return
+		return nil
 	}
 	data, err := os.ReadFile(r.PidFile)
 	if err != nil {
-		return
+		return nil
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) == 0 || lines[0] == "" || lines[0] != runner.BootID() {
-		_ = os.Remove(r.PidFile) // another boot's ids: nothing of ours runs
-		return
-	}
+	// Another boot's pids name no process of ours now; its runs were
+	// still ours.
+	thisBoot := len(lines) > 0 && lines[0] != "" && lines[0] == runner.BootID()
 	for _, l := range lines[1:] {
 		var run int64
 		var pid int
-		if _, err := fmt.Sscanf(l, "%d %d", &run, &pid); err == nil && runner.KillGroup(pid) {
+		if _, err := fmt.Sscanf(l, "%d %d", &run, &pid); err != nil {
+			continue
+		}
+		runs = append(runs, run)
+		if thisBoot && runner.KillGroup(pid) {
 			slog.Info("ended a script a crashed Shipdeck left running", "run", run, "pgid", pid)
 		}
 	}
 	_ = os.Remove(r.PidFile)
 	_ = os.Remove(filepath.Clean(r.PidFile + ".tmp"))
+	return runs
 }

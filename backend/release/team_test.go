@@ -3,6 +3,9 @@ package release
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -169,5 +172,33 @@ func TestTeamHistoryNamesEachOperator(t *testing.T) {
 		if !slices.Contains(p.Actors, c.actor) {
 			t.Errorf("the filter does not offer %s: %v", c.actor, p.Actors)
 		}
+	}
+}
+
+// After a crash, a window on a team database marks interrupted only the
+// runs its machine started (its pid file lists them): another operator's
+// run, going on on their machine, is left running.
+func TestTeamRecoveryLeavesOthersRunsAlone(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	custs := f.fleet(1, 2)
+	r := f.active("r", 1, 0)
+	for i, who := range []string{"Ana", "Ben"} {
+		f.exec(`INSERT INTO step_runs (release_id, customer_id, step_name, script, started_at, outcome, actor) VALUES (?, ?, 'd1', 'true', 1, 'running', ?)`, r.ID, custs[i], who)
+	}
+	var ids []int64
+	db, _ := f.st.DB()
+	noErr(t, db.NewRaw(`SELECT id FROM step_runs ORDER BY id`).Scan(context.Background(), &ids))
+	runs := NewRuns(f.st, f.steps)
+	runs.PidFile = filepath.Join(t.TempDir(), "runs.pids")
+	// Ana's machine: a pid file of another boot (the machine restarted).
+	noErr(t, os.WriteFile(runs.PidFile, fmt.Appendf(nil, "another-boot\n%d 999999\n", ids[0]), 0o600))
+	n, err := RecoverRuns(runs)
+	if err != nil || n != 1 {
+		t.Fatalf("recovered %d: %v", n, err)
+	}
+	var outcomes []string
+	noErr(t, db.NewRaw(`SELECT outcome FROM step_runs ORDER BY id`).Scan(context.Background(), &outcomes))
+	if outcomes[0] != RunInterrupted || outcomes[1] != RunRunning {
+		t.Fatalf("outcomes %v", outcomes)
 	}
 }

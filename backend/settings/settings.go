@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os/user"
 	"slices"
 	"strconv"
@@ -206,7 +207,19 @@ func joinInts(xs []int) string {
 	return strings.Join(s, ", ")
 }
 
+// personal is the row a setting is kept in. On a team database the
+// settings are each operator's own (theme, zoom, whether steps run from
+// their machine): the settings table, which every operator shares, keeps
+// them under the key and the operator's name ("theme@Ana").
+func personal(ctx context.Context, key string) string {
+	if op := store.OperatorOf(ctx); op != "" && key != keyOperator {
+		return key + "@" + op
+	}
+	return key
+}
+
 func put(ctx context.Context, db bun.IDB, key, value string) error {
+	key = personal(ctx, key)
 	if _, err := db.NewInsert().Model(&store.Setting{Key: key, Value: value}).
 		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx); err != nil {
 		return fmt.Errorf("save setting %s: %w", key, err)
@@ -215,6 +228,7 @@ func put(ctx context.Context, db bun.IDB, key, value string) error {
 }
 
 func get(ctx context.Context, db bun.IDB, key string) (string, bool, error) {
+	key = personal(ctx, key)
 	var s store.Setting
 	err := db.NewSelect().Model(&s).Where("key = ?", key).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -249,11 +263,16 @@ func load(ctx context.Context, db bun.IDB) (Settings, error) {
 	out.Preferences = Preferences{Zoom: 100}
 	out.Running = defaultRunning
 	var rows []store.Setting
-	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.List([]string{keySidebar, keyZoom, keyWrap, keyRunOn, keyRunLimit, keyRunDone})).Scan(ctx); err != nil {
+	keys := []string{keySidebar, keyZoom, keyWrap, keyRunOn, keyRunLimit, keyRunDone}
+	byRow := make(map[string]string, len(keys))
+	for _, k := range keys {
+		byRow[personal(ctx, k)] = k
+	}
+	if err := db.NewSelect().Model(&rows).Where("key IN (?)", bun.List(slices.Collect(maps.Keys(byRow)))).Scan(ctx); err != nil {
 		return out, fmt.Errorf("read preferences: %w", err)
 	}
 	for _, r := range rows {
-		switch r.Key {
+		switch byRow[r.Key] {
 		case keySidebar:
 			out.Preferences.SidebarCollapsed = r.Value == "true"
 		case keyWrap:

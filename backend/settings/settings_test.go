@@ -94,3 +94,31 @@ func TestTeamOperatorNameIsTheirOwn(t *testing.T) {
 		t.Fatalf("shared setting rows %d, operators listed %d", shared, listed)
 	}
 }
+
+// On a team database each operator's theme, preferences and running
+// settings are their own; this computer's file keeps one set.
+func TestTeamSettingsArePersonal(t *testing.T) {
+	st := testdb.Open(t)
+	svc := settings.NewService(st)
+	st.SetOperator("Ana")
+	if _, err := svc.Save(settings.Update{OperatorName: "Ana", Theme: "dark"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SavePreferences(settings.Preferences{Zoom: 125}); err != nil {
+		t.Fatal(err)
+	}
+	st.SetOperator("Ben")
+	ben, err := svc.Get()
+	if err != nil || ben.Theme != "system" || ben.Preferences.Zoom != 100 || ben.OperatorName != "Ben" {
+		t.Fatalf("Ben sees %+v %v", ben, err)
+	}
+	st.SetOperator("Ana")
+	ana, err := svc.Get()
+	if err != nil || ana.Theme != "dark" || ana.Preferences.Zoom != 125 {
+		t.Fatalf("Ana sees %+v %v", ana, err)
+	}
+	st.SetOperator("")
+	if file, _ := svc.Get(); file.Theme != "system" || file.Preferences.Zoom != 100 {
+		t.Fatalf("the file's own settings changed: %+v", file)
+	}
+}

@@ -178,7 +178,12 @@ func (s *server) launch(data string) error {
 	}
 	defer logf.Close()
 	args := append(append([]string{}, s.as...), filepath.Join(s.bin, "postgres"), "-D", data, "-p", strconv.Itoa(s.port), "-h", "127.0.0.1", "-k", s.dir,
-		"-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300")
+		"-c", "max_connections=300")
+	// SHIPDECK_PGTEST_DURABLE=1 keeps PostgreSQL's defaults: the benchmarks
+	// beside SQLite's (which syncs its commits) measure a real server's.
+	if os.Getenv("SHIPDECK_PGTEST_DURABLE") != "1" {
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off")
+	}
 	s.proc = exec.Command(args[0], args[1:]...)
 	s.proc.Stdout, s.proc.Stderr = logf, logf
 	s.proc.SysProcAttr = dieWithParent()
