@@ -52,7 +52,7 @@ $(GOLANGCI):
 	mv build/tools/golangci-lint $@
 
 lint: frontend-deps $(GOLANGCI)
-	test -z "$$(gofmt -l app backend main.go)" || { gofmt -l app backend main.go; exit 1; }
+	test -z "$$(gofmt -l app backend internal main.go)" || { gofmt -l app backend internal main.go; exit 1; }
 	go vet ./...
 	$(GOLANGCI) run ./...
 	cd frontend && npx tsc -b --noEmit && npx eslint --max-warnings 0 .

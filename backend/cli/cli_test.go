@@ -15,10 +15,10 @@ import (
 
 	"shipdeck/backend/cluster"
 	"shipdeck/backend/customer"
-	"shipdeck/internal/pgtest"
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/release"
 	"shipdeck/backend/store"
+	"shipdeck/internal/pgtest"
 )
 
 // world is a data directory with a fleet and an active release, made by the

@@ -10,9 +10,9 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"shipdeck/internal/pgtest"
 	"shipdeck/backend/problem"
 	"shipdeck/backend/store"
+	"shipdeck/internal/pgtest"
 )
 
 // TestTeamDatabaseHasTheSameSchema: a team database made by the PostgreSQL

@@ -10,11 +10,11 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"shipdeck/internal/pgtest"
 	"shipdeck/backend/internal/testdb"
 	"shipdeck/backend/sample"
 	"shipdeck/backend/store"
 	"shipdeck/backend/workspace"
+	"shipdeck/internal/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"shipdeck/internal/pgtest"
 	"shipdeck/backend/store"
+	"shipdeck/internal/pgtest"
 )
 
 // Clock is the fixed time of every test store.
