@@ -266,6 +266,10 @@ func TestInterruptedRunsAreRecoveredAtStart(t *testing.T) {
 	run := store.StepRun{StepID: &ids[0], ReleaseID: r.ID, CustomerID: custs[0], StepName: "Deploy", Script: "sleep 100", StartedAt: 1, Outcome: RunRunning, Actor: "ops"}
 	_, err := db.NewInsert().Model(&run).Exec(context.Background())
 	noErr(t, err)
+	// The machine's pid file lists it (a team database's recovery takes
+	// only the runs it lists; the file's takes every run left running).
+	runs.PidFile = filepath.Join(t.TempDir(), "runs.pids")
+	noErr(t, os.WriteFile(runs.PidFile, fmt.Appendf(nil, "another-boot\n%d 999999\n", run.ID), 0o600))
 	n := must[int](t)(RecoverRuns(runs))
 	if n != 1 {
 		t.Fatalf("recovered %d", n)
