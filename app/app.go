@@ -385,22 +385,11 @@ func (s *Shell) shutdown(ctx context.Context) {
 		<-s.ready
 	default:
 	}
-	s.mu.Lock()
-	if s.stopDaily != nil {
-		s.stopDaily()
-	}
-	s.mu.Unlock()
-	s.daily.Wait()
-	s.watching.Wait()
+	s.stopBackground()
 	// Runs still going are cancelled and recorded before the database
 	// closes (quitting asked first, in beforeClose).
 	release.ShutdownRuns(s.services.Runs)
-	if err := s.store.Close(); err != nil {
-		slog.Error("close database", "err", err)
-	}
-	if s.releaseLock != nil {
-		s.releaseLock()
-	}
+	s.closeStore()
 	slog.Info("shut down cleanly")
 }
 

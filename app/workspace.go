@@ -124,6 +124,9 @@ type TeamInput struct {
 // workspace is switched. A failure changes nothing and says why.
 func (s *System) ConnectTeam(in TeamInput) (st Status, err error) {
 	defer problem.Recover(&err)
+	if err := s.shell.canSwitch(); err != nil {
+		return st, err
+	}
 	url := strings.TrimSpace(in.URL)
 	if !store.IsPostgresURL(url) {
 		return st, problem.Invalid("url", "Enter the team database's address as a PostgreSQL URL: postgres://user@host:5432/database.")
@@ -167,6 +170,9 @@ func (s *System) ConnectTeam(in TeamInput) (st Status, err error) {
 // UseThisComputer switches the window back to the data directory's file.
 func (s *System) UseThisComputer() (st Status, err error) {
 	defer problem.Recover(&err)
+	if err := s.shell.canSwitch(); err != nil {
+		return st, err
+	}
 	if err := saveWorkspaceChoice(s.shell.cfg.DataDir, workspaceChoice{Operator: loadWorkspaceChoice(s.shell.cfg.DataDir).Operator}); err != nil {
 		return st, err
 	}
@@ -183,12 +189,26 @@ func keychainError(err error) string {
 	return err.Error()
 }
 
+// canSwitch refuses a switch of workspace that cannot be made now; the
+// callers ask before they save anything, so a refusal changes nothing.
+func (s *Shell) canSwitch() error {
+	if s.cfg.Database != "" {
+		return problem.State("This window was started on the team database %s (--database or %s): start Shipdeck without it to switch workspaces here.", store.Redacted(s.cfg.Database), EnvDatabaseURL)
+	}
+	// A run records its end in the workspace it started in, and the next
+	// open ends what the pid file lists: the switch waits for the runs.
+	if s.services.Runs.Busy() {
+		return problem.State("Steps are running: wait for them to end (or cancel them on the run board), then switch workspaces.")
+	}
+	return nil
+}
+
 // switchWorkspace closes the open workspace and opens the one chosen now.
 // A choice that cannot open leaves the window on the start-up screen, with
 // the reason and "Try again" (as at start-up).
 func (s *Shell) switchWorkspace() error {
-	if s.cfg.Database != "" {
-		return problem.State("This window was started on the team database %s (--database or %s): start Shipdeck without it to switch workspaces here.", store.Redacted(s.cfg.Database), EnvDatabaseURL)
+	if err := s.canSwitch(); err != nil {
+		return err
 	}
 	s.closeWorkspace()
 	s.start(s.ctx)
@@ -202,6 +222,16 @@ func (s *Shell) switchWorkspace() error {
 
 // closeWorkspace stops what works on the open workspace and closes it.
 func (s *Shell) closeWorkspace() {
+	s.stopBackground()
+	s.closeStore()
+	s.mu.Lock()
+	s.offline = false
+	s.mu.Unlock()
+}
+
+// stopBackground ends the daily backup and the watch of the open
+// workspace, and waits for them.
+func (s *Shell) stopBackground() {
 	s.mu.Lock()
 	if s.stopDaily != nil {
 		s.stopDaily()
@@ -209,6 +239,10 @@ func (s *Shell) closeWorkspace() {
 	s.mu.Unlock()
 	s.daily.Wait()
 	s.watching.Wait()
+}
+
+// closeStore closes the database and lets go of the data directory.
+func (s *Shell) closeStore() {
 	if err := s.store.Close(); err != nil {
 		slog.Error("close database", "err", err)
 	}
@@ -216,9 +250,6 @@ func (s *Shell) closeWorkspace() {
 		s.releaseLock()
 		s.releaseLock = nil
 	}
-	s.mu.Lock()
-	s.offline = false
-	s.mu.Unlock()
 }
 
 // showWorkspace names the workspace in the window's title.

@@ -104,8 +104,15 @@ func TestConnectTeamSwitchesTheWorkspace(t *testing.T) {
 	}
 	// A window started with --database cannot be switched from Settings.
 	s.cfg.Database = url
+	before, _ := os.ReadFile(filepath.Join(dir, WorkspaceFileName))
 	if _, err := sys.UseThisComputer(); !errors.Is(err, problem.ErrState) {
 		t.Fatalf("switch of a --database window: %v", err)
+	}
+	if _, err := sys.ConnectTeam(TeamInput{URL: url, Operator: "Someone Else"}); !errors.Is(err, problem.ErrState) {
+		t.Fatalf("connect from a --database window: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, WorkspaceFileName)); string(after) != string(before) {
+		t.Fatalf("a refused switch changed workspace.json: %s → %s", before, after)
 	}
 }
 

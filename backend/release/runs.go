@@ -706,6 +706,18 @@ func (r *Runs) Cancel(batchID string) (err error) {
 	return nil
 }
 
+// Busy says whether a batch of this session is still running.
+func (r *Runs) Busy() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, b := range r.batches {
+		if !b.Done {
+			return true
+		}
+	}
+	return false
+}
+
 // Batches returns the batches of this session, newest first, as the run
 // board shows them.
 func (r *Runs) Batches() (out []Batch, err error) {
