@@ -11,6 +11,7 @@ import (
 
 	"shipdeck/app"
 	"shipdeck/backend/cli"
+	"shipdeck/backend/store"
 )
 
 //go:embed all:frontend/dist
@@ -28,7 +29,7 @@ func main() {
 		}))
 	}
 	dataDir := flag.String("data-dir", "", "directory for shipdeck.db and its backups (overrides "+app.EnvDataDir+")")
-	database := flag.String("database", "", "open the team database at this PostgreSQL URL instead of the data directory's file (overrides "+app.EnvDatabaseURL+")")
+	database := flag.String("database", "", "open the team database at this PostgreSQL URL instead of the data directory's file (overrides "+store.EnvDatabaseURL+")")
 	version := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *version {
@@ -41,7 +42,7 @@ func main() {
 		os.Exit(2)
 	}
 	if *database == "" {
-		*database = os.Getenv(app.EnvDatabaseURL)
+		*database = os.Getenv(store.EnvDatabaseURL)
 	}
 	if err := app.Run(app.Config{DataDir: dir, Database: *database, Assets: assets, Icon: icon}); err != nil {
 		slog.Error("shipdeck exited with an error", "err", err)

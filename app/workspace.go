@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/uptrace/bun"
 	"github.com/zalando/go-keyring"
 
 	"shipdeck/backend/problem"
@@ -27,9 +26,6 @@ import (
 // Workspace in the data directory's workspace.json. The team database's
 // password is never written there: it is kept in the OS keychain, under
 // the address without it.
-
-// EnvDatabaseURL names the team database to open instead of the file.
-const EnvDatabaseURL = "SHIPDECK_DATABASE_URL"
 
 // WorkspaceFileName is the data directory's note of the workspace chosen.
 const WorkspaceFileName = "workspace.json"
@@ -193,7 +189,7 @@ func keychainError(err error) string {
 // callers ask before they save anything, so a refusal changes nothing.
 func (s *Shell) canSwitch() error {
 	if s.cfg.Database != "" {
-		return problem.State("This window was started on the team database %s (--database or %s): start Shipdeck without it to switch workspaces here.", store.Redacted(s.cfg.Database), EnvDatabaseURL)
+		return problem.State("This window was started on the team database %s (--database or %s): start Shipdeck without it to switch workspaces here.", store.Redacted(s.cfg.Database), store.EnvDatabaseURL)
 	}
 	// A run records its end in the workspace it started in, and the next
 	// open ends what the pid file lists: the switch waits for the runs.
@@ -269,10 +265,7 @@ func (s *Shell) useOperator() error {
 	if name == "" {
 		name = settings.OSUserName()
 	}
-	s.store.SetOperator(name)
-	return s.store.Tx(func(ctx context.Context, tx bun.Tx) error {
-		return store.RegisterOperator(ctx, tx, name, s.store.Now().Unix())
-	})
+	return s.store.SignIn(name)
 }
 
 // operatorSaved keeps a team database's operator name, saved in Settings,

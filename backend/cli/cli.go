@@ -145,16 +145,12 @@ Exit codes: 0 done, 1 refused (the reason is on standard error), 2 usage.`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "directory of shipdeck.db (default: SHIPDECK_DATA_DIR, else the app's default)")
-	root.PersistentFlags().StringVar(&c.database, "database", "", "a team database's URL, postgres://user@host:5432/name (default: "+EnvDatabaseURL+", else the file in the data directory); the password from PGPASSWORD or ~/.pgpass")
+	root.PersistentFlags().StringVar(&c.database, "database", "", "a team database's URL, postgres://user@host:5432/name (default: "+store.EnvDatabaseURL+", else the file in the data directory); the password from PGPASSWORD or ~/.pgpass")
 	root.PersistentFlags().BoolVar(&c.json, "json", false, "print JSON (shapes in docs/cli.md)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage("%s", err.Error()) })
 	root.AddCommand(c.versionCmd(), c.releasesCmd(), c.statusCmd(), c.stepCmd(), c.backupCmd(), c.exportCmd(), c.importCmd(), c.workspaceCmd())
 	return root
 }
-
-// EnvDatabaseURL names a team database for the command line when
-// --database does not.
-const EnvDatabaseURL = "SHIPDECK_DATABASE_URL"
 
 // databaseURL is the team database the command works on ("" for the file).
 func (c *cli) databaseURL() string {
@@ -165,7 +161,7 @@ func (c *cli) databaseURL() string {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	return getenv(EnvDatabaseURL)
+	return getenv(store.EnvDatabaseURL)
 }
 
 // open opens the database beside the app (no migration, no window lock),
@@ -185,11 +181,7 @@ func (c *cli) open() (*store.Store, error) {
 		// The shared settings' name is another operator's: the command
 		// writes as the account running it (or --actor), listed among the
 		// operators.
-		name := settings.OSUserName()
-		st.SetOperator(name)
-		if err := st.Tx(func(ctx context.Context, tx bun.Tx) error {
-			return store.RegisterOperator(ctx, tx, name, st.Now().Unix())
-		}); err != nil {
+		if err := st.SignIn(settings.OSUserName()); err != nil {
 			_ = st.Close()
 			return nil, err
 		}

@@ -40,12 +40,22 @@ func (s *Store) Operator() string {
 }
 
 // SetOperator makes name the store's operator (its writes from now on are
-// theirs). The caller lists them in the operators table (RegisterOperator)
-// in the transaction that makes the choice.
+// theirs). The caller lists them in the operators table: SignIn, or
+// RegisterOperator in the transaction that makes the choice.
 func (s *Store) SetOperator(name string) {
 	s.mu.Lock()
 	s.operator = name
 	s.mu.Unlock()
+}
+
+// SignIn makes name the store's operator and lists them in the operators
+// table, in a transaction of its own: how a window or a command starts
+// work on a team database.
+func (s *Store) SignIn(name string) error {
+	s.SetOperator(name)
+	return s.Tx(func(ctx context.Context, tx bun.Tx) error {
+		return RegisterOperator(ctx, tx, name, s.Now().Unix())
+	})
 }
 
 // RegisterOperator lists name among the record's operators, or notes that

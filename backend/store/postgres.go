@@ -29,6 +29,10 @@ func PostgresMigrations() ([]Migration, error) {
 	return loadMigrations(pgMigrationFiles, "pgmigrations")
 }
 
+// EnvDatabaseURL names a team database to open instead of the data
+// directory's file, for the window and the command line alike.
+const EnvDatabaseURL = "SHIPDECK_DATABASE_URL"
+
 // IsPostgresURL tells a team database's address from a file's path.
 func IsPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
