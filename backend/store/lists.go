@@ -82,25 +82,23 @@ func (ts Texts) AppendQuery(gen schema.QueryGen, b []byte) ([]byte, error) {
 }
 
 func appendArray(b []byte, ids []int64) []byte {
-	b = append(b, "ARRAY["...)
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
+	b = appendInts(append(b, "ARRAY["...), ids)
 	return append(b, "]::bigint[]"...)
 }
 
 func appendJSON(b []byte, ids []int64) []byte {
-	b = append(b, '[')
+	return append(appendInts(append(b, '['), ids), ']')
+}
+
+// appendInts writes ids separated by commas.
+func appendInts(b []byte, ids []int64) []byte {
 	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = strconv.AppendInt(b, id, 10)
 	}
-	return append(b, ']')
+	return b
 }
 
 // Dialect writes the statement of db's engine: the few statements whose
