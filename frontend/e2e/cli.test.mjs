@@ -4,26 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { binary, startApp } from "./harness.mjs";
+import { binary, seedRelease, startApp } from "./harness.mjs";
 import { sql } from "./db.mjs";
 
 test("the command line reports back and the window refreshes itself", async () => {
   const app = await startApp("cli");
   const { page } = app;
   try {
-    const eu = await app.call("cluster.Service", "Create", { name: "prod-eu", kubeconfigPath: "", description: "", metadata: {} });
-    for (const [name, ns] of [["Acme", "acme"], ["Bergmann", "bergmann"]]) {
-      await app.call("customer.Service", "Create", { clusterId: eu.id, name, namespace: ns, description: "", metadata: {} });
-    }
-    const r = await app.call("release.Service", "Create", {
-      name: "2026.12", type: "release", versionNumber: "", description: "", metadata: {},
-      targets: { mode: "all", clusterIds: [], customerIds: [] }, copyTemplatesFrom: 0,
-      templates: [
-        { name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade -n {{namespace}}", description: "" },
-        { name: "Health", category: "verify", type: "bash", content: "curl", description: "" },
-      ],
-    });
-    await app.call("release.Service", "Activate", r.id);
+    const r = await seedRelease(app, [["Acme", "acme"], ["Bergmann", "bergmann"]]);
     await app.go(`/releases/${r.id}`);
     const cell = (row, col) => page.locator(`[role="gridcell"][aria-label^="${row} for ${col}:"]`);
     await cell("Upgrade", "Acme").waitFor();

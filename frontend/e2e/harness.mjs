@@ -167,3 +167,25 @@ export async function startApp(name, opts = {}) {
     cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * seedRelease makes, through app's bound services, the cluster prod-eu with
+ * the customers given as [name, namespace] pairs, and the active release
+ * 2026.12 of two bash steps for all of them: deploy "Upgrade" (helm, with
+ * {{namespace}}) and verify "Health". It resolves with the release.
+ */
+export async function seedRelease(app, customers) {
+  const eu = await app.call("cluster.Service", "Create", { name: "prod-eu", kubeconfigPath: "", description: "", metadata: {} });
+  for (const [name, ns] of customers) {
+    await app.call("customer.Service", "Create", { clusterId: eu.id, name, namespace: ns, description: "", metadata: {} });
+  }
+  const r = await app.call("release.Service", "Create", {
+    name: "2026.12", type: "release", versionNumber: "", description: "", metadata: {},
+    targets: { mode: "all", clusterIds: [], customerIds: [] }, copyTemplatesFrom: 0,
+    templates: [
+      { name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade -n {{namespace}}", description: "" },
+      { name: "Health", category: "verify", type: "bash", content: "curl", description: "" },
+    ],
+  });
+  return app.call("release.Service", "Activate", r.id);
+}

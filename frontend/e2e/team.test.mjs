@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { binary, repoRoot, startApp } from "./harness.mjs";
+import { binary, repoRoot, seedRelease, startApp } from "./harness.mjs";
 
 /** startPostgres starts build/pgserver (run.sh builds it) and resolves with
  * the URL of its empty database and a stop function. */
@@ -35,19 +35,7 @@ test("two windows and the command line work one release on a team database", asy
   const a = await startApp("team-a", { env: { SHIPDECK_DATABASE_URL: pg.url } });
   const b = await startApp("team-b", { env: { SHIPDECK_DATABASE_URL: pg.url } });
   try {
-    const eu = await a.call("cluster.Service", "Create", { name: "prod-eu", kubeconfigPath: "", description: "", metadata: {} });
-    for (const [name, ns] of [["Acme", "acme"], ["Bergmann", "bergmann"], ["Globex", "globex"]]) {
-      await a.call("customer.Service", "Create", { clusterId: eu.id, name, namespace: ns, description: "", metadata: {} });
-    }
-    const r = await a.call("release.Service", "Create", {
-      name: "2026.12", type: "release", versionNumber: "", description: "", metadata: {},
-      targets: { mode: "all", clusterIds: [], customerIds: [] }, copyTemplatesFrom: 0,
-      templates: [
-        { name: "Upgrade", category: "deploy", type: "bash", content: "helm upgrade -n {{namespace}}", description: "" },
-        { name: "Health", category: "verify", type: "bash", content: "curl", description: "" },
-      ],
-    });
-    await a.call("release.Service", "Activate", r.id);
+    const r = await seedRelease(a, [["Acme", "acme"], ["Bergmann", "bergmann"], ["Globex", "globex"]]);
 
     const cellIn = (page, row, col) => page.locator(`[role="gridcell"][aria-label^="${row} for ${col}:"]`);
     const statusIn = (page, row, col) =>
