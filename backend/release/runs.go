@@ -598,9 +598,12 @@ FROM json_each(?0) AS j JOIN step_runs run ON run.id = CAST(j.value ->> 'id' AS 
 ORDER BY run.id`
 )
 
-// runsPG writes an ended runs statement for PostgreSQL.
-var runsPG = strings.NewReplacer("json_each(?0) AS j", "(SELECT value FROM jsonb_array_elements(?0::jsonb) AS value) AS j",
-	"json_object(", "jsonb_build_object(")
+// The ended runs' statements for PostgreSQL, written once.
+var (
+	runsPG              = strings.NewReplacer("json_each(?0) AS j", "(SELECT value FROM jsonb_array_elements(?0::jsonb) AS value) AS j", "json_object(", "jsonb_build_object(")
+	sqlEndRunsPG        = runsPG.Replace(sqlEndRuns)
+	sqlEndRunsHistoryPG = runsPG.Replace(sqlEndRunsHistory)
+)
 
 // recordEnds completes ended runs, writes their history rows and marks the
 // steps of those that succeeded done — in one transaction.
@@ -647,10 +650,10 @@ func (r *Runs) recordEnds(group []ended, targets []RunTarget, actor string, cfg 
 		return fmt.Errorf("encode ended runs: %w", err)
 	}
 	return r.st.Tx(func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlEndRuns, runsPG.Replace(sqlEndRuns)), string(js)); err != nil {
+		if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlEndRuns, sqlEndRunsPG), string(js)); err != nil {
 			return fmt.Errorf("complete %d runs: %w", len(rows), err)
 		}
-		if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlEndRunsHistory, runsPG.Replace(sqlEndRunsHistory)), string(js), EventRun, actor, SourceApp); err != nil {
+		if _, err := tx.ExecContext(ctx, store.Dialect(tx, sqlEndRunsHistory, sqlEndRunsHistoryPG), string(js), EventRun, actor, SourceApp); err != nil {
 			return fmt.Errorf("write run history: %w", err)
 		}
 		// One change per note (runs of the same length share it). A step
