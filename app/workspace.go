@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/release"
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
@@ -193,7 +194,7 @@ func (s *Shell) canSwitch() error {
 	}
 	// A run records its end in the workspace it started in, and the next
 	// open ends what the pid file lists: the switch waits for the runs.
-	if s.services.Runs.Busy() {
+	if release.RunsBusy(s.services.Runs) {
 		return problem.State("Steps are running: wait for them to end (or cancel them on the run board), then switch workspaces.")
 	}
 	return nil

@@ -709,8 +709,9 @@ func (r *Runs) Cancel(batchID string) (err error) {
 	return nil
 }
 
-// Busy says whether a batch of this session is still running.
-func (r *Runs) Busy() bool {
+// RunsBusy says whether a batch of this session is still running. It is a
+// function, not a method: the methods of Runs are bound to the window.
+func RunsBusy(r *Runs) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, b := range r.batches {

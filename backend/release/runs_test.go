@@ -243,7 +243,7 @@ func TestCancelStopsTheScriptAndRecordsIt(t *testing.T) {
 	for RunningScripts(runs) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if !runs.Busy() {
+	if !RunsBusy(runs) {
 		t.Fatal("a batch running is not busy")
 	}
 	t0 := time.Now()
@@ -252,7 +252,7 @@ func TestCancelStopsTheScriptAndRecordsIt(t *testing.T) {
 	if b.Jobs[0].State != "cancelled" || time.Since(t0) > 8*time.Second {
 		t.Fatalf("job %+v after %s", b.Jobs[0], time.Since(t0))
 	}
-	if runs.Busy() {
+	if RunsBusy(runs) {
 		t.Fatal("busy after its only batch ended")
 	}
 	if st := must[StepDetail](t)(f.steps.StepDetail(ids[0])).Step; st.Status != Pending {
