@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
+	"shipdeck/backend/progress"
 	"shipdeck/backend/settings"
 	"shipdeck/backend/store"
 	"shipdeck/backend/validate"
@@ -134,8 +135,18 @@ func (s *Service) Activate(id int64) (out Release, err error) {
 		if p.CustomerCount == 0 {
 			return problem.State("No active customer matches the targets of release '%s'.", r.Name)
 		}
+		// A draft has no steps: activation makes them all, pending, so its
+		// figures are known without counting 200,000 rows again (0.2 s on
+		// PostgreSQL, whose index-only scans visit rows not yet vacuumed).
+		// A database written by another program may hold a draft's steps:
+		// those figures are counted.
+		var had bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM customer_steps WHERE release_id = ?)`, id).Scan(&had); err != nil {
+			return fmt.Errorf("steps of draft %d: %w", id, err)
+		}
 		now := s.st.Now().Unix()
-		if err := activateSteps(ctx, tx, id, now); err != nil {
+		made, err := activateSteps(ctx, tx, id, now)
+		if err != nil {
 			return err
 		}
 		r.Status, r.UpdatedAt = string(Active), now
@@ -149,27 +160,35 @@ func (s *Service) Activate(id int64) (out Release, err error) {
 		if err := recordEvent(ctx, tx, id, event{action: EventActivate, subject: r.Name, detail: p}, actor, now); err != nil {
 			return err
 		}
-		out, err = getRelease(ctx, tx, id)
+		if had {
+			out, err = getRelease(ctx, tx, id)
+			return err
+		}
+		out, err = readRelease(ctx, tx, id, false)
+		out.Progress = progress.Counts{Pending: int(made)}.Progress()
 		return err
 	})
+	if err == nil {
+		s.st.Settle("customer_steps")
+	}
 	return out, err
 }
 
 // activateSteps is the bulk work of activation, also used by the benchmarks.
-func activateSteps(ctx context.Context, tx bun.IDB, releaseID, now int64) error {
+func activateSteps(ctx context.Context, tx bun.IDB, releaseID, now int64) (made int64, err error) {
 	t, err := releaseTargets(ctx, tx, releaseID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	a := argsOf(t)
 	a.Release, a.Now = releaseID, now
 	if _, err := tx.NewRaw(sqlActivateTargets, a).Exec(ctx); err != nil {
-		return fmt.Errorf("resolve targets of release %d: %w", releaseID, err)
+		return 0, fmt.Errorf("resolve targets of release %d: %w", releaseID, err)
 	}
-	if _, err := tx.ExecContext(ctx, sqlCopyTemplates, releaseID, now, true, store.IDs(nil)); err != nil {
-		return fmt.Errorf("create steps of release %d: %w", releaseID, err)
+	if made, err = createSteps(ctx, tx, releaseID, now, true, nil); err != nil {
+		return 0, fmt.Errorf("create steps of release %d: %w", releaseID, err)
 	}
-	return nil
+	return made, nil
 }
 
 // AddableCustomers lists active customers an active release does not cover.
@@ -243,7 +262,7 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		if err := recordEvent(ctx, tx, r.ID, event{action: EventCustomersAdd, subject: r.Name, detail: map[string]any{"customers": names}}, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, sqlCopyTemplates, r.ID, now, false, ids); err != nil {
+		if _, err := createSteps(ctx, tx, r.ID, now, false, ids); err != nil {
 			return fmt.Errorf("create steps for added customers: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE releases SET updated_at = ? WHERE id = ?", now, r.ID); err != nil {
@@ -252,5 +271,8 @@ func (s *Service) AddCustomers(in AddCustomersInput) (out Release, err error) {
 		out, err = getRelease(ctx, tx, r.ID)
 		return err
 	})
+	if err == nil {
+		s.st.Settle("customer_steps")
+	}
 	return out, err
 }

@@ -59,6 +59,11 @@ func TestReleaseLifecycle(t *testing.T) {
 	if r.CustomerCount != 4 || r.Progress.Total != 16 {
 		t.Fatalf("activated %+v", r)
 	}
+	// Activation says the figures it made without counting them: the same
+	// release as one read afterwards.
+	if again := must[Detail](t)(f.rel.Get(r.ID)).Release; !reflect.DeepEqual(again, r) {
+		t.Fatalf("activation returned\n%+v\nread afterwards\n%+v", r, again)
+	}
 	// A new customer joins later.
 	late := f.customer(2, "late")
 	addable := must[[]CustomerRef](t)(f.rel.AddableCustomers(r.ID))

@@ -124,14 +124,19 @@ WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
 GROUP BY template_id`
 
 // sqlMatrixCellsPG is sqlMatrixCells for PostgreSQL, whose aggregates
-// promise no order of their own: string_agg is told it.
+// promise no order of their own: string_agg is told it. Each template's
+// string is its own aggregate over an index-only scan of
+// customer_steps_template_idx (the LATERAL join): a single GROUP BY over
+// the release's steps is planned as a sequential scan and a sort of all
+// 200,000 of them, 230 ms against 86 at 2,000 × 100.
 const sqlMatrixCellsPG = `
-SELECT template_id, count(*), string_agg(
-	CASE WHEN coalesce(is_overridden, false) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
-	'' ORDER BY customer_id)
-FROM customer_steps
-WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
-GROUP BY template_id`
+SELECT t.id AS template_id, c.n, c.codes
+FROM step_templates t CROSS JOIN LATERAL (
+	SELECT count(*) AS n, string_agg(
+		CASE WHEN coalesce(is_overridden, false) THEN upper(substr(coalesce(status, 'pending'), 1, 1)) ELSE substr(coalesce(status, 'pending'), 1, 1) END,
+		'' ORDER BY customer_id) AS codes
+	FROM customer_steps WHERE template_id = t.id) c
+WHERE t.release_id = ? AND c.n > 0`
 
 // sqlMatrixRow is the cell-by-cell fallback for one template.
 const sqlMatrixRow = `

@@ -111,6 +111,20 @@ const (
 	sqlReleaseTemplateCounts = `SELECT t.release_id AS id, ` + progress.SQL + `
 		FROM step_templates t JOIN customer_steps cs ON cs.template_id = t.id
 		WHERE t.release_id IN ? GROUP BY t.release_id`
+	// sqlReleaseTemplateCountsPG is sqlReleaseTemplateCounts for
+	// PostgreSQL. Its indexes hold no row id, so progress.SQL's
+	// "cs.id IS NOT NULL" would read every step's row (an inner join needs
+	// no such test); and a GROUP BY over the join is planned as a
+	// sequential scan of all releases' steps, slower with each release
+	// (0.7 s after five). Counted template by template instead, each an
+	// index-only scan of customer_steps_template_idx.
+	sqlReleaseTemplateCountsPG = `SELECT t.release_id AS id, sum(c.done)::bigint AS done, sum(c.skipped)::bigint AS skipped,
+			sum(c.reverted)::bigint AS reverted, sum(c.pending)::bigint AS pending
+		FROM step_templates t JOIN LATERAL (
+			SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) FILTER (WHERE status = 'skipped') AS skipped,
+				count(*) FILTER (WHERE status = 'reverted') AS reverted, count(*) FILTER (WHERE coalesce(status, 'pending') = 'pending') AS pending
+			FROM customer_steps WHERE template_id = t.id) c ON true
+		WHERE t.release_id IN ? GROUP BY t.release_id`
 	sqlReleaseUntemplatedCounts = `SELECT cs.release_id AS id, ` + progress.SQL + `
 		FROM customer_steps cs INDEXED BY customer_steps_untemplated_idx
 		WHERE cs.template_id IS NULL AND cs.release_id IN ? GROUP BY cs.release_id`
@@ -136,7 +150,7 @@ func releaseCounts(ctx context.Context, db bun.IDB, ids []int64) (map[int64]prog
 		return rows, nil
 	}
 	all := map[int64]progress.Counts{}
-	for _, q := range []string{sqlReleaseTemplateCounts, sqlReleaseUntemplatedCounts} {
+	for _, q := range []string{store.Dialect(db, sqlReleaseTemplateCounts, sqlReleaseTemplateCountsPG), sqlReleaseUntemplatedCounts} {
 		rows, err := read(q)
 		if err != nil {
 			return nil, err

@@ -550,6 +550,10 @@ func runEnv(t RunTarget) []string {
 }
 
 // recordStart writes the run's row as running, before the script starts.
+// The pid file lists the run before the row is committed (with no process
+// yet): a crash at any point leaves no "running" row that this machine's
+// recovery does not know for its own, which on a team database is all it
+// may mark interrupted (RecoverRuns).
 func (r *Runs) recordStart(t RunTarget, actor string, at time.Time) (int64, error) {
 	run := store.StepRun{StepID: &t.StepID, ReleaseID: t.releaseID, CustomerID: t.CustomerID, StepName: t.StepName,
 		Script: t.script, StartedAt: at.Unix(), Outcome: RunRunning, Actor: actor}
@@ -557,9 +561,13 @@ func (r *Runs) recordStart(t RunTarget, actor string, at time.Time) (int64, erro
 		if _, err := tx.NewInsert().Model(&run).Exec(ctx); err != nil {
 			return fmt.Errorf("record run start: %w", err)
 		}
+		r.keepPid(run.ID, 0)
 		return nil
 	})
 	if err != nil {
+		if run.ID != 0 {
+			r.dropPid(run.ID)
+		}
 		return 0, fmt.Errorf("record run of step %d: %w", t.StepID, err)
 	}
 	return run.ID, nil

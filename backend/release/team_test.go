@@ -202,3 +202,35 @@ func TestTeamRecoveryLeavesOthersRunsAlone(t *testing.T) {
 		t.Fatalf("outcomes %v", outcomes)
 	}
 }
+
+// A crash between a run's row and its script's start (the row committed,
+// no process yet) leaves a run this machine still knows for its own: the
+// pid file lists it from before the commit, and recovery on a team
+// database marks it interrupted.
+func TestTeamRecoveryFindsARunCutOffBeforeItsScript(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	custs := f.fleet(1, 1)
+	r := f.active("r", 1, 0)
+	db, _ := f.st.DB()
+	var step int64
+	noErr(t, db.NewRaw(`SELECT id FROM customer_steps`).Scan(context.Background(), &step))
+	runs := NewRuns(f.st, f.steps)
+	runs.PidFile = filepath.Join(t.TempDir(), "runs.pids")
+	id, err := runs.recordStart(RunTarget{StepID: step, StepName: "d1", CustomerID: custs[0], script: "true", releaseID: r.ID}, "Ana", f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The crash: this Runs is gone without ending the run; the next start
+	// has a new one reading the same pid file.
+	next := NewRuns(f.st, f.steps)
+	next.PidFile = runs.PidFile
+	n, err := RecoverRuns(next)
+	if err != nil || n != 1 {
+		t.Fatalf("recovered %d: %v", n, err)
+	}
+	var outcome string
+	noErr(t, db.NewRaw(`SELECT outcome FROM step_runs WHERE id = ?`, id).Scan(context.Background(), &outcome))
+	if outcome != RunInterrupted {
+		t.Fatalf("outcome %q", outcome)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 
 	"shipdeck/backend/problem"
@@ -34,6 +35,13 @@ func TestTeamDatabaseHasTheSameSchema(t *testing.T) {
 	}
 
 	want, got := schemaOf(t, lite), schemaOf(t, pg)
+	// pgmigrations/0008: indexes PostgreSQL does not use, dropped there.
+	for _, name := range []string{"customer_steps_release_id_idx", "customer_steps_release_customer_idx", "customer_steps_customer_id_idx"} {
+		if _, ok := want["index "+name]; !ok {
+			t.Errorf("SQLite has no index %s: pgmigrations/0008 and this test are out of date", name)
+		}
+		delete(want, "index "+name)
+	}
 	if !reflect.DeepEqual(got, want) {
 		for k, v := range want {
 			if got[k] != v {
@@ -179,5 +187,78 @@ func TestTeamWatchFollowsTheServer(t *testing.T) {
 	}
 	if err := write(); err != nil {
 		t.Fatalf("a write once back: %v", err)
+	}
+}
+
+// TestTeamDatabaseKeepsTheReferencesOfSteps: on PostgreSQL customer_steps'
+// references are checked by pgmigrations/0008's triggers, not by foreign
+// keys; they refuse and cascade as the foreign keys did (and still do on
+// SQLite), with the same error.
+func TestTeamDatabaseKeepsTheReferencesOfSteps(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.OpenPostgres(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	seed := []string{
+		`INSERT INTO clusters (id, name) VALUES (1, 'c')`,
+		`INSERT INTO customers (id, cluster_id, namespace, name) VALUES (1, 1, 'a', 'A'), (2, 1, 'b', 'B')`,
+		`INSERT INTO releases (id, name, type) VALUES (1, 'r1', 'release'), (2, 'r2', 'release')`,
+		`INSERT INTO step_templates (id, release_id, name, category, type, content, order_index) VALUES
+			(1, 1, 's1', 'deploy', 'bash', '', 1024), (2, 1, 's2', 'deploy', 'bash', '', 2048), (3, 2, 's3', 'deploy', 'bash', '', 1024)`,
+		`INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index, status)
+			SELECT t.release_id, cu.id, t.id, t.name, t.category, t.type, t.content, t.order_index, 'pending' FROM step_templates t, customers cu`,
+		`UPDATE customer_steps SET status = 'done' WHERE template_id = 2 AND customer_id = 1`,
+	}
+	for _, q := range seed {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	insert := `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index) VALUES `
+	cases := []struct {
+		name, change string
+		refused      string // the constraint named by the error, or ""
+		count        string // else: this counts what must be left…
+		want         int    // …this many
+	}{
+		{"a step of a missing release", insert + `(1, 1, NULL, 'x', 'deploy', 'bash', '', 1), (9, 1, NULL, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_release_id_fkey", "", 0},
+		{"a step of a missing customer", insert + `(1, 9, NULL, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_customer_id_fkey", "", 0},
+		{"a step of a missing template", insert + `(1, 1, 9, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_template_id_fkey", "", 0},
+		{"a step without a template", insert + `(1, 1, NULL, 'x', 'deploy', 'bash', '', 1)`, "", "SELECT count(*) FROM customer_steps WHERE template_id IS NULL", 1},
+		{"a step moved to a missing customer", `UPDATE customer_steps SET customer_id = 9 WHERE template_id = 1 AND customer_id = 1`, "customer_steps_customer_id_fkey", "", 0},
+		{"a step moved to a missing template", `UPDATE customer_steps SET template_id = 9 WHERE template_id = 1 AND customer_id = 1`, "customer_steps_template_id_fkey", "", 0},
+		{"a referenced template's id changed", `UPDATE step_templates SET id = 9 WHERE id = 3`, "", "", 0},
+		{"a deleted release takes its steps", `DELETE FROM releases WHERE id = 2`, "", "SELECT count(*) FROM customer_steps", 4},
+		{"a deleted customer takes its steps", `DELETE FROM release_customers WHERE customer_id = 2; DELETE FROM customers WHERE id = 2`, "", "SELECT count(*) FROM customer_steps WHERE customer_id = 2", 0},
+		{"a deleted template leaves its steps without it", `DELETE FROM step_templates WHERE id = 2`, "", "SELECT count(*) FROM customer_steps WHERE template_id IS NULL AND release_id = 1", 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = tx.Rollback() }()
+			_, err = tx.ExecContext(ctx, c.change)
+			var pgErr *pgconn.PgError
+			switch {
+			case c.count == "":
+				if !errors.As(err, &pgErr) || pgErr.Code != "23503" || pgErr.ConstraintName != c.refused && c.refused != "" {
+					t.Fatalf("want a foreign key violation of %q, got %v", c.refused, err)
+				}
+			case err != nil:
+				t.Fatal(err)
+			default:
+				var n int
+				if err := tx.QueryRowContext(ctx, c.count).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n != c.want {
+					t.Errorf("%s: %d, want %d", c.count, n, c.want)
+				}
+			}
+		})
 	}
 }

@@ -158,3 +158,33 @@ func unreachable(err error) bool {
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
+
+// Settle has a team database vacuum table in the background after a write
+// that added many rows to it (activation, customers added to a release):
+// VACUUM marks the new rows' pages all-visible, so the matrix, which every
+// window reads again after every change, reads a new release's steps from
+// its index alone (86 ms at 2,000 × 100) instead of visiting each of them
+// in the table too (250 ms); ANALYZE tells the planner they are there.
+// Autovacuum would do the same, but only minutes later. A file needs
+// nothing. The channel closes when it is over; Close interrupts it.
+func (s *Store) Settle(table string) <-chan struct{} {
+	done := make(chan struct{})
+	s.mu.RLock()
+	db, ctx, team := s.db, s.readCtx, s.team != "" && s.tx == nil && !s.closing
+	if team && db != nil {
+		s.reads.Add(1)
+	}
+	s.mu.RUnlock()
+	if !team || db == nil {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		defer s.reads.Done()
+		if _, err := db.ExecContext(ctx, "VACUUM (ANALYZE) "+table); err != nil && ctx.Err() == nil {
+			s.log.Info("vacuum after a large write failed: autovacuum will do it", "table", table, "err", err)
+		}
+	}()
+	return done
+}

@@ -31,7 +31,7 @@ test("importing customers from a spreadsheet", async (t) => {
       page.evaluate((csv) => {
         const dt = new DataTransfer();
         dt.items.add(new File([csv], "fleet.csv", { type: "text/csv" }));
-        const target = document.querySelector('[data-testid="import-drop"]') ?? document.querySelector("main > div");
+        const target = document.querySelector('[data-testid="import-drop"]') ?? document.querySelector('[data-testid="page-controls"] > div');
         target.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
       }, text);
 

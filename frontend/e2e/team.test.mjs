@@ -103,6 +103,14 @@ test("two windows and the command line work one release on a team database", asy
     await pg.command("down");
     for (const app of [a, b]) await app.page.getByTestId("offline-banner").waitFor({ timeout: 15_000 });
     assert.equal(await statusIn(b.page, "Upgrade", "Acme"), "done");
+    // Offline, the page is kept read-only: its controls are disabled, a cell
+    // offers no action on hover, and an action's key does not try one.
+    assert.notEqual(await b.page.getByTestId("page-controls").getAttribute("disabled"), null);
+    await cellIn(b.page, "Upgrade", "Bergmann").click({ modifiers: ["Shift"] }); // selects it
+    await b.page.keyboard.press("d");
+    await b.page.waitForTimeout(500); // for a refusal that must not come
+    assert.equal(await b.page.getByRole("button", { name: /Mark done/ }).count(), 0);
+    assert.equal(await b.page.getByText(/cannot be reached, so nothing was changed/).count(), 0);
     await b.screenshot("team-offline.png");
     const away = await b.page.evaluate((id) => window.go.release.Steps.Revert({ stepId: id, note: "" }).then(() => null, (e) => e), stepId);
     assert.match(away?.message ?? "", /The team database cannot be reached, so nothing was changed/);

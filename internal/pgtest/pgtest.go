@@ -184,6 +184,11 @@ func (s *server) launch(data string) error {
 	if os.Getenv("SHIPDECK_PGTEST_DURABLE") != "1" {
 		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off")
 	}
+	// SHIPDECK_PGTEST_SETTINGS="name=value …" sets more of them, such as
+	// the shared_buffers of a server sized for its data (docs/performance.md).
+	for _, kv := range strings.Fields(os.Getenv("SHIPDECK_PGTEST_SETTINGS")) {
+		args = append(args, "-c", kv)
+	}
 	s.proc = exec.Command(args[0], args[1:]...)
 	s.proc.Stdout, s.proc.Stderr = logf, logf
 	s.proc.SysProcAttr = dieWithParent()

@@ -25,6 +25,7 @@ import { useHold, useReleases, useUnhold } from "@/api/releases";
 import { useChangeCells, useMatrix, useStepAt, useStepDetail, useUndo } from "@/api/steps";
 import { showChange } from "@/lib/undo-toast";
 import { plural } from "@/lib/format";
+import { useFrozen } from "@/lib/frozen";
 
 type Target = "selection" | Cell;
 type Ask = { kind: "skip"; target: Target } | { kind: "hold"; cols: number[] } | { kind: "held"; action: release.Action; cell: Cell; note?: string } | { kind: "run"; rows: number[]; cols: number[] };
@@ -67,6 +68,7 @@ const holdMessage = (r: release.HoldResult, done: string) =>
  * matrix"). Every change from a key, a hover button or the bulk bar is one
  * bulk call, shown at once and undoable for 10 seconds. */
 export function ReleaseMatrixPage() {
+  const frozen = useFrozen();
   const id = Number(useParams().id);
   const navigate = useNavigate();
   const [clusterId, setClusterId] = useState(0);
@@ -175,7 +177,7 @@ export function ReleaseMatrixPage() {
     return <div className="p-6"><QueryError what="The release" error={q.error} refetch={q.refetch} retrying={q.isFetching} /></div>;
   }
   if (!head) return <div className="p-6"><Skeleton className="mb-4 h-10 w-80" /><Skeleton className="h-[60vh]" /></div>;
-  const readOnly = head.status !== release.ReleaseStatus.ACTIVE;
+  const readOnly = head.status !== release.ReleaseStatus.ACTIVE || frozen;
   const clusterOptions = clusterId === 0 ? (m?.clusters ?? []) : allClusters;
 
   const keepOnly = (pick: (row: number, cols: number[]) => number[]) => {

@@ -18,9 +18,11 @@ import { TypeBadge } from "@/components/steps/status";
 import { useAddTemplate, useDeleteTemplate, useRelease, useReorderTemplates, useTemplatePreview, useUpdateTemplate } from "@/api/releases";
 import { plural } from "@/lib/format";
 import { release } from "@wails/go/models";
+import { useFrozen } from "@/lib/frozen";
 
 /** The template steps editor (/releases/:id/steps). */
 export function ReleaseStepsPage() {
+  const frozen = useFrozen();
   const id = Number(useParams().id);
   const { data, isLoading, error, refetch, isFetching } = useRelease(id);
   const [editing, setEditing] = useState<{ category: release.Category; template?: release.Template } | null>(null);
@@ -28,7 +30,8 @@ export function ReleaseStepsPage() {
   if (error && !data) return <div className="p-8"><QueryError what="The release" error={error} refetch={refetch} retrying={isFetching} /></div>;
   if (isLoading || !data) return <div className="p-8"><Skeleton className="h-96" /></div>;
   const r = data.release;
-  const readOnly = r.status === "archived";
+  const archived = r.status === "archived";
+  const readOnly = archived || frozen;
   return (
     <div className="mx-auto max-w-4xl p-8">
       <PageHeader
@@ -47,7 +50,7 @@ export function ReleaseStepsPage() {
           <span>This release is active: edits flow to customer steps that are still <strong>pending</strong> and not overridden. Steps already done, skipped or reverted keep what was executed.</span>
         </div>
       )}
-      {readOnly && (
+      {archived && (
         <div className="mb-5 flex gap-2 rounded-lg border border-border bg-muted px-3 py-2.5 text-[13px] text-muted-foreground">
           <Lock className="mt-0.5 size-4 shrink-0" aria-hidden /> This release is archived and read-only.
         </div>

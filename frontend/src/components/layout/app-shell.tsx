@@ -19,6 +19,7 @@ import { applyTheme, type Theme } from "@/lib/theme";
 import { useAppEvent, type DBChange } from "@/lib/events";
 import { useRunEvents } from "@/api/runs";
 import { runEdit, type EditCommand } from "@/lib/edit-commands";
+import { FrozenContext } from "@/lib/frozen";
 
 export function AppShell() {
   const status = useStatus();
@@ -82,6 +83,9 @@ export function AppShell() {
     );
   }
 
+  // Offline, what is on screen stays, read-only. Settings stay usable: they
+  // hold the way back to this computer's workspace.
+  const frozen = Boolean(status.data?.offline) && !pathname.startsWith("/settings");
   return (
     <TooltipProvider>
       <CrumbProvider>
@@ -98,12 +102,18 @@ export function AppShell() {
             {status.data?.offline && (
               <div role="status" className="flex items-center gap-2 border-b border-amber-500/30 bg-amber-500/10 px-4 py-1.5 text-[13px]" data-testid="offline-banner">
                 <WifiOff className="size-4 shrink-0 text-amber-600" aria-hidden />
-                <span><span className="font-medium">Offline:</span> the team database {status.data.teamName} cannot be reached. What you see is kept as it was, and changes are refused until it is back; Shipdeck reconnects by itself.</span>
+                <span><span className="font-medium">Offline:</span> the team database {status.data.teamName} cannot be reached. What you see is kept as it was, read-only, until it is back; Shipdeck reconnects by itself.</span>
               </div>
             )}
-            <main key={pathname} className="min-h-0 flex-1 overflow-auto">
-              <Outlet />
-            </main>
+            <FrozenContext.Provider value={frozen}>
+              <main key={pathname} className="min-h-0 flex-1 overflow-auto">
+                {/* A disabled fieldset disables every button and field of
+                    the page at once; links still lead elsewhere. */}
+                <fieldset disabled={frozen} className="contents" data-testid="page-controls">
+                  <Outlet />
+                </fieldset>
+              </main>
+            </FrozenContext.Provider>
           </div>
         </div>
         <AboutDialog open={about} onOpenChange={setAbout} />

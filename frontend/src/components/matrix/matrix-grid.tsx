@@ -78,7 +78,8 @@ export const MatrixGrid = memo(function MatrixGrid({ m, view, collapsed, onToggl
     scrollRef.current?.focus({ preventScroll: true });
     const open = sel.click(p, e.shiftKey);
     if (open) onOpen(open);
-  };  const onCellClick = useStable((e: MouseEvent, p: Pos) => clickCell(e, p));
+  };
+  const onCellClick = useStable((e: MouseEvent, p: Pos) => clickCell(e, p));
   const onCellExtras = useStable((e: MouseEvent, row: number, col: number) => {
     e.stopPropagation();
     const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();

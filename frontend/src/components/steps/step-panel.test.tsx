@@ -35,6 +35,7 @@ vi.mock("@/api/system", () => ({
 
 const { StepPanel } = await import("./step-panel");
 const { TooltipProvider } = await import("@/components/ui/misc");
+const { FrozenContext } = await import("@/lib/frozen");
 
 function detail(status: release.Status, extra: Partial<release.Step> = {}, actions: string[] = [], more: Partial<release.StepDetail> = {}): release.StepDetail {
   return {
@@ -56,12 +57,14 @@ function detail(status: release.Status, extra: Partial<release.Step> = {}, actio
   };
 }
 
-function show(d: release.StepDetail) {
+function show(d: release.StepDetail, frozen = false) {
   const query = { data: d, isLoading: false } as never;
   render(
     <MemoryRouter>
       <TooltipProvider>
-        <StepPanel query={query} releaseId={1} open onOpenChange={() => {}} />
+        <FrozenContext.Provider value={frozen}>
+          <StepPanel query={query} releaseId={1} open onOpenChange={() => {}} />
+        </FrozenContext.Provider>
       </TooltipProvider>
     </MemoryRouter>,
   );
@@ -84,6 +87,16 @@ describe("StepPanel", () => {
     expect(screen.getByRole("button", { name: "Skip" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Override" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Revert" })).toBeNull();
+  });
+
+  it("offline, keeps the step on screen with its actions disabled, and can still be closed", () => {
+    show(detail(release.Status.PENDING, {}, ["done", "skip", "override"]), true);
+    // (jsdom delivers a click to a button its fieldset disables; a
+    // browser does not: e2e/team.test.mjs clicks one.)
+    expect(screen.getByRole("button", { name: "Mark done" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Skip" })).toBeDisabled();
+    expect(screen.getByText("helm upgrade")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Close panel" })).toBeEnabled();
   });
 
   it("offers only revert for a done step, and shows who did it", () => {
