@@ -159,3 +159,21 @@ func TestReleaseLifecycle(t *testing.T) {
 		t.Fatalf("list newest first: %+v", list)
 	}
 }
+
+// A draft written by another program may already hold steps (Shipdeck's
+// own drafts never do): activation then counts its figures instead of
+// taking them from the rows it made.
+func TestActivatingADraftThatHoldsStepsCountsThem(t *testing.T) {
+	f := newFixture(t)
+	custs := f.fleet(1, 2)
+	r := f.release("2026.12", 2, 0, Targets{Mode: "all"})
+	f.exec(`INSERT INTO customer_steps (release_id, customer_id, name, category, type, content, order_index, status, is_custom)
+		VALUES (?, ?, 'left by another program', 'deploy', 'text', '', 99999, 'done', true)`, r.ID, custs[0])
+	r = must[Release](t)(f.rel.Activate(r.ID))
+	if r.Progress.Total != 5 || r.Progress.Done != 1 {
+		t.Fatalf("activated %+v", r.Progress)
+	}
+	if again := must[Detail](t)(f.rel.Get(r.ID)).Release; !reflect.DeepEqual(again, r) {
+		t.Fatalf("activation returned\n%+v\nread afterwards\n%+v", r, again)
+	}
+}
