@@ -33,6 +33,17 @@ DROP INDEX customer_steps_customer_id_idx;
 DROP INDEX customer_steps_template_idx;
 CREATE INDEX customer_steps_template_idx ON customer_steps (template_id, customer_id) INCLUDE (status, is_overridden);
 
+-- customer_steps_refuse raises the error the foreign key on column bad
+-- (NULL: none) raised.
+CREATE FUNCTION customer_steps_refuse(bad text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF bad IS NOT NULL THEN
+		RAISE foreign_key_violation USING
+			MESSAGE = format('insert or update on table "customer_steps" violates foreign key constraint "customer_steps_%s_fkey"', bad),
+			CONSTRAINT = format('customer_steps_%s_fkey', bad), TABLE = 'customer_steps';
+	END IF;
+END $$;
+
 -- The steps a statement inserted name an existing release, customer and
 -- template (or none): one join over them, the error a foreign key raises.
 CREATE FUNCTION customer_steps_check_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,11 +60,7 @@ BEGIN
 		LEFT JOIN releases r ON r.id = n.release_id
 		LEFT JOIN customers c ON c.id = n.customer_id
 		LEFT JOIN step_templates t ON t.id = n.template_id;
-	IF bad IS NOT NULL THEN
-		RAISE foreign_key_violation USING
-			MESSAGE = format('insert or update on table "customer_steps" violates foreign key constraint "customer_steps_%s_fkey"', bad),
-			CONSTRAINT = format('customer_steps_%s_fkey', bad), TABLE = 'customer_steps';
-	END IF;
+	PERFORM customer_steps_refuse(bad);
 	RETURN NULL;
 END $$;
 
@@ -73,11 +80,7 @@ BEGIN
 		WHEN NOT EXISTS (SELECT 1 FROM customers WHERE id = NEW.customer_id) THEN 'customer_id'
 		WHEN NEW.template_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM step_templates WHERE id = NEW.template_id) THEN 'template_id'
 	END;
-	IF bad IS NOT NULL THEN
-		RAISE foreign_key_violation USING
-			MESSAGE = format('insert or update on table "customer_steps" violates foreign key constraint "customer_steps_%s_fkey"', bad),
-			CONSTRAINT = format('customer_steps_%s_fkey', bad), TABLE = 'customer_steps';
-	END IF;
+	PERFORM customer_steps_refuse(bad);
 	RETURN NULL;
 END $$;
 
