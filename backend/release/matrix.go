@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -127,25 +128,32 @@ FROM customer_steps INDEXED BY customer_steps_template_idx
 WHERE template_id IN (SELECT id FROM step_templates WHERE release_id = ?)
 GROUP BY template_id`
 
-// sqlMatrixCellsPG is sqlMatrixCells for PostgreSQL, whose aggregates
-// promise no order of their own: string_agg is told it. Each template's
-// string is its own aggregate over an index-only scan of
-// customer_steps_template_idx (the LATERAL join): a single GROUP BY over
-// the release's steps is planned as a sequential scan and a sort of all
-// 200,000 of them, 230 ms against 86 at 2,000 × 100.
-const sqlMatrixCellsPG = `
-SELECT t.id AS template_id, c.n, c.codes
-FROM step_templates t CROSS JOIN LATERAL (
-	SELECT count(*) AS n, string_agg(
-		` + sqlCellCode + `,
-		'' ORDER BY customer_id) AS codes
-	FROM customer_steps WHERE template_id = t.id) c
-WHERE t.release_id = ? AND c.n > 0`
-
 // sqlMatrixRow is the cell-by-cell fallback for one template.
 const sqlMatrixRow = `
 SELECT customer_id, ` + sqlCellCode + ` AS code
 FROM customer_steps WHERE template_id = ?`
+
+// sqlMatrixCellsPG is sqlMatrixCells for PostgreSQL, which keeps no index
+// led by the template (pgmigrations/0009): one string per customer instead,
+// its template steps' codes in template id order. It is an index-only scan
+// of the release's entries in unique_customer_step (release, customer,
+// template; it holds the status), whose rows arrive grouped by customer, so
+// nothing but each customer's 100 codes is sorted. PostgreSQL's aggregates
+// promise no order of their own: string_agg is told it. 2,000 strings reach
+// Go instead of 200,000 rows; Go lays them out by template (templateCells).
+const sqlMatrixCellsPG = `
+SELECT customer_id, count(*), string_agg(
+	` + sqlCellCode + `,
+	'' ORDER BY template_id)
+FROM customer_steps WHERE release_id = ? AND template_id IS NOT NULL
+GROUP BY customer_id`
+
+// sqlMatrixColumnsPG is the cell-by-cell fallback for the customers listed
+// in ?1 (store.IDs), all in one statement: a template without steps puts
+// every customer there.
+const sqlMatrixColumnsPG = `
+SELECT customer_id, template_id, ` + sqlCellCode + ` AS code
+FROM customer_steps WHERE release_id = ?0 AND customer_id IN ?1 AND template_id IS NOT NULL`
 
 // sqlMatrixExtras reads the steps without a template, with the template of
 // the step each follows (its anchor) — the same rule as sqlPlaceAnchored.
@@ -267,8 +275,12 @@ func (g *grid) put(r, c int, ch byte) {
 	}
 }
 
-// templateCells reads the cells of the template steps, one string per row.
+// templateCells reads the cells of the template steps, one string per row
+// (on PostgreSQL, per column: templateCellsPG).
 func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) error {
+	if store.Postgres(db) {
+		return g.templateCellsPG(ctx, db, releaseID)
+	}
 	// The covered customers by id: the order of every row string.
 	var byID []int64
 	if err := db.NewRaw(`SELECT customer_id FROM release_customers WHERE release_id = ? ORDER BY customer_id`, releaseID).Scan(ctx, &byID); err != nil {
@@ -282,36 +294,24 @@ func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) e
 			colOf[i] = -1
 		}
 	}
-	rows, err := db.QueryContext(ctx, store.Dialect(db, sqlMatrixCells, sqlMatrixCellsPG), releaseID)
-	if err != nil {
-		return fmt.Errorf("matrix cells: %w", err)
-	}
 	var uneven []int64
-	for rows.Next() {
-		var t int64
-		var n int
-		var codes string
-		if err := rows.Scan(&t, &n, &codes); err != nil {
-			rows.Close()
-			return fmt.Errorf("matrix cells: %w", err)
-		}
+	err := eachCodeString(ctx, db, sqlMatrixCells, releaseID, func(t int64, n int, codes string) {
 		r, ok := g.row[t]
 		if !ok {
-			continue
+			return
 		}
 		if n != len(byID) || len(codes) != n {
 			uneven = append(uneven, t)
-			continue
+			return
 		}
 		for i := 0; i < n; i++ {
 			if c := colOf[i]; c >= 0 {
 				g.put(r, c, codes[i])
 			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("matrix cells: %w", err)
+	})
+	if err != nil {
+		return err
 	}
 	for _, t := range uneven {
 		var cells []struct {
@@ -325,6 +325,78 @@ func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) e
 			if c, ok := g.col[cell.CustomerID]; ok && cell.Code != "" {
 				g.put(g.row[t], c, cell.Code[0])
 			}
+		}
+	}
+	return nil
+}
+
+// eachCodeString runs q, a matrix cells statement whose rows are (key,
+// count, codes), and hands each row to fn. The rows are closed before it
+// returns: the fallback's statements come after, on the same connection.
+func eachCodeString(ctx context.Context, db bun.IDB, q string, releaseID int64, fn func(key int64, n int, codes string)) error {
+	rows, err := db.QueryContext(ctx, q, releaseID)
+	if err != nil {
+		return fmt.Errorf("matrix cells: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key int64
+		var n int
+		var codes string
+		if err := rows.Scan(&key, &n, &codes); err != nil {
+			return fmt.Errorf("matrix cells: %w", err)
+		}
+		fn(key, n, codes)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("matrix cells: %w", err)
+	}
+	return nil
+}
+
+// templateCellsPG reads the cells of the template steps one string per
+// customer (sqlMatrixCellsPG). Every covered customer has exactly one step
+// per template, so all strings line up with the release's templates sorted
+// by id; the customers whose strings do not (n differs) are read cell by
+// cell.
+func (g *grid) templateCellsPG(ctx context.Context, db bun.IDB, releaseID int64) error {
+	byID := make([]int64, 0, len(g.m.Rows))
+	for _, r := range g.m.Rows {
+		byID = append(byID, r.TemplateID)
+	}
+	slices.Sort(byID)
+	rowOf := make([]int, len(byID))
+	for i, id := range byID {
+		rowOf[i] = g.row[id]
+	}
+	var uneven []int64
+	err := eachCodeString(ctx, db, sqlMatrixCellsPG, releaseID, func(cu int64, n int, codes string) {
+		c, ok := g.col[cu]
+		if !ok {
+			return
+		}
+		if n != len(byID) || len(codes) != n {
+			uneven = append(uneven, cu)
+			return
+		}
+		for i := 0; i < n; i++ {
+			g.put(rowOf[i], c, codes[i])
+		}
+	})
+	if err != nil || len(uneven) == 0 {
+		return err
+	}
+	var cells []struct {
+		CustomerID int64  `bun:"customer_id"`
+		TemplateID int64  `bun:"template_id"`
+		Code       string `bun:"code"`
+	}
+	if err := db.NewRaw(sqlMatrixColumnsPG, releaseID, store.IDs(uneven)).Scan(ctx, &cells); err != nil {
+		return fmt.Errorf("matrix cells of %d customers: %w", len(uneven), err)
+	}
+	for _, cell := range cells {
+		if r, ok := g.row[cell.TemplateID]; ok && cell.Code != "" {
+			g.put(r, g.col[cell.CustomerID], cell.Code[0])
 		}
 	}
 	return nil

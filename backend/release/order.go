@@ -231,7 +231,7 @@ func moveTemplate(ctx context.Context, db bun.IDB, releaseID int64, category Cat
 	if _, err := db.ExecContext(ctx, `UPDATE step_templates SET order_index = ? WHERE id = ?`, pos, x.ID); err != nil {
 		return false, fmt.Errorf("move template %d: %w", x.ID, err)
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE customer_steps SET order_index = ? WHERE template_id = ?`, pos, x.ID); err != nil {
+	if _, err := db.ExecContext(ctx, `UPDATE customer_steps SET order_index = ?0 WHERE `+ofTemplate(db, "?1", "?2"), pos, releaseID, x.ID); err != nil {
 		return false, fmt.Errorf("move the steps of template %d: %w", x.ID, err)
 	}
 	return true, nil

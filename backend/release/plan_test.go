@@ -92,6 +92,92 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	}
 }
 
+// TestTeamQueryPlansUseIndexes: on PostgreSQL, whose customer_steps has one
+// index beside its primary key (pgmigrations/0009), every statement that
+// runs at fleet size reaches its steps through an index's leading column.
+// Sequential scans are priced out (the test's tables are small, and
+// PostgreSQL's plans follow its statistics), so what is left is whether an
+// index can serve: a template's steps named without their release cannot,
+// and are read by a sequential scan or a walk of the whole index.
+func TestTeamQueryPlansUseIndexes(t *testing.T) {
+	f := newFixtureOn(t, "postgres")
+	f.fleet(2, 3)
+	r := f.active("r", 3, 2)
+	db, _ := f.st.DB()
+	ctx := context.Background()
+	var tpl int64
+	if err := db.NewRaw("SELECT min(id) FROM step_templates WHERE release_id = ?", r.ID).Scan(ctx, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		sql  string
+		args []any
+	}{
+		{"matrix cells", sqlMatrixCellsPG, []any{r.ID}},
+		{"matrix cells cell by cell", sqlMatrixColumnsPG, []any{r.ID, store.IDs{1, 2}}},
+		{"matrix extras", store.Hinted(db, sqlMatrixExtras), []any{r.ID}},
+		{"release figures", sqlReleaseTemplateCountsPG, []any{store.IDs{r.ID}}},
+		{"release figures, steps without a template", store.Hinted(db, sqlReleaseUntemplatedCounts), []any{store.IDs{r.ID}}},
+		{"propagate a template", sqlPropagate + ofTemplate(db, "?5", "?4"), []any{"n", "bash", "c", 1, tpl, r.ID}},
+		{"delete a template's pending steps", `DELETE FROM customer_steps WHERE ` + ofTemplate(db, "?0", "?1"), []any{r.ID, tpl}},
+		{"move a template's steps", `UPDATE customer_steps SET order_index = ?0 WHERE ` + ofTemplate(db, "?1", "?2"), []any{5, r.ID, tpl}},
+		{"follow templates", sqlFollowTemplates, []any{r.ID, Deploy}},
+		{"place anchored steps", store.Hinted(db, sqlPlaceAnchored), []any{r.ID, Deploy}},
+		{"bulk by cells", `SELECT count(*) FROM customer_steps cs WHERE ` + selectCells, []any{changeArgs{Release: r.ID, Templates: store.IDs{tpl}, Customers: store.IDs{1, 2}}}},
+		{"a customer's steps", `SELECT * FROM customer_steps AS cs WHERE ` + sqlCustomerSteps, []any{r.ID, 1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = tx.Rollback() }()
+			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+				t.Fatal(err)
+			}
+			var plan []string
+			if err := tx.NewRaw("EXPLAIN "+c.sql, c.args...).Scan(ctx, &plan); err != nil {
+				t.Fatal(err)
+			}
+			if bad := wholeScans(plan); len(bad) > 0 {
+				t.Errorf("customer_steps read whole: %q\nplan:\n%s", bad, strings.Join(plan, "\n"))
+			}
+		})
+	}
+}
+
+// wholeScans are the nodes of a PostgreSQL plan that read customer_steps
+// whole: a sequential scan, or an index scan whose Index Cond does not name
+// the index's leading column (release_id; id for the primary key). The
+// partial index of the steps without a template may be read whole: it
+// holds those few alone.
+func wholeScans(plan []string) []string {
+	var bad []string
+	for i, line := range plan {
+		switch {
+		case strings.Contains(line, "Seq Scan on customer_steps"):
+			bad = append(bad, line)
+		case strings.Contains(line, "customer_steps_untemplated_idx"):
+		case strings.Contains(line, "Index") && (strings.Contains(line, " on customer_steps") || strings.Contains(line, " on unique_customer_step")):
+			cond := ""
+			for _, next := range plan[i+1:] {
+				if strings.Contains(next, "->") {
+					break
+				}
+				if c, ok := strings.CutPrefix(strings.TrimSpace(next), "Index Cond: "); ok {
+					cond = c
+				}
+			}
+			if !strings.Contains(cond, "release_id =") && !strings.HasPrefix(cond, "(id =") {
+				bad = append(bad, line+" "+cond)
+			}
+		}
+	}
+	return bad
+}
+
 // planOf is EXPLAIN QUERY PLAN's lines for q.
 func planOf(t *testing.T, f *fixture, q string, args ...any) []string {
 	t.Helper()

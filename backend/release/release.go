@@ -100,8 +100,9 @@ func decorate(ctx context.Context, db bun.IDB, rs []store.Release, withProgress 
 
 // A release's figure is read in three passes instead of one join per step
 // (a lookup of its release_customers row for each of a million steps): its
-// template steps, from customer_steps_template_idx alone (it holds the
-// status: no table row is read); its steps without a template, few, from
+// template steps, from an index alone (customer_steps_template_idx on
+// SQLite, unique_customer_step on PostgreSQL: both hold the status, so no
+// table row is read); its steps without a template, few, from
 // their partial index; and the steps of held customers, reached from their
 // release_customers rows, which progress.Counts.Apart takes out and counts
 // apart. Every step has its release_customers row (coverage is written
@@ -112,19 +113,15 @@ const (
 		FROM step_templates t JOIN customer_steps cs ON cs.template_id = t.id
 		WHERE t.release_id IN ? GROUP BY t.release_id`
 	// sqlReleaseTemplateCountsPG is sqlReleaseTemplateCounts for
-	// PostgreSQL. Its indexes hold no row id, so progress.SQL's
-	// "cs.id IS NOT NULL" would read every step's row (an inner join needs
-	// no such test); and a GROUP BY over the join is planned as a
-	// sequential scan of all releases' steps, slower with each release
-	// (0.7 s after five). Counted template by template instead, each an
-	// index-only scan of customer_steps_template_idx.
-	sqlReleaseTemplateCountsPG = `SELECT t.release_id AS id, sum(c.done)::bigint AS done, sum(c.skipped)::bigint AS skipped,
-			sum(c.reverted)::bigint AS reverted, sum(c.pending)::bigint AS pending
-		FROM step_templates t JOIN LATERAL (
-			SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) FILTER (WHERE status = 'skipped') AS skipped,
-				count(*) FILTER (WHERE status = 'reverted') AS reverted, count(*) FILTER (WHERE coalesce(status, 'pending') = 'pending') AS pending
-			FROM customer_steps WHERE template_id = t.id) c ON true
-		WHERE t.release_id IN ? GROUP BY t.release_id`
+	// PostgreSQL: an index-only scan of each release's entries in
+	// unique_customer_step, which holds the status (pgmigrations/0009). Its
+	// indexes hold no row id, so progress.SQL's "cs.id IS NOT NULL" would
+	// read every step's row: the counts are spelled out with the same
+	// meaning (a step without a status is pending).
+	sqlReleaseTemplateCountsPG = `SELECT release_id AS id, count(*) FILTER (WHERE status = 'done') AS done,
+			count(*) FILTER (WHERE status = 'skipped') AS skipped, count(*) FILTER (WHERE status = 'reverted') AS reverted,
+			count(*) FILTER (WHERE coalesce(status, 'pending') = 'pending') AS pending
+		FROM customer_steps WHERE release_id IN ? AND template_id IS NOT NULL GROUP BY release_id`
 	sqlReleaseUntemplatedCounts = `SELECT cs.release_id AS id, ` + progress.SQL + `
 		FROM customer_steps cs INDEXED BY customer_steps_untemplated_idx
 		WHERE cs.template_id IS NULL AND cs.release_id IN ? GROUP BY cs.release_id`

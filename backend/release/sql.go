@@ -55,7 +55,8 @@ const sqlActivateTargets = `INSERT INTO release_customers (release_id, customer_
 // customer_steps_release_customer_idx's (customer, category, order); on
 // PostgreSQL unique_customer_step's (customer, template), where each insert
 // then lands on the index's rightmost page, which PostgreSQL keeps without
-// a descent from the root (pgmigrations/0008 dropped the other index).
+// a descent from the root (pgmigrations/0008 and 0009 dropped the others:
+// it is the only index beside the primary key there).
 const sqlCopyTemplates = `
 INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index,
 	status, is_custom, is_overridden, created_at, updated_at)
@@ -69,6 +70,18 @@ const (
 	sqlCopyTemplatesOrderLite = `t.category, t.order_index`
 	sqlCopyTemplatesOrderPG   = `t.id`
 )
+
+// ofTemplate is the condition naming the steps of template tpl, of release
+// rel (both placeholders, indexed: ?0, ?1…). PostgreSQL keeps no index led
+// by template_id (pgmigrations/0009): it is told the release as well, the
+// leading column of unique_customer_step, and looks for the template within
+// the release's entries (every step's template is of its own release there:
+// the insert check refuses otherwise). SQLite is told the template alone,
+// which its customer_steps_template_idx serves; naming the release too could
+// lead its planner to the release's index and all its steps.
+func ofTemplate(db bun.IDB, rel, tpl string) string {
+	return store.Dialect(db, "template_id = "+tpl, "release_id = "+rel+" AND template_id = "+tpl)
+}
 
 // createSteps runs sqlCopyTemplates and says how many steps it made. On
 // PostgreSQL the statement's rows are held once more for the check of their

@@ -172,7 +172,7 @@ func (s *Service) UpdateTemplate(in UpdateTemplateInput) (out TemplateChange, er
 			return fmt.Errorf("update template %d: %w", row.ID, err)
 		}
 		now := s.st.Now().Unix()
-		res, err := tx.ExecContext(ctx, sqlPropagate, row.Name, row.Type, row.Content, now, row.ID)
+		res, err := tx.ExecContext(ctx, sqlPropagate+ofTemplate(tx, "?5", "?4"), row.Name, row.Type, row.Content, now, row.ID, row.ReleaseID)
 		if err != nil {
 			return fmt.Errorf("propagate template %d: %w", row.ID, err)
 		}
@@ -220,12 +220,12 @@ func (s *Service) DeleteTemplate(id int64) (out TemplateDeletion, err error) {
 		if err := editable(r); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM customer_steps WHERE template_id = ? AND coalesce(status, 'pending') = 'pending'`, id)
+		res, err := tx.ExecContext(ctx, `DELETE FROM customer_steps WHERE `+ofTemplate(tx, "?0", "?1")+` AND coalesce(status, 'pending') = 'pending'`, r.ID, id)
 		if err != nil {
 			return fmt.Errorf("delete pending steps of template %d: %w", id, err)
 		}
 		removed, _ := res.RowsAffected()
-		kept, err := tx.NewSelect().Model((*store.CustomerStep)(nil)).Where("template_id = ?", id).Count(ctx)
+		kept, err := tx.NewSelect().Model((*store.CustomerStep)(nil)).Where(ofTemplate(tx, "?0", "?1"), r.ID, id).Count(ctx)
 		if err != nil {
 			return fmt.Errorf("count kept steps: %w", err)
 		}
@@ -303,6 +303,7 @@ func (s *Service) ReorderTemplates(in ReorderInput) (err error) {
 // sqlPropagate gives a template's edit to its customer steps that follow it:
 // pending and not overridden. Executed steps keep what was executed
 // (docs/design.md, "Template propagation").
+// Its template is ?4, of release ?5 (ofTemplate, appended).
 const sqlPropagate = `UPDATE customer_steps SET name = ?0, type = ?1, content = ?2, updated_at = ?3
-WHERE template_id = ?4 AND coalesce(status, 'pending') = 'pending' AND NOT coalesce(is_overridden, false)
-	AND (name <> ?0 OR type <> ?1 OR content <> ?2)`
+WHERE coalesce(status, 'pending') = 'pending' AND NOT coalesce(is_overridden, false)
+	AND (name <> ?0 OR type <> ?1 OR content <> ?2) AND `

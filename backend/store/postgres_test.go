@@ -35,10 +35,10 @@ func TestTeamDatabaseHasTheSameSchema(t *testing.T) {
 	}
 
 	want, got := schemaOf(t, lite), schemaOf(t, pg)
-	// pgmigrations/0008: indexes PostgreSQL does not use, dropped there.
-	for _, name := range []string{"customer_steps_release_id_idx", "customer_steps_release_customer_idx", "customer_steps_customer_id_idx"} {
+	// pgmigrations/0008 and 0009: indexes PostgreSQL does without, dropped there.
+	for _, name := range []string{"customer_steps_release_id_idx", "customer_steps_release_customer_idx", "customer_steps_customer_id_idx", "customer_steps_template_idx"} {
 		if _, ok := want["index "+name]; !ok {
-			t.Errorf("SQLite has no index %s: pgmigrations/0008 and this test are out of date", name)
+			t.Errorf("SQLite has no index %s: pgmigrations/0008, 0009 and this test are out of date", name)
 		}
 		delete(want, "index "+name)
 	}
@@ -191,9 +191,11 @@ func TestTeamWatchFollowsTheServer(t *testing.T) {
 }
 
 // TestTeamDatabaseKeepsTheReferencesOfSteps: on PostgreSQL customer_steps'
-// references are checked by pgmigrations/0008's triggers, not by foreign
-// keys; they refuse and cascade as the foreign keys did (and still do on
-// SQLite), with the same error.
+// references are checked by pgmigrations/0008's triggers (0009's since),
+// not by foreign keys; they refuse and cascade as the foreign keys did (and
+// still do on SQLite), with the same error. They also refuse a step whose
+// template is another release's: PostgreSQL finds a template's steps
+// through their release.
 func TestTeamDatabaseKeepsTheReferencesOfSteps(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.OpenPostgres(ctx, pgtest.URL(t))
@@ -226,9 +228,12 @@ func TestTeamDatabaseKeepsTheReferencesOfSteps(t *testing.T) {
 		{"a step of a missing release", insert + `(1, 1, NULL, 'x', 'deploy', 'bash', '', 1), (9, 1, NULL, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_release_id_fkey", "", 0},
 		{"a step of a missing customer", insert + `(1, 9, NULL, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_customer_id_fkey", "", 0},
 		{"a step of a missing template", insert + `(1, 1, 9, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_template_id_fkey", "", 0},
+		{"a step of another release's template", insert + `(2, 1, 1, 'x', 'deploy', 'bash', '', 1)`, "customer_steps_template_id_fkey", "", 0},
 		{"a step without a template", insert + `(1, 1, NULL, 'x', 'deploy', 'bash', '', 1)`, "", "SELECT count(*) FROM customer_steps WHERE template_id IS NULL", 1},
 		{"a step moved to a missing customer", `UPDATE customer_steps SET customer_id = 9 WHERE template_id = 1 AND customer_id = 1`, "customer_steps_customer_id_fkey", "", 0},
 		{"a step moved to a missing template", `UPDATE customer_steps SET template_id = 9 WHERE template_id = 1 AND customer_id = 1`, "customer_steps_template_id_fkey", "", 0},
+		{"a step moved to another release's template", `UPDATE customer_steps SET template_id = 3 WHERE template_id = 1 AND customer_id = 1`, "customer_steps_template_id_fkey", "", 0},
+		{"a step moved to another release", `UPDATE customer_steps SET release_id = 2 WHERE template_id = 1 AND customer_id = 1`, "customer_steps_template_id_fkey", "", 0},
 		{"a referenced template's id changed", `UPDATE step_templates SET id = 9 WHERE id = 3`, "", "", 0},
 		{"a deleted release takes its steps", `DELETE FROM releases WHERE id = 2`, "", "SELECT count(*) FROM customer_steps", 4},
 		{"a deleted customer takes its steps", `DELETE FROM release_customers WHERE customer_id = 2; DELETE FROM customers WHERE id = 2`, "", "SELECT count(*) FROM customer_steps WHERE customer_id = 2", 0},
