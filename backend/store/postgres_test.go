@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"shipdeck/backend/problem"
 	"shipdeck/backend/store"
@@ -265,5 +268,63 @@ func TestTeamDatabaseKeepsTheReferencesOfSteps(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTeamDatabaseUpgradesToOneStepIndex: a team database made at schema
+// version 8, with steps, opened by this version: migration 9 rebuilds
+// unique_customer_step with the status, drops the template index, keeps
+// every step, and the checks it replaced now refuse another release's
+// template.
+func TestTeamDatabaseUpgradesToOneStepIndex(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := bun.NewDB(stdlib.OpenDB(*cfg), pgdialect.New())
+	defer old.Close()
+	ms, err := store.PostgresMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Apply(ctx, old, ms[:8], nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO clusters (id, name) VALUES (1, 'c')`,
+		`INSERT INTO customers (id, cluster_id, namespace, name) VALUES (1, 1, 'a', 'A'), (2, 1, 'b', 'B')`,
+		`INSERT INTO releases (id, name, type) VALUES (1, 'r1', 'release'), (2, 'r2', 'release')`,
+		`INSERT INTO step_templates (id, release_id, name, category, type, content, order_index) VALUES
+			(1, 1, 's1', 'deploy', 'bash', '', 1024), (2, 2, 's2', 'deploy', 'bash', '', 1024)`,
+		`INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index, status)
+			SELECT t.release_id, cu.id, t.id, t.name, t.category, t.type, t.content, t.order_index, 'done' FROM step_templates t, customers cu`,
+	} {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db, err := store.OpenPostgres(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var steps int
+	var def string
+	var templateIdx bool
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM customer_steps WHERE status = 'done'),
+		(SELECT indexdef FROM pg_indexes WHERE indexname = 'unique_customer_step'),
+		EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'customer_steps_template_idx')`).Scan(&steps, &def, &templateIdx); err != nil {
+		t.Fatal(err)
+	}
+	if steps != 4 || templateIdx || !strings.Contains(def, "UNIQUE") || !strings.Contains(def, "(release_id, customer_id, template_id) INCLUDE (status, is_overridden)") {
+		t.Fatalf("after migration 9: %d steps (want 4), template index kept %v, unique_customer_step %q", steps, templateIdx, def)
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO customer_steps (release_id, customer_id, template_id, name, category, type, content, order_index)
+		VALUES (1, 1, 2, 'x', 'deploy', 'bash', '', 1)`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.ConstraintName != "customer_steps_template_id_fkey" {
+		t.Fatalf("a step of another release's template: %v", err)
 	}
 }
