@@ -100,8 +100,19 @@ test("two windows and the command line work one release on a team database", asy
     await a.go(`/releases/${r.id}`);
     await b.go(`/releases/${r.id}`);
     await cellIn(b.page, "Upgrade", "Acme").waitFor();
+    // A dialog open in window A when the server goes away freezes too.
+    await a.page.getByRole("button", { name: "More release actions" }).click();
+    await a.page.getByRole("menuitem", { name: "Edit release…" }).click();
+    const editing = a.page.getByRole("dialog", { name: "Edit release" });
+    await editing.getByLabel("Name").waitFor();
     await pg.command("down");
     for (const app of [a, b]) await app.page.getByTestId("offline-banner").waitFor({ timeout: 15_000 });
+    await editing.getByRole("status").filter({ hasText: "out of reach" }).waitFor();
+    assert.equal(await editing.getByLabel("Name").isDisabled(), true);
+    assert.equal(await editing.getByRole("button", { name: "Save" }).isDisabled(), true);
+    await a.screenshot("team-offline-dialog.png");
+    await editing.getByRole("button", { name: "Close" }).click();
+    await editing.waitFor({ state: "hidden" });
     assert.equal(await statusIn(b.page, "Upgrade", "Acme"), "done");
     // Offline, the page is kept read-only: its controls are disabled, a cell
     // offers no action on hover, and an action's key does not try one.

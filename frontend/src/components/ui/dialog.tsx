@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Dialog as D, AlertDialog as AD } from "radix-ui";
 import { X } from "lucide-react";
 import { cn } from "@/lib/utils";
+import { useFrozen } from "@/lib/frozen";
 import { Button } from "./button";
 
 const overlay = "fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px] data-[state=open]:animate-in data-[state=open]:fade-in";
@@ -16,6 +17,16 @@ const overlay = "fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px] data-[state=
  * rendered only while its dialog is open (inside the dialog's portal). */
 function Overlay({ className }: { className: string }) {
   return <div className={className} data-state="open" style={{ pointerEvents: "auto" }} aria-hidden />;
+}
+
+/** FrozenNote tells why a dialog's controls are disabled: it was open when
+ * the team database went out of reach (lib/frozen). Closing stays possible. */
+function FrozenNote() {
+  return (
+    <p role="status" className="mb-3 rounded-md border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-[13px] text-foreground">
+      The team database is out of reach: nothing here can be changed until it is back.
+    </p>
+  );
 }
 
 /** returnFocus, when given, puts the focus back where the operator was
@@ -39,6 +50,10 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
   footer?: ReactNode;
   className?: string;
 } & ReturnFocus) {
+  // A dialog opened from a page is frozen with it while the team database is
+  // out of reach; it is a portal, outside the page's disabled fieldset, so it
+  // disables its own body and footer (its close button and Esc still work).
+  const frozen = useFrozen();
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
@@ -61,8 +76,19 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
               </Button>
             </D.Close>
           </div>
-          <div className="min-h-0 flex-1 overflow-auto px-5 py-4">{children}</div>
-          {footer && <div className="flex justify-end gap-2 border-t border-border bg-muted/40 px-5 py-3">{footer}</div>}
+          <div className="min-h-0 flex-1 overflow-auto px-5 py-4">
+            {frozen && <FrozenNote />}
+            <fieldset disabled={frozen} className="contents">
+              {children}
+            </fieldset>
+          </div>
+          {footer && (
+            <div className="flex justify-end gap-2 border-t border-border bg-muted/40 px-5 py-3">
+              <fieldset disabled={frozen} className="contents">
+                {footer}
+              </fieldset>
+            </div>
+          )}
         </D.Content>
       </D.Portal>
     </D.Root>
@@ -81,6 +107,7 @@ export function ConfirmDialog({ open, onOpenChange, title, description, confirmL
   onConfirm: () => void;
   children?: ReactNode;
 } & ReturnFocus) {
+  const frozen = useFrozen();
   return (
     <AD.Root open={open} onOpenChange={onOpenChange}>
       <AD.Portal>
@@ -91,11 +118,12 @@ export function ConfirmDialog({ open, onOpenChange, title, description, confirmL
             <div className="mt-2 text-[13px] leading-relaxed text-muted-foreground">{description}</div>
           </AD.Description>
           {children}
+          {frozen && <div className="mt-4"><FrozenNote /></div>}
           <div className="mt-5 flex justify-end gap-2">
             <AD.Cancel asChild>
               <Button variant="outline">Cancel</Button>
             </AD.Cancel>
-            <Button variant={destructive ? "destructive" : "default"} disabled={busy} onClick={onConfirm}>
+            <Button variant={destructive ? "destructive" : "default"} disabled={busy || frozen} onClick={onConfirm}>
               {confirmLabel}
             </Button>
           </div>
