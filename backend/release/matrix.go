@@ -294,20 +294,9 @@ func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) e
 			colOf[i] = -1
 		}
 	}
-	var uneven []int64
-	err := eachCodeString(ctx, db, sqlMatrixCells, releaseID, func(t int64, n int, codes string) {
-		r, ok := g.row[t]
-		if !ok {
-			return
-		}
-		if n != len(byID) || len(codes) != n {
-			uneven = append(uneven, t)
-			return
-		}
-		for i := 0; i < n; i++ {
-			if c := colOf[i]; c >= 0 {
-				g.put(r, c, codes[i])
-			}
+	uneven, err := layCodeStrings(ctx, db, sqlMatrixCells, releaseID, len(byID), g.row, func(r, i int, code byte) {
+		if c := colOf[i]; c >= 0 {
+			g.put(r, c, code)
 		}
 	})
 	if err != nil {
@@ -330,13 +319,17 @@ func (g *grid) templateCells(ctx context.Context, db bun.IDB, releaseID int64) e
 	return nil
 }
 
-// eachCodeString runs q, a matrix cells statement whose rows are (key,
-// count, codes), and hands each row to fn. The rows are closed before it
-// returns: the fallback's statements come after, on the same connection.
-func eachCodeString(ctx context.Context, db bun.IDB, q string, releaseID int64, fn func(key int64, n int, codes string)) error {
+// layCodeStrings runs q, a matrix cells statement whose rows are (key,
+// count, codes): a row or column of the grid (lines maps its key; a key
+// not there is skipped) and its cells in a known order. A string that holds
+// exactly want codes is laid out by put(line, position, code); the keys of
+// those that do not are returned, to be read cell by cell. The rows are
+// closed before it returns: those statements come after, on the same
+// connection.
+func layCodeStrings(ctx context.Context, db bun.IDB, q string, releaseID int64, want int, lines map[int64]int, put func(line, i int, code byte)) (uneven []int64, err error) {
 	rows, err := db.QueryContext(ctx, q, releaseID)
 	if err != nil {
-		return fmt.Errorf("matrix cells: %w", err)
+		return nil, fmt.Errorf("matrix cells: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -344,14 +337,23 @@ func eachCodeString(ctx context.Context, db bun.IDB, q string, releaseID int64, 
 		var n int
 		var codes string
 		if err := rows.Scan(&key, &n, &codes); err != nil {
-			return fmt.Errorf("matrix cells: %w", err)
+			return nil, fmt.Errorf("matrix cells: %w", err)
 		}
-		fn(key, n, codes)
+		line, ok := lines[key]
+		switch {
+		case !ok:
+		case n != want || len(codes) != n:
+			uneven = append(uneven, key)
+		default:
+			for i := 0; i < n; i++ {
+				put(line, i, codes[i])
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("matrix cells: %w", err)
+		return nil, fmt.Errorf("matrix cells: %w", err)
 	}
-	return nil
+	return uneven, nil
 }
 
 // templateCellsPG reads the cells of the template steps one string per
@@ -369,19 +371,8 @@ func (g *grid) templateCellsPG(ctx context.Context, db bun.IDB, releaseID int64)
 	for i, id := range byID {
 		rowOf[i] = g.row[id]
 	}
-	var uneven []int64
-	err := eachCodeString(ctx, db, sqlMatrixCellsPG, releaseID, func(cu int64, n int, codes string) {
-		c, ok := g.col[cu]
-		if !ok {
-			return
-		}
-		if n != len(byID) || len(codes) != n {
-			uneven = append(uneven, cu)
-			return
-		}
-		for i := 0; i < n; i++ {
-			g.put(rowOf[i], c, codes[i])
-		}
+	uneven, err := layCodeStrings(ctx, db, sqlMatrixCellsPG, releaseID, len(byID), g.col, func(c, i int, code byte) {
+		g.put(rowOf[i], c, code)
 	})
 	if err != nil || len(uneven) == 0 {
 		return err
