@@ -20,6 +20,7 @@ import { useAppEvent, type DBChange } from "@/lib/events";
 import { useRunEvents } from "@/api/runs";
 import { runEdit, type EditCommand } from "@/lib/edit-commands";
 import { FrozenContext } from "@/lib/frozen";
+import { FrozenFields } from "@/components/ui/frozen-fields";
 
 export function AppShell() {
   const status = useStatus();
@@ -107,11 +108,9 @@ export function AppShell() {
             )}
             <FrozenContext.Provider value={frozen}>
               <main key={pathname} className="min-h-0 flex-1 overflow-auto">
-                {/* A disabled fieldset disables every button and field of
-                    the page at once; links still lead elsewhere. */}
-                <fieldset disabled={frozen} className="contents" data-testid="page-controls">
+                <FrozenFields testId="page-controls">
                   <Outlet />
-                </fieldset>
+                </FrozenFields>
               </main>
             </FrozenContext.Provider>
           </div>

@@ -19,7 +19,7 @@ import { formatDateTime } from "@/lib/format";
 import { StepRunLive, StepRunsList, useRunControl } from "@/components/runs/step-run";
 import { latestJob, useBatches } from "@/api/runs";
 import { useAppEvent, type DBChange } from "@/lib/events";
-import { useFrozen } from "@/lib/frozen";
+import { FrozenFields } from "@/components/ui/frozen-fields";
 
 const A = release.Action;
 
@@ -42,7 +42,6 @@ export function StepPanel({ query, releaseId, open, onOpenChange, returnFocus }:
   returnFocus?: () => void;
 }) {
   const d = query.data;
-  const frozen = useFrozen();
   // A change made outside the window (the command line, another program)
   // refetches the panel (app-shell); the panel also says so, so the
   // operator does not wonder why the step changed under their eyes. Kept
@@ -75,11 +74,10 @@ export function StepPanel({ query, releaseId, open, onOpenChange, returnFocus }:
       {query.isLoading || !d ? (
         <div className="grid gap-3 p-5"><Skeleton className="h-6 w-40" /><Skeleton className="h-40" /><Skeleton className="h-24" /></div>
       ) : (
-        // The panel is a portal, outside the page's fieldset: offline, its
-        // controls are disabled here (lib/frozen).
-        <fieldset disabled={frozen} className="contents">
+        // The panel is a portal, outside the page's FrozenFields.
+        <FrozenFields>
           <StepPanelBody key={d.step.id + ":" + d.step.updatedAt + d.step.status} d={d} releaseId={releaseId} outside={outsideFor === d.step.id} />
-        </fieldset>
+        </FrozenFields>
       )}
     </Sheet>
   );

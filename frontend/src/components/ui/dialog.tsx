@@ -4,6 +4,7 @@ import { X } from "lucide-react";
 import { cn } from "@/lib/utils";
 import { useFrozen } from "@/lib/frozen";
 import { Button } from "./button";
+import { FrozenFields } from "./frozen-fields";
 
 const overlay = "fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px] data-[state=open]:animate-in data-[state=open]:fade-in";
 
@@ -51,7 +52,7 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
   className?: string;
 } & ReturnFocus) {
   // A dialog opened from a page is frozen with it while the team database is
-  // out of reach; it is a portal, outside the page's disabled fieldset, so it
+  // out of reach; it is a portal, outside the page's FrozenFields, so it
   // disables its own body and footer (its close button and Esc still work).
   const frozen = useFrozen();
   return (
@@ -78,15 +79,11 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
           </div>
           <div className="min-h-0 flex-1 overflow-auto px-5 py-4">
             {frozen && <FrozenNote />}
-            <fieldset disabled={frozen} className="contents">
-              {children}
-            </fieldset>
+            <FrozenFields>{children}</FrozenFields>
           </div>
           {footer && (
             <div className="flex justify-end gap-2 border-t border-border bg-muted/40 px-5 py-3">
-              <fieldset disabled={frozen} className="contents">
-                {footer}
-              </fieldset>
+              <FrozenFields>{footer}</FrozenFields>
             </div>
           )}
         </D.Content>
